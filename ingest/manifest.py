@@ -1,0 +1,68 @@
+"""corpus/manifest.toml: metadata for bundled documents and the official documents a user may fetch.
+
+A file being ingested takes its id, title and doc_type from the nearest manifest.toml whose
+[[document]] path names it; files without an entry get inferred metadata.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+MANIFEST_NAME = "manifest.toml"
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    id: str
+    title: str
+    doc_type: str
+    path: str = ""  # bundled documents: relative to the manifest
+    language: str = "en"
+    provenance: str = ""
+    sha256: str = ""
+    url: str = ""  # official documents: where `minamata corpus fetch` downloads them from
+    filename: str = ""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    documents: tuple[ManifestEntry, ...]
+    official: tuple[ManifestEntry, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        fields = set(ManifestEntry.__dataclass_fields__)
+
+        def entries(key: str) -> tuple[ManifestEntry, ...]:
+            return tuple(ManifestEntry(**{k: v for k, v in e.items() if k in fields}) for e in data.get(key, []))
+
+        return cls(path=Path(path), documents=entries("document"), official=entries("official"))
+
+    def entry_for(self, file: Path) -> ManifestEntry | None:
+        file = Path(file).resolve()
+        for e in self.documents:
+            if e.path and (self.path.parent / e.path).resolve() == file:
+                return e
+        for e in self.official:
+            if e.filename and file.name == e.filename:
+                return e
+        return None
+
+
+def find_manifest_entry(file: Path) -> ManifestEntry | None:
+    """Look for a manifest in the file's folder and up to three parents."""
+    file = Path(file).resolve()
+    for folder in list(file.parents)[:4]:
+        candidate = folder / MANIFEST_NAME
+        if candidate.is_file():
+            try:
+                entry = Manifest.load(candidate).entry_for(file)
+            except (tomllib.TOMLDecodeError, TypeError):
+                return None
+            if entry:
+                return entry
+    return None

