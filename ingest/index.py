@@ -287,6 +287,7 @@ class Transaction:
         with open(staging / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for c in ordered:
                 fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
+        _write_obligations(staging / "obligations.jsonl", ordered, self._base_obligations(), self.new_chunks)
         (staging / "documents.json").write_text(
             json.dumps([asdict(d) for d in self.documents.values()], ensure_ascii=False, indent=1), encoding="utf-8")
         if ordered:
@@ -300,6 +301,14 @@ class Transaction:
         self._cleanup(pointer)
         self.base, self.dirty = pointer, False
         return pointer
+
+    def _base_obligations(self) -> list[dict]:
+        if not self.base:
+            return []
+        path = self.store.generation_dir(self.base.generation) / "obligations.jsonl"
+        if not path.is_file():
+            return []
+        return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     def _cleanup(self, serving: Pointer) -> None:
         """Keep the serving and the previous generation (a reader may still hold it)."""
@@ -318,6 +327,21 @@ class Transaction:
         for name in names:
             if name.startswith(prefix) and name[len(prefix):].isdigit() and int(name[len(prefix):]) not in keep:
                 _drop_collection(self.store.client, name)
+
+
+def _write_obligations(path: Path, ordered: list[Chunk], base: list[dict], new_chunks: dict[str, Chunk]) -> None:
+    """The obligation table is rebuilt per document: kept for documents whose chunks are unchanged,
+    extracted again for documents that were added or replaced."""
+    from .obligations import extract_obligations
+
+    changed_docs = {c.doc_id for c in new_chunks.values()}
+    live_docs = {c.doc_id for c in ordered}
+    rows = [o for o in base if o.get("doc_id") in live_docs and o.get("doc_id") not in changed_docs]
+    for doc_id in sorted(changed_docs & live_docs):
+        rows += [o.to_json() for o in extract_obligations([c for c in ordered if c.doc_id == doc_id])]
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _drop_collection(client, name: str) -> None:

@@ -185,27 +185,41 @@ def rejoin_lines(pages: list[list[str]]) -> list[Line]:
     """
     vocabulary = set(re.findall(r"\b[\w]+-[\w]+\b", "\n".join("\n".join(p) for p in pages).lower()))
     out: list[Line] = []
+    carry = ""  # the first half of a word hyphenated across a page break
     for number, lines in enumerate(pages, start=1):
         current: str | None = None
         for raw in lines:
             line = re.sub(r"\s+", " ", raw).strip()
             if not line:
                 continue
+            if carry:
+                line, carry = _join_hyphenated(carry, line, vocabulary), ""
             if current is None or is_structural(line) or _is_heading(current) or _ends_paragraph(current, line):
                 if current is not None:
                     out.append(Line(current, number))
                 current = line
                 continue
             if re.search(r"[A-Za-z]-$", current) and re.match(r"^[a-z]", line):
-                head = re.search(r"([\w]+)-$", current)[1]
-                tail = re.match(r"^([\w]+)", line)[1]
-                joined_hyphen = f"{head}-{tail}".lower()
-                current = current + line if joined_hyphen in vocabulary else current[:-1] + line
+                current = _join_hyphenated(current, line, vocabulary)
             else:
                 current = f"{current} {line}"
         if current is not None:
+            if re.search(r"\s[A-Za-z]+-$", current) and number < len(pages):
+                current, carry = current.rsplit(" ", 1)  # finish the word on the next page
             out.append(Line(current, number))
     return out
+
+
+def _join_hyphenated(head_text: str, tail_text: str, vocabulary: set[str]) -> str:
+    """Join "manufac-" + "ture ..." -> "manufacture ...", but keep "small-" + "scale" as "small-scale"
+    when the document uses the hyphenated word elsewhere."""
+    if not re.match(r"^[a-z]", tail_text):
+        return f"{head_text} {tail_text}"
+    head = re.search(r"(\w+)-$", head_text)[1]
+    tail = re.match(r"^(\w+)", tail_text)[1]
+    if f"{head}-{tail}".lower() in vocabulary:
+        return head_text + tail_text
+    return head_text[:-1] + tail_text
 
 
 def _is_heading(line: str) -> bool:

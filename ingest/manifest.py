@@ -66,3 +66,39 @@ def find_manifest_entry(file: Path) -> ManifestEntry | None:
             if entry:
                 return entry
     return None
+
+
+def stale_hashes(manifest_path: Path) -> list[tuple[str, str, str]]:
+    """(id, recorded, actual) for bundled documents whose content hash is out of date."""
+    from .loaders import file_sha256
+
+    manifest = Manifest.load(manifest_path)
+    out = []
+    for e in manifest.documents:
+        actual = file_sha256(manifest_path.parent / e.path)
+        if actual != e.sha256:
+            out.append((e.id, e.sha256, actual))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """python -m ingest.manifest [--write]: check (or refresh) the bundled documents' sha256."""
+    import argparse
+
+    from .fetch import record_sha256
+    from .settings import REPO_ROOT
+
+    parser = argparse.ArgumentParser(prog="python -m ingest.manifest", description=main.__doc__)
+    parser.add_argument("--manifest", type=Path, default=REPO_ROOT / "corpus" / MANIFEST_NAME)
+    parser.add_argument("--write", action="store_true", help="record the current hashes")
+    args = parser.parse_args(argv)
+    stale = stale_hashes(args.manifest)
+    for doc_id, recorded, actual in stale:
+        print(f"{doc_id}: recorded {recorded[:12] or '(none)'} actual {actual[:12]}")
+        if args.write:
+            record_sha256(args.manifest, "document", doc_id, actual)
+    return 1 if stale and not args.write else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

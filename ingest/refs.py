@@ -186,19 +186,27 @@ def part_number(numeral: str) -> int:
 
 
 # ---- references written by people, inside questions ----------------------------------------
-_NUM = r"(\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+_UNIT_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+_NUM = (r"(\d{1,2}|(?:twenty|thirty)(?:[- ](?:" + _UNIT_WORDS + r"))?|"
+        + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")")
+# common misspellings are accepted: people type fast ("artical 4", "artcle 7")
+_ARTICLE_WORD = r"(?:articles?|artical|articel|artcle|aritcle|atricle|art\.?|arts\.?)"
 _MENTION = re.compile(
-    r"\b(?:paragraph|para\.?|par\.?)\s+(?P<pfirst>\d{1,2})\s+of\s+(?:article|art\.?)\s*" + _NUM
-    + r"|\b(?:articles?|art\.?|arts\.?)\s*" + _NUM + r"(?P<groups>(?:\s?\([0-9a-z]{1,4}\))*)"
-    r"(?P<more>(?:\s*(?:,|and|or|&)\s*\d{1,2}\b(?!\s*(?:mg|per|%|years?|days?|months?|ppm|watts?)))*)"
+    r"\b(?:paragraph|para\.?|par\.?)\s+(?P<pfirst>\d{1,2})\s+of\s+" + _ARTICLE_WORD + r"\s*" + _NUM
+    + r"|\b(?:paragraph|para\.?)\s+(?P<apara>\d{1,2})\s+of\s+annex\s+(?P<pannex>[a-e])\b"
+    + r"|\b" + _ARTICLE_WORD + r"\s*" + _NUM + r"(?P<groups>(?:\s?\([0-9a-z]{1,4}\))*)"
     r"(?:,?\s+(?:paragraph|para\.?)\s+(?P<pafter>\d{1,2})(?!\s+of\b))?"
-    r"|\bannex\s+(?P<annex>[a-e])\b(?:,?\s+part\s+(?P<part>ii|i|1|2))?",
+    r"(?P<more>(?:\s*(?:,|and|or|&)\s*\d{1,2}\b(?!\s*(?:mg|per|%|years?|days?|months?|ppm|watts?)))*)"
+    r"|\bannex\s+(?P<annex>[a-e])\b(?:,?\s+part\s+(?P<part>ii|i|1|2)\b)?",
     re.IGNORECASE,
 )
 
 
 def _to_int(token: str) -> int:
-    return int(token) if token.isdigit() else NUMBER_WORDS[token.lower()]
+    if token.isdigit():
+        return int(token)
+    parts = re.split(r"[- ]", token.lower())
+    return sum(NUMBER_WORDS[p] for p in parts)
 
 
 def find_mentions(text: str) -> list[Ref]:
@@ -207,7 +215,9 @@ def find_mentions(text: str) -> list[Ref]:
     found: list[Ref] = []
     for m in _MENTION.finditer(text):
         try:
-            if m["annex"]:
+            if m["pannex"]:
+                ref = Ref.of_annex(m["pannex"], paragraph=int(m["apara"]))
+            elif m["annex"]:
                 part = 0
                 if m["part"]:
                     part = {"i": 1, "1": 1, "ii": 2, "2": 2}[m["part"].lower()]
@@ -215,7 +225,7 @@ def find_mentions(text: str) -> list[Ref]:
             elif m["pfirst"]:
                 ref = Ref.of_article(_to_int(m.group(2)), int(m["pfirst"]))
             else:
-                number = _to_int(m.group(3))
+                number = _to_int(m.group(5))
                 para, sub, item = _split_groups((m["groups"] or "").replace(" ", "").lower())
                 if m["pafter"] and not para:
                     para = int(m["pafter"])

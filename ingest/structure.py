@@ -203,7 +203,7 @@ def parse_legal(lines: list[Line]) -> list[Block]:
             cur.extra_heading = text
             open_block = None
             continue
-        if level and cur.kind == -1:  # the document title
+        if cur.kind == -1 and (level or (len(text) <= _TITLE_MAX and not blocks)):  # the document title
             continue
         if text.startswith("|"):
             cells = [_clean_inline(c) for c in text.strip().strip("|").split("|")]
