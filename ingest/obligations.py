@@ -1,9 +1,1034 @@
-"""Obligation extraction (issue: obligation finder) — being written; returns nothing yet."""
+"""Obligation finder: who must do what, by when, under which provision.
+
+`extract_obligations(chunks)` turns the chunks of one legal document (doc_type "treaty" or
+"cop-decision") into `Obligation` rows; the index stores them per generation in
+``obligations.jsonl`` (see `ingest.index._write_obligations`). Everything here is transparent
+rules over the text - regular expressions and keyword tables, no model - so every label can be
+traced back to the wording that produced it.
+
+How a document is read
+----------------------
+1. Chunks are put back in document order and cut into provision lines ("3. …", "a) …", "(i) …").
+   Each line gets the finest ref (chunk ref + its own label): "Article 7(3)(b)". An unlabelled
+   line that follows lettered items is the paragraph's closing text and gets the paragraph ref.
+   Lines repeated across chunk windows (a repeated chapeau, overlap) are read once.
+2. Lines are cut into sentences, sentences into clauses at each modal verb ("shall", "may",
+   "should", "must", "are encouraged to", "undertakes to"). A later modal opens a new clause when a
+   new actor is its subject ("… requirements that the Conference of the Parties shall adopt") or
+   when it continues the predicate ("… shall take measures … and may prepare a plan"); a modal in
+   a subordinate clause without an actor ("…, which shall include", "whether … should") does not.
+   Consecutive clauses with the same actor and modality are one obligation.
+3. Chapeaux: a line ending "… shall:" (or "… is:", "… are encouraged to:", "… not be limited
+   to:") hands its actor and modality to each lettered item below it; each item becomes one
+   obligation with the item's ref. Items under any other chapeau ("adopt guidance on:",
+   "except:", "shall not apply to:") are parts of the chapeau's single obligation.
+4. Labels:
+   - actor: the subject before the modal (Conference of the Parties -> cop, Secretariat,
+     Committee, Party/Parties -> party, States, REIOs, the Depositary, the GEF … -> other); a passive
+     agent ("may be revoked by that Party") when the subject is not an actor; otherwise the actor
+     of the previous obligation (a follow-on sentence in the same paragraph binds the Party only
+     insofar as the paragraph applies to it: party -> party_conditional).
+     party_conditional: the subject is a qualified Party ("Each Party that has …", "A Party with
+     relevant sources", "a Party choosing this alternative", "An exporting Party", "The Party"),
+     the sentence opens with a condition ("If …", "In circumstances where …", "For Parties to
+     …"), or a binding clause carries an "if" condition.
+   - modality: "may" with an actor -> permissive; "should", "are encouraged to", "shall
+     endeavour/seek to/consider", items opening "Endeavour"/"Consider", and qualifiers set off by
+     commas (", as appropriate,", ", where appropriate,", ", to the extent practicable,",
+     ", where feasible,") or "taking into account its national circumstances" -> soft; everything
+     else -> binding. A qualifier that only limits a second verb ("and, where feasible, reduce")
+     or an embedded participle phrase ("incorporating, where appropriate, …") does not soften.
+   - deadline: "no later than three years after" -> "3 years", "by 2020" -> "2020", "at its first
+     meeting" -> "first meeting", "every three years" -> "3 years", "no later than the date … enters
+     into force" -> "entry into force"; "after the phase-out date" resolves to the year in the
+     referenced Annex table when that table has a single year.
+   - topic: the article/annex title ("Article 7 — Artisanal and small-scale gold mining" -> ASGM),
+     overridden for reporting clauses, information duties, capacity-building and the Committee.
+5. Not obligations: scope and status statements ("This Article shall not apply to", "shall be
+   available", "shall cease", "shall expire"), definitions ("For the purposes of …"), list items
+   of a non-"shall:" chapeau.
+Annex table rows with a phase-out year (Annex A Part I, Annex B Part I) become one binding Party
+obligation each, with the year as deadline.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
 from .models import Chunk
+from .refs import NUMBER_WORDS, ROMAN, Ref, RefError
+from .structure import LABEL_RE, PARAGRAPH_RE
+
+LEGAL_DOC_TYPES = ("treaty", "cop-decision")
+ACTORS = ("party", "party_conditional", "cop", "secretariat", "committee", "other")
+MODALITIES = ("binding", "soft", "permissive")
+TOPICS = ("supply and trade", "products", "processes", "ASGM", "emissions", "releases", "storage", "waste",
+          "contaminated sites", "finance", "capacity", "health", "information", "research", "reporting",
+          "compliance", "other")
+OBLIGATIONS_FILE = "obligations.jsonl"
 
 
-def extract_obligations(chunks: list[Chunk]) -> list:
-    return []
+@dataclass
+class Obligation:
+    """One obligation: an actor, a modality and an action under one provision."""
+
+    doc_id: str
+    doc_title: str
+    ref: str  # finest canonical ref, e.g. "Article 7(3)(b)"; "" for unstructured text
+    page: int | None
+    sentence: str  # the source sentence (for a chapeau item: "chapeau … item")
+    actor: str  # one of ACTORS
+    modality: str  # one of MODALITIES
+    action: str  # short verb phrase: "submit its national action plan to the Secretariat …"
+    topic: str  # one of TOPICS
+    deadline: str | None = None  # normalised: "2020", "3 years", "first meeting", "entry into force"
+    dates: list[str] = field(default_factory=list)  # every year/period in the sentence (+ phase-out years)
+    conditions: list[str] = field(default_factory=list)  # "unless …", "except …", "if …", "where …"
+    exemptions: bool = False  # the provision admits exemptions, exclusions or exceptions
+    doc_type: str = "treaty"
+    chunk_id: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: dict) -> Obligation:
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in d.items() if k in known}
+        data.setdefault("doc_title", data.get("doc_id", ""))
+        data.setdefault("page", None)
+        for key in ("sentence", "action", "ref"):
+            data.setdefault(key, "")
+        data.setdefault("actor", "other")
+        data.setdefault("modality", "binding")
+        data.setdefault("topic", "other")
+        data["dates"] = list(data.get("dates") or [])
+        data["conditions"] = list(data.get("conditions") or [])
+        return cls(**data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the table of the serving generation
+# ---------------------------------------------------------------------------------------------
+def read_obligations_file(path: Path) -> list[Obligation]:
+    path = Path(path)
+    if not path.is_file():
+        return []
+    return [Obligation.from_json(json.loads(line)) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+
+
+def load_obligations(source) -> list[Obligation]:
+    """Obligations of the serving generation.
+
+    `source` may be a Snapshot (its generation is used), a generation folder (holding
+    obligations.jsonl), an index folder (holding CURRENT) or a Settings object. A missing table
+    (an index built before obligations existed, or no index) gives []. Only the index pointer is
+    read: no model, no Chroma client.
+    """
+    from .settings import Settings
+
+    if hasattr(source, "store") and hasattr(source, "pointer"):  # a Snapshot
+        return read_obligations_file(source.store.generation_dir(source.pointer.generation) / OBLIGATIONS_FILE)
+    if isinstance(source, Settings):
+        settings = source
+    else:
+        folder = Path(source)
+        if (folder / OBLIGATIONS_FILE).is_file() or (folder / "chunks.jsonl").is_file():
+            return read_obligations_file(folder / OBLIGATIONS_FILE)
+        settings = Settings.load(index_dir=folder)
+    from .index import IndexStore
+
+    store = IndexStore(settings)
+    pointer = store.pointer()
+    if pointer is None:
+        return []
+    return read_obligations_file(store.generation_dir(pointer.generation) / OBLIGATIONS_FILE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+# ---------------------------------------------------------------------------------------------
+_NUM_WORDS = sorted(NUMBER_WORDS, key=len, reverse=True)
+_NUM = r"(\d{1,3}|" + "|".join(_NUM_WORDS) + r")"
+
+# Modal verbs and equivalent phrases that open an obligation clause.
+_MODAL_RE = re.compile(
+    r"\b(?P<m>shall|must|should|may|undertakes? to|(?:is|are) (?:encouraged|invited|urged|requested|called upon) to)\b"
+)
+# Actor mentions. The Conference of the Parties is matched before "Parties" so that it wins.
+_ACTOR_RE = re.compile(
+    r"(?P<cop>\b(?:(?i:the)\s+)?Conference\s+of\s+the\s+Parties\b|\bCOP\b)"
+    r"|(?P<secretariat>\b(?:(?i:the)\s+)?(?:Secretariat|Executive\s+Secretary)\b)"
+    r"|(?P<committee>\b(?:(?i:the)\s+)?(?:Implementation\s+and\s+Compliance\s+)?Committee\b)"
+    r"|(?P<party>\b(?:(?i:each|every|a|an|any|the|that|such|no|all|other)\s+)?"
+    r"(?:(?i:exporting|importing|notifying|requesting|developed\s+country|developing\s+country)\s+)?"
+    r"(?<!non-)(?<!non‑)Part(?:y|ies)\b)"
+    r"|(?P<other>\b(?:(?i:each|every|a|an|any|the|no)\s+)?(?:States?\b(?:\s+or\s+regional\s+economic\s+integration\s+"
+    r"organizations?)?|(?i:regional\s+economic\s+integration\s+organizations?)|Depositary|President|"
+    r"(?i:arbitral\s+tribunal)|(?i:conciliation\s+commission)|Global\s+Environment\s+Facility(?:\s+Trust\s+Fund)?|"
+    r"Mechanism|Programme|Governing\s+Council|member\s+States)\b)"
+)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:to|by|of|from|with|for|under|through|on|between|among|upon|against|in|at|into|within|than|and|or|"
+    r"including|particularly|especially|except|whether)\s*$", re.IGNORECASE)
+_PARTY_QUALIFIER = re.compile(
+    r"^(?:(?:the|that|such)\s+Party\b)"
+    r"|^(?:\w+\s+)?(?:exporting|importing|notifying|requesting|developed country|developing country)\s+Part"
+    r"|\bPart(?:y|ies)\b[^,;]*?\b(?:that|which|who|whose|with|having|choosing|submitting|concerned|subject)\b"
+    r"|\bParties\s+to\s+the\s+\w+(?:\s+\w+)?\s+Convention\b",
+    re.IGNORECASE,
+)
+_CONDITION_OPENING = re.compile(
+    r"^(?:if|in circumstances where|where (?:a|the|any) part(?:y|ies)|in the case of|for parties|in case)\b",
+    re.IGNORECASE)
+_SOFT_LEAD_VERB = re.compile(r"^(?:endeavou?r|seek|strive|try|consider|make every effort|use (?:its|their) best efforts)\b",
+                             re.IGNORECASE)
+_SOFT_QUALIFIER = re.compile(
+    r"(?P<before>[\w’'-]+)?\s*,\s*(?:as appropriate|where appropriate|to the extent practicable|to the extent possible|"
+    r"where feasible|where possible|as far as possible|within (?:its|their) (?:respective )?capabilities)\s*(?:[,:;.]|$)",
+    re.IGNORECASE)
+_SOFT_ANYWHERE = re.compile(
+    r"taking into account (?:its|their)(?: respective)? (?:national|domestic)? ?circumstances|"
+    r"in accordance with (?:its|their) (?:respective )?capabilities",
+    re.IGNORECASE)
+# Words after which a qualifier belongs to an embedded phrase, not to the main verb.
+_EMBEDDING_WORDS = {"and", "or", "incorporating", "including", "using", "involving", "taking", "applying",
+                    "considering", "reducing", "controlling"}
+# Non-actor subjects with these verbs state scope or status, not a duty.
+_SCOPE_VERBS = re.compile(
+    r"^(?:not\s+)?(?:only\s+)?(?:apply|expire|cease|lapse|remain|enter\s+into\s+force|take\s+effect|continue|"
+    r"terminate|prevail|affect|prejudice|be\s+without\s+prejudice)\b", re.IGNORECASE)
+_PARTICIPLES_IRREGULAR = {"made", "set", "kept", "held", "sent", "put", "paid", "done", "taken", "given", "shown",
+                          "drawn", "borne", "known", "found", "brought", "sought", "built", "undertaken", "withdrawn",
+                          "met", "laid", "read", "run", "spent", "sold", "told", "understood", "written", "chosen"}
+_DISCRETION = re.compile(r"\bshall be (?:a matter )?for (?:the|each|a) Party to (?:decide|determine)", re.IGNORECASE)
+_DECISION_VERB = re.compile(
+    r"^(?:(?:also|further|again)\s+)?(?P<verb>requests|instructs|decides|invites|encourages|urges|calls upon|"
+    r"welcomes|notes|takes note|recalls|recognizes|acknowledges|adopts)\b\s*(?P<rest>.*)$",
+    re.IGNORECASE | re.DOTALL)
+_ABBREVIATIONS = ("e.g.", "i.e.", "No.", "no.", "para.", "Art.", "art.", "Arts.", "etc.", "cf.", "viz.", "Mr.",
+                  "Ms.", "Dr.", "p.", "pp.", "vol.", "Vol.", "Rev.", "approx.")
+
+_TITLE_TOPICS: tuple[tuple[str, str], ...] = (
+    (r"artisanal|small-scale gold", "ASGM"),
+    (r"supply sources|\btrade\b|mercury supply", "supply and trade"),
+    (r"mercury-added products|\bproducts\b", "products"),
+    (r"manufacturing processes|\bprocess(?:es)?\b", "processes"),
+    (r"\bemissions?\b", "emissions"),
+    (r"\breleases?\b", "releases"),
+    (r"\bstorage\b", "storage"),
+    (r"\bwastes?\b", "waste"),
+    (r"contaminated sites?", "contaminated sites"),
+    (r"financ|funding", "finance"),
+    (r"capacity|technical assistance|technology transfer", "capacity"),
+    (r"compliance", "compliance"),
+    (r"\bhealth\b", "health"),
+    (r"information|awareness|education", "information"),
+    (r"research|monitoring", "research"),
+    (r"reporting", "reporting"),
+)
+# For text without titled headings (COP decisions): keywords in the sentence itself.
+_KEYWORD_TOPICS: tuple[tuple[str, str], ...] = (
+    (r"artisanal|small-scale gold|gold mining", "ASGM"),
+    (r"\breport(?:s|ing)?\b", "reporting"),
+    (r"compliance|Implementation and Compliance Committee", "compliance"),
+    (r"chlor-alkali|vinyl chloride|acetaldehyde|polyurethane|methylate|ethylate|manufacturing process", "processes"),
+    (r"mercury-added product|dental amalgam|\blamps?\b|batter(?:y|ies)|cosmetic|thermometer|pesticide", "products"),
+    (r"\bexports?\b|\bimports?\b|primary mercury mining|mercury supply|\bstocks?\b", "supply and trade"),
+    (r"\bemissions?\b|\bair\b", "emissions"),
+    (r"\breleases?\b", "releases"),
+    (r"interim storage|\bstorage\b", "storage"),
+    (r"\bwastes?\b|disposal", "waste"),
+    (r"contaminated sites?", "contaminated sites"),
+    (r"financial|funding|Global Environment Facility|\bfund\b", "finance"),
+    (r"capacity|technical assistance|technology transfer", "capacity"),
+    (r"\bhealth\b", "health"),
+    (r"research|monitoring", "research"),
+    (r"information|awareness", "information"),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry point
+# ---------------------------------------------------------------------------------------------
+def extract_obligations(chunks: Iterable[Chunk]) -> list[Obligation]:
+    """Obligations in the chunks of treaty-type documents; other document types give []."""
+    by_doc: dict[str, list[Chunk]] = {}
+    for c in chunks:
+        if c.doc_type in LEGAL_DOC_TYPES:
+            by_doc.setdefault(c.doc_id, []).append(c)
+    out: list[Obligation] = []
+    for doc_id in by_doc:
+        out += _DocumentReader(sorted(by_doc[doc_id], key=lambda c: c.ordinal)).read()
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Provision lines
+# ---------------------------------------------------------------------------------------------
+@dataclass
+class _Line:
+    ref: Ref | None
+    ref_str: str
+    level: str  # para | sub | item | tail | text | lead
+    text: str  # without its label
+    chunk: Chunk
+
+
+@dataclass
+class _Chapeau:
+    ref_str: str
+    sentence: str
+    expandable: bool
+    actor: str | None = None
+    modality: str = "binding"
+    deadline: str | None = None
+
+
+@dataclass
+class _Clause:
+    actor: str | None
+    modality: str
+    start: int
+    end: int
+    modal_start: int
+    modal_end: int
+    subject: str = ""
+    explicit: bool = False
+
+
+def _parse_ref(text: str) -> Ref | None:
+    try:
+        return Ref.parse(text) if text else None
+    except RefError:
+        return None
+
+
+def _with_labels(base: Ref, para: int, sub: str, item: str) -> Ref:
+    return Ref(kind=base.kind, article=base.article, annex=base.annex, part=base.part,
+               paragraph=para, subparagraph=sub, item=item)
+
+
+def _is_item(label: str, sub: str, item: str) -> bool:
+    """Whether "(i)" is a roman item or the letter i, from what came before (as ingest.structure)."""
+    if label in ROMAN:
+        if sub:
+            expected = ROMAN[ROMAN.index(item) + 1] if item in ROMAN[:-1] else "i"
+            is_next_letter = len(label) == 1 and ord(label) == ord(sub) + 1
+            if label == expected and not is_next_letter:
+                return True
+            if label == expected and is_next_letter:
+                return bool(item)
+            if len(label) > 1:
+                return True
+        elif len(label) > 1:
+            return True
+    return False
+
+
+_FOLDED_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{5,119}:)\s+(?P<rest>\(?(?:[a-z]|[ivx]{1,5})\)\s+.*)$")
+_ROW_LEAD_IN = re.compile(r"^(?P<lead>The following [^:;\n]{3,110}:)\s+(?=\S)")
+
+
+def _chunk_lines(chunk: Chunk) -> list[_Line]:
+    base = _parse_ref(chunk.ref)
+    para, sub, item = (base.paragraph, base.subparagraph, base.item) if base else (0, "", "")
+    lines: list[_Line] = []
+    prev_level: str | None = None
+    for raw in chunk.text.split("\n"):
+        t = raw.strip()
+        if not t:
+            continue
+        if base is not None and (base.subparagraph or base.item) and prev_level is None \
+                and (m := _FOLDED_LEAD_IN.match(t)):
+            parent = base.parent() or base
+            lines.append(_Line(parent, str(parent), "lead", m["lead"], chunk))
+            t = m["rest"]
+        if base is None:  # no legal structure (e.g. a COP decision read as sections): drop list labels
+            t = re.sub(r"^(?:\d{1,2}\.|\(?[a-z]{1,4}\))\s+", "", t)
+            lines.append(_Line(None, chunk.ref, "text", t, chunk))
+            prev_level = "text"
+            continue
+        if m := PARAGRAPH_RE.match(t):
+            para, sub, item = int(m[1]), "", ""
+            level, text = "para", m[2]
+        elif m := LABEL_RE.match(t):
+            label = m[2]
+            if _is_item(label, sub, item):
+                item = label
+                level = "item"
+            else:
+                sub, item = label, ""
+                level = "sub"
+            text = m[3]
+        else:
+            text = t
+            if prev_level in ("sub", "item") and t[:1].isupper():
+                sub, item = "", ""  # closing text of a paragraph, after its lettered items
+                level = "tail"
+            else:
+                level = "text" if prev_level is None else "cont"
+        ref = _with_labels(base, para, sub, item)
+        lines.append(_Line(ref, str(ref), level, text, chunk))
+        prev_level = level
+    return lines
+
+
+def _is_row(chunk: Chunk) -> bool:
+    """One row of an annex table: its heading ends with the row label, its text is "Header: cell"."""
+    ref = _parse_ref(chunk.ref)
+    if ref is None or ref.kind != 2 or ref.paragraph or ref.subparagraph or not chunk.heading_path:
+        return False
+    last = chunk.heading_path[-1]
+    if re.match(r"^(?:Annex|Part|Article|para|\()", last) or len(chunk.heading_path) < 2:
+        return False
+    return ":" in chunk.text and "\n" not in chunk.text.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z“\"(])")
+
+
+def split_sentences(text: str) -> list[str]:
+    parts: list[str] = []
+    last = 0
+    for m in _SENTENCE_END.finditer(text):
+        piece = text[last:m.start()].rstrip()
+        if piece.endswith(_ABBREVIATIONS):
+            continue
+        parts.append(text[last:m.end()].strip())
+        last = m.end()
+    tail = text[last:].strip()
+    if tail:
+        parts.append(tail)
+    return [p for p in parts if p]
+
+
+def _actor_of(m: re.Match) -> str:
+    kind = m.lastgroup or "other"
+    return kind if kind in ACTORS else "other"
+
+
+def _mentions(text: str) -> list[re.Match]:
+    return [m for m in _ACTOR_RE.finditer(text) if not _PREPOSITION_BEFORE.search(text[:m.start()])]
+
+
+def _find_subject(pre: str) -> re.Match | None:
+    """The actor a clause is about: the first actor mention after the last comma of the text
+    before the modal (so leading "If a Party …, the Party" and "No later than …, the
+    Conference of the Parties" resolve to the main subject), else the first mention."""
+    cands = _mentions(pre)
+    if not cands:
+        return None
+    last_comma = pre.rfind(",")
+    after = [c for c in cands if c.start() > last_comma]
+    return after[0] if after else cands[0]
+
+
+def _agent(text: str) -> re.Match | None:
+    """A passive agent: "… be revoked by that Party", "to be taken by a Party"."""
+    for m in re.finditer(r"\bby\s+", text):
+        a = _ACTOR_RE.match(text, m.end())
+        if a:
+            return a
+    return None
+
+
+def _head_after_modal(text: str) -> str:
+    """The verb phrase after the modal, without adverbials set off by commas and leading adverbs."""
+    t = text.lstrip()
+    while True:
+        prev = t
+        t = re.sub(r"^,[^,]{0,200},\s*", "", t)  # ", at its first meeting,"
+        t = re.sub(r"^(?:also|only|further|thereafter|then|therefore|hereby|at all times)\s+", "", t, flags=re.I)
+        t = re.sub(r"^(?:at its first meeting|as soon as practicable)\s+", "", t, flags=re.I)
+        if t == prev:
+            return t
+
+
+def _is_participle(word: str) -> bool:
+    w = word.lower().strip(",;:.")
+    return w in _PARTICIPLES_IRREGULAR or (len(w) > 3 and w.endswith("ed"))
+
+
+def _soft_in(text: str) -> bool:
+    if _SOFT_ANYWHERE.search(text):
+        return True
+    for m in _SOFT_QUALIFIER.finditer(text):
+        before = (m["before"] or "").lower()
+        if before in _EMBEDDING_WORDS:
+            continue
+        return True
+    return False
+
+
+def normalise_deadline(text: str) -> str | None:
+    """The first deadline in `text`, normalised ("3 years", "2020", "first meeting", …)."""
+    found: list[tuple[int, str]] = []
+    if m := re.search(r"\b(?:at|by) its first meeting\b|\bfirst meeting of the Conference of the Parties\b", text, re.I):
+        found.append((m.start(), "first meeting"))
+    if m := re.search(r"\b(?:at|by) its (second|third|fourth) meeting\b", text, re.I):
+        found.append((m.start(), f"{m[1].lower()} meeting"))
+    for m in re.finditer(
+            rf"\b(?:no later than|not later than|within|no more than|not more than|up to|every|before|by)\s+"
+            rf"(?:a period of\s+)?{_NUM}\s+(year|month|day)s?\b", text, re.I):
+        found.append((m.start(), _period(m[1], m[2])))
+    for m in re.finditer(rf"\b{_NUM}\s+(year|month|day)s?\s+(?:after|of|from|following)\b", text, re.I):
+        found.append((m.start(), _period(m[1], m[2])))
+    if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b", text):
+        found.append((m.start(), m[1]))
+    if m := re.search(r"\b(?:no|not) later than the date (?:up)?on which\b[^.;]*\benters? into force|"
+                      r"\bby (?:the )?(?:date of )?(?:its )?entry into force\b", text, re.I):
+        found.append((m.start(), "entry into force"))
+    if not found:
+        return None
+    return min(found)[1]
+
+
+def _period(number: str, unit: str) -> str:
+    n = int(number) if number.isdigit() else NUMBER_WORDS[number.lower()]
+    unit = unit.lower()
+    return f"{n} {unit}" + ("s" if n != 1 else "")
+
+
+def find_dates(text: str) -> list[str]:
+    """Years and periods mentioned in `text`, in order, without duplicates."""
+    out: list[str] = []
+    for m in re.finditer(rf"\b((?:19|20)\d{{2}})\b|\b{_NUM}\s+(year|month|day)s?\b", text, re.I):
+        value = m[1] if m[1] else _period(m[2], m[3])
+        if value not in out:
+            out.append(value)
+    return out
+
+
+_CONDITION_RE = re.compile(
+    r"\b(unless|except(?: where| for| with respect to| that)?|provided that|if|where|whichever is (?:later|earlier)|"
+    r"in circumstances where|notwithstanding)\b([^;:]*?)(?=[,;:]\s|\.\s|\.$|;$|:$|$)",
+    re.IGNORECASE)
+
+
+def find_conditions(text: str) -> list[str]:
+    out: list[str] = []
+    for m in _CONDITION_RE.finditer(text):
+        word = m[1].lower()
+        if word == "where" and re.match(r"\s*(?:feasible|appropriate|possible|applicable|practicable)\b", m[2], re.I):
+            continue
+        if word in ("if", "where") and not m[2].strip():
+            continue
+        phrase = (m[1] + m[2]).strip(" ,")
+        if len(phrase) > 110:
+            phrase = phrase[:110].rsplit(" ", 1)[0] + "…"
+        if phrase and phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def _short(text: str, limit: int = 140) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:.")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
+def _lower_first(text: str) -> str:
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# The reader
+# ---------------------------------------------------------------------------------------------
+class _DocumentReader:
+    def __init__(self, chunks: list[Chunk]):
+        self.chunks = chunks
+        self.doc = chunks[0]
+        self.phase_out_years: dict[tuple[str, int], list[str]] = {}
+        self.out: list[Obligation] = []
+        self.seen: set[tuple] = set()
+        self.prev_actor: str | None = None
+        self.prev_top: str = ""
+        self.prev_para: str = ""
+        self.prev_deadline: str | None = None
+        self.row_chapeaux: dict[str, _Chapeau] = {}
+        self.lead_ins: set[str] = set()
+
+    # ---- driver --------------------------------------------------------------------------
+    def read(self) -> list[Obligation]:
+        rows = {c.id for c in self.chunks if _is_row(c)}
+        for c in self.chunks:
+            for line in c.text.split("\n"):
+                if m := _FOLDED_LEAD_IN.match(line.strip()):
+                    self.lead_ins.add(m["lead"])
+        for c in self.chunks:
+            if c.id in rows:
+                self._collect_phase_out(c)
+        lines: list[_Line] = []
+        seen_lines: set[tuple[str, str]] = set()
+        for c in self.chunks:
+            if c.id in rows:
+                lines.append(_Line(_parse_ref(c.ref), c.ref, "row", c.text, c))
+                continue
+            for line in _chunk_lines(c):
+                key = (line.ref_str, line.text)
+                if key in seen_lines:
+                    continue
+                seen_lines.add(key)
+                lines.append(line)
+        chapeaux: dict[str, _Chapeau] = {}
+        for line in lines:
+            if line.level == "row":
+                self._row(line)
+                continue
+            self._line(line, chapeaux)
+        return self.out
+
+    # ---- annex rows ----------------------------------------------------------------------
+    def _row_text(self, chunk: Chunk) -> str:
+        text = chunk.text.strip()
+        for lead in sorted(self.lead_ins, key=len, reverse=True):
+            if text.startswith(lead + " "):
+                return text[len(lead):].strip()
+        if (m := _ROW_LEAD_IN.match(text)) and re.match(r"[^:;]{2,150}:\s", text[m.end():]):
+            return text[m.end():]
+        return text
+
+    @staticmethod
+    def _cells(text: str) -> list[tuple[str, str]]:
+        cells = re.split(r";\s+(?=[^;:]{2,150}:\s)", text)
+        out = []
+        for cell in cells:
+            head, sep, value = cell.partition(": ")
+            out.append((head.strip(), value.strip()) if sep else ("", cell.strip()))
+        return out
+
+    def _phase_out_cell(self, text: str) -> tuple[str, str, str, str] | None:
+        cells = self._cells(text)
+        if len(cells) < 2:
+            return None
+        head, value = cells[-1]
+        year = re.fullmatch(r"((?:19|20)\d{2})\.?", value)
+        if not year or not re.search(r"phase-out|date", head, re.I):
+            return None
+        return cells[0][0], cells[0][1], head, year[1]
+
+    def _collect_phase_out(self, chunk: Chunk) -> None:
+        ref = _parse_ref(chunk.ref)
+        got = self._phase_out_cell(self._row_text(chunk))
+        if ref is not None and got:
+            years = self.phase_out_years.setdefault((ref.annex, ref.part), [])
+            if got[3] not in years:
+                years.append(got[3])
+
+    def _row(self, line: _Line) -> None:
+        chunk = line.chunk
+        text = self._row_text(chunk)
+        label = chunk.heading_path[-1].rstrip("…").strip()
+        got = self._phase_out_cell(text)
+        if got:
+            column, item, head, year = got
+            item_clean = re.sub(r":;\s*", ": ", item).replace(";;", ";")
+            if re.search(r"manufacture, import or export", head, re.I):
+                action = f"not allow the manufacture, import or export of {_lower_first(item_clean)} after {year}"
+            elif re.search(r"process", column, re.I):
+                action = f"not allow the use of mercury or mercury compounds in {_lower_first(item_clean)} after {year}"
+            else:
+                action = f"phase out {_lower_first(item_clean)} after {year}"
+            sentence = f"{column}: {item_clean}; {head}: {year}"
+            self._emit(line, sentence=sentence, actor="party", modality="binding", action=_short(action, 200),
+                       deadline=year, dates=[year] + [d for d in find_dates(item_clean) if d != year],
+                       conditions=find_conditions(item_clean), exemptions=bool(re.search(r"\bexcept\b", item_clean)))
+            return
+        cells = self._cells(text)
+        if not cells:
+            return
+        head, value = cells[0]
+        if head and head.rstrip("…").startswith(label[:40]) and len(cells) == 1:
+            # continuation row: "Dental amalgam: (i) Setting national objectives …"
+            body = value
+        else:
+            body = cells[-1][1] if len(cells) > 1 else value
+            label = cells[0][1] if len(cells) > 1 else label
+        m = LABEL_RE.match(body)
+        chapeau = self.row_chapeaux.get(chunk.heading)
+        if m and chapeau is not None:
+            if chapeau.expandable:
+                self._expanded_item(line, m[3], chapeau, context=label)
+            else:
+                for sentence in split_sentences(m[3])[1:]:
+                    self._sentence(line, sentence, first_in_para=False)
+            return
+        sentences = split_sentences(body)
+        if not sentences:
+            return
+        if sentences[-1].endswith(":"):
+            self.row_chapeaux[chunk.heading] = self._chapeau(line, sentences[-1])
+        for i, sentence in enumerate(sentences):
+            if sentence.endswith(":") and self.row_chapeaux.get(chunk.heading, _Chapeau("", "", False)).expandable \
+                    and i == len(sentences) - 1:
+                continue
+            self._sentence(line, sentence, first_in_para=i == 0, context=label)
+
+    # ---- provision lines -----------------------------------------------------------------
+    def _line(self, line: _Line, chapeaux: dict[str, _Chapeau]) -> None:
+        top = str(line.ref.top()) if line.ref else line.ref_str
+        if top != self.prev_top:
+            self.prev_actor, self.prev_top, self.prev_deadline = None, top, None
+        para_key = self._para_key(line)
+        first_in_para = para_key != self.prev_para
+        self.prev_para = para_key
+        sentences = split_sentences(line.text)
+        if not sentences:
+            return
+        parent = self._parent_chapeau(line, chapeaux)
+        start = 0
+        if parent is not None and line.level in ("sub", "item"):
+            if parent.expandable:
+                self._expanded_item(line, sentences[0], parent)
+            start = 1  # a list item of a non-"shall:" chapeau is part of that chapeau's obligation
+        if line.level == "lead":
+            chapeaux[line.ref_str] = _Chapeau(line.ref_str, sentences[-1], False)
+            return
+        last = sentences[-1]
+        if last.endswith(":"):
+            chapeaux[line.ref_str] = self._chapeau(line, last)
+        for i in range(start, len(sentences)):
+            sentence = sentences[i]
+            if i == len(sentences) - 1 and sentence.endswith(":") and chapeaux[line.ref_str].expandable:
+                continue  # its items carry it
+            self._sentence(line, sentence, first_in_para=first_in_para and i == 0)
+            first_in_para = False
+
+    @staticmethod
+    def _para_key(line: _Line) -> str:
+        if line.ref is None:
+            return line.ref_str
+        r = line.ref
+        return str(Ref(kind=r.kind, article=r.article, annex=r.annex, part=r.part, paragraph=r.paragraph,
+                       subparagraph=r.subparagraph if not r.paragraph else ""))
+
+    @staticmethod
+    def _parent_chapeau(line: _Line, chapeaux: dict[str, _Chapeau]) -> _Chapeau | None:
+        if line.ref is None or line.level not in ("sub", "item"):
+            return None
+        for anc in line.ref.ancestors()[1:]:
+            if str(anc) in chapeaux:
+                return chapeaux[str(anc)]
+        return None
+
+    def _chapeau(self, line: _Line, sentence: str) -> _Chapeau:
+        expandable = bool(re.search(
+            r"\b(?:shall|should|must|may|(?:is|are) encouraged to|undertakes? to|not be limited to)\s*:$|"
+            r"\b(?:is|are)\s*:$", sentence))
+        ch = _Chapeau(line.ref_str, sentence, expandable)
+        if expandable:
+            clauses = self._clauses(sentence, first_in_para=True)
+            if clauses:
+                c = clauses[-1]
+                ch.actor, ch.modality = c.actor, c.modality
+                ch.deadline = normalise_deadline(sentence)
+            else:
+                ch.expandable = False
+        return ch
+
+    # ---- clauses -------------------------------------------------------------------------
+    def _clauses(self, sentence: str, first_in_para: bool, implicit: _Clause | None = None) -> list[_Clause]:
+        """Obligation clauses of one sentence. `implicit` is the clause a chapeau opened (its
+        predicate is this sentence's start)."""
+        if re.match(r"^(?:For the purposes? of|In this (?:Article|Convention|Annex),)", sentence):
+            return []
+        clauses: list[_Clause] = [implicit] if implicit is not None else []
+        prev_end = 0
+        for m in _MODAL_RE.finditer(sentence):
+            pre = sentence[prev_end:m.start()]
+            prev_end = m.end()
+            if not clauses:
+                pre = sentence[:m.start()]
+                subject = _find_subject(pre)
+                clause = self._open_clause(sentence, m, pre, subject, start=0, first_in_para=first_in_para)
+                if clause is not None:
+                    clauses.append(clause)
+                elif _mentions(pre) or not _MODAL_RE.search(sentence, m.end()):
+                    return []
+                continue
+            near = [a for a in _mentions(pre) if len(pre[a.end():].split()) <= 1 and "," not in pre[a.end():]]
+            if near:
+                subject = near[-1]
+                start = m.start() - len(pre) + subject.start()
+                clause = self._open_clause(sentence, m, sentence[:m.start()], subject, start=start,
+                                           first_in_para=first_in_para, subject_offset=start)
+                if clause is not None:
+                    clauses[-1].end = start
+                    clauses.append(clause)
+                continue
+            if re.search(r"(?:^|[\s,])(?:and|or)(?:,)?\s*(?:also\s+)?$", pre) or not pre.strip():
+                prev = clauses[-1]
+                start = m.start() - len(pre)
+                clause = self._compound_clause(sentence, m, prev, start)
+                if clause is not None:
+                    prev.end = start
+                    clauses.append(clause)
+                continue
+            # a modal in a subordinate clause ("…, which shall include", "whether … should"): part of the previous
+        for i, c in enumerate(clauses):
+            if i + 1 < len(clauses):
+                c.end = min(c.end, clauses[i + 1].start)
+            else:
+                c.end = len(sentence)
+        return [c for c in clauses if c.actor is not None]
+
+    def _modality(self, modal: str, after: str, clause_text: str, negated_subject: bool) -> str:
+        modal = modal.lower()
+        if modal == "may":
+            return "binding" if negated_subject else "permissive"
+        if modal == "should" or "encouraged" in modal or "invited" in modal:
+            return "soft"
+        if _SOFT_LEAD_VERB.match(_head_after_modal(after)):
+            return "soft"
+        if _soft_in(clause_text):
+            return "soft"
+        return "binding"
+
+    def _open_clause(self, sentence: str, m: re.Match, pre: str, subject: re.Match | None, start: int,
+                     first_in_para: bool, subject_offset: int | None = None) -> _Clause | None:
+        after = sentence[m.end():]
+        head = _head_after_modal(after)
+        modal = m["m"]
+        if _DISCRETION.search(sentence[m.start():]) or _DISCRETION.search(sentence):
+            return _Clause("party", "permissive", start, len(sentence), m.start(), m.end(), "the Party", True)
+        if subject is not None:
+            if re.match(r"be\b", head, re.I) and modal != "may" and not re.match(r"be\s+responsible", head, re.I):
+                return None  # "Each Party … shall be identified", "… shall be bound": status, not a duty
+            actor = _actor_of(subject)
+            subject_text = pre[subject.start():] if subject_offset is None else sentence[subject_offset:m.start()]
+            negated = bool(re.match(r"no\b", subject.group(0), re.I))
+            modality = self._modality(modal, after, self._clause_scope(sentence, m), negated)
+            if actor == "party" and self._conditional(subject_text, sentence, after, modality):
+                actor = "party_conditional"
+            return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text.strip(), True)
+        # no actor as subject: a passive or a thing-subject ("Any plan shall be submitted …")
+        if _SCOPE_VERBS.match(head):
+            return None
+        if re.match(r"be\s+(\S+)", head, re.I) and not _is_participle(re.match(r"be\s+(\S+)", head, re.I)[1]):
+            return None  # "shall be available", "The objective shall be for …"
+        agent = _agent(after) or _agent(pre)
+        subject_text = re.sub(r"^.*,\s*", "", pre).strip() if "," in pre else pre.strip()
+        modality = self._modality(modal, after, self._clause_scope(sentence, m), False)
+        if agent is not None:
+            actor = _actor_of(agent)
+            if actor == "party" and re.match(r"(?:that|the|such)\s+Party\b", agent.group(0), re.I):
+                actor = "party_conditional"
+            return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text, True)
+        if modality == "permissive":
+            return None  # "Such cooperation may include:" - a "may" needs an actor
+        actor = self.prev_actor or "party"
+        if actor == "party" and (not first_in_para or _CONDITION_OPENING.match(sentence)):
+            actor = "party_conditional"  # a follow-on duty of those the paragraph applies to
+        return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text, False)
+
+    def _compound_clause(self, sentence: str, m: re.Match, prev: _Clause, start: int) -> _Clause | None:
+        after = sentence[m.end():]
+        head = _head_after_modal(after)
+        modal = m["m"]
+        actor = prev.actor
+        agent = _agent(after)
+        if agent is not None:
+            actor = _actor_of(agent)
+        elif not prev.explicit and re.match(r"be\s+(\S+)", head, re.I) and modal == "may":
+            return None
+        modality = self._modality(modal, after, self._clause_scope(sentence, m), False)
+        if actor == "party" and prev.actor == "party_conditional" and agent is None:
+            actor = "party_conditional"
+        return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), prev.subject, prev.explicit)
+
+    @staticmethod
+    def _clause_scope(sentence: str, m: re.Match) -> str:
+        """Text a modality qualifier must sit in: from the modal to the next modal or the end."""
+        nxt = _MODAL_RE.search(sentence, m.end())
+        return sentence[m.start():nxt.start() if nxt else len(sentence)]
+
+    @staticmethod
+    def _conditional(subject_text: str, sentence: str, after: str, modality: str) -> bool:
+        if _PARTY_QUALIFIER.search(subject_text.strip()):
+            return True
+        if _CONDITION_OPENING.match(sentence.strip()):
+            return True
+        if modality != "permissive" and re.search(r"\bif\b", after.split(";")[0]):
+            return True
+        return False
+
+    # ---- obligations ---------------------------------------------------------------------
+    def _expanded_item(self, line: _Line, sentence: str, chapeau: _Chapeau, context: str = "") -> None:
+        """An item of a "… shall:" chapeau: the item is the predicate, the chapeau gives actor and modality."""
+        actor = chapeau.actor or "party"
+        modality = chapeau.modality
+        if modality != "permissive" and (_SOFT_LEAD_VERB.match(sentence) or _soft_in(sentence.split(";")[0])):
+            modality = "soft"
+        if actor == "party" and _CONDITION_OPENING.match(sentence):
+            actor = "party_conditional"
+        implicit = _Clause(actor, modality, 0, len(sentence), 0, 0, chapeau.sentence, True)
+        clauses = self._clauses(sentence, first_in_para=False, implicit=implicit)
+        full = f"{chapeau.sentence} {sentence}".strip()
+        for c in self._merge(clauses):
+            if c is implicit or c.start == 0:
+                action = sentence[:c.end]
+                deadline = normalise_deadline(sentence[:c.end]) or chapeau.deadline
+                if context:
+                    action = f"{action} ({context})"
+                self._record(line, full, c, _lower_first(action), deadline, sentence[:c.end])
+            else:
+                self._clause_record(line, sentence, c, sentence_for_row=full)
+        self.prev_actor = (clauses[-1].actor if clauses else actor)
+
+    def _sentence(self, line: _Line, sentence: str, first_in_para: bool, context: str = "") -> None:
+        clauses = self._clauses(sentence, first_in_para)
+        if not clauses and self.doc.doc_type == "cop-decision":
+            clauses = self._decision_clauses(sentence)
+        for c in self._merge(clauses):
+            self._clause_record(line, sentence, c, context=context)
+        if clauses:
+            self.prev_actor = clauses[-1].actor
+
+    def _decision_clauses(self, sentence: str) -> list[_Clause]:
+        """Operative paragraphs of COP decisions: "Requests the Secretariat to …", "Invites Parties to …"."""
+        m = _DECISION_VERB.match(sentence)
+        if not m:
+            return []
+        verb = m["verb"].lower()
+        if verb in ("welcomes", "notes", "takes note", "recalls", "recognizes", "acknowledges"):
+            return []
+        if verb in ("decides", "adopts"):
+            return [_Clause("cop", "binding", 0, len(sentence), 0, 0, "The Conference of the Parties", True)]
+        addressee = _ACTOR_RE.match(m["rest"].lstrip())
+        if addressee is None:
+            return []
+        actor = _actor_of(addressee)
+        modality = "binding" if verb in ("requests", "instructs") else "soft"
+        offset = m.start("rest") + (len(m["rest"]) - len(m["rest"].lstrip())) + addressee.end()
+        return [_Clause(actor, modality, 0, len(sentence), offset, offset, addressee.group(0), True)]
+
+    @staticmethod
+    def _merge(clauses: list[_Clause]) -> list[_Clause]:
+        out: list[_Clause] = []
+        for c in clauses:
+            if out and out[-1].actor == c.actor and out[-1].modality == c.modality:
+                out[-1].end = max(out[-1].end, c.end)
+                continue
+            out.append(c)
+        return out
+
+    def _clause_record(self, line: _Line, sentence: str, c: _Clause, context: str = "",
+                       sentence_for_row: str | None = None) -> None:
+        span = sentence[c.start:c.end]
+        deadline = normalise_deadline(span)
+        if deadline is None and re.match(r"^(?:During|Within) (?:this|that|such) period\b", sentence):
+            deadline = self.prev_deadline
+        verb_phrase = sentence[c.modal_end:c.end].strip()
+        if c.modal_end == c.modal_start and c.modal_start:  # decision: "Requests the Secretariat to …"
+            verb_phrase = re.sub(r"^\s*to\s+", "", sentence[c.modal_end:c.end])
+        verb_phrase = _head_after_modal(verb_phrase)
+        if c.explicit or c.actor in ("cop", "secretariat", "committee"):
+            action = verb_phrase
+        else:
+            subject = c.subject or ""
+            action = f"ensure that {_lower_first(subject)} {verb_phrase}" if subject else verb_phrase
+        if context:
+            action = f"{action} ({context})"
+        self._record(line, sentence_for_row or sentence, c, action, deadline, span)
+
+    def _record(self, line: _Line, sentence: str, c: _Clause, action: str, deadline: str | None, span: str) -> None:
+        dates = find_dates(sentence)
+        phase = re.search(r"phase-out date", span, re.I)
+        if phase:
+            years = self._phase_out_years_for(span, line)
+            for y in years:
+                if y not in dates:
+                    dates.append(y)
+            if deadline is None and len(years) == 1:
+                deadline = years[0]
+        topic = self._topic(line, span, c, action)
+        key = (line.ref_str, c.actor, c.modality, _short(action, 80), sentence[:80])
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.prev_deadline = deadline
+        self._emit(line, sentence=sentence, actor=c.actor or "other", modality=c.modality, action=_short(action),
+                   deadline=deadline, dates=dates, conditions=find_conditions(span),
+                   exemptions=bool(re.search(r"\bexempt(?:ion|ions|ed)?\b|\bexclusions?\b|\bexcept\b", span, re.I)),
+                   topic=topic)
+
+    def _phase_out_years_for(self, text: str, line: _Line) -> list[str]:
+        m = re.search(r"Part (I{1,3}|IV|V) of Annex ([A-E])|Annex ([A-E])(?:,? Part (I{1,3}|IV|V))?", text)
+        if m is None:
+            m2 = re.search(r"in that Annex|in this Annex", text)
+            if m2 is None or line.ref is None or line.ref.kind != 2:
+                return []
+            annex, part = line.ref.annex, line.ref.part
+        else:
+            annex = m[2] or m[3]
+            numeral = m[1] or m[4]
+            part = ("I", "II", "III", "IV", "V").index(numeral) + 1 if numeral else 1
+        return sorted(self.phase_out_years.get((annex, part), []))
+
+    def _emit(self, line: _Line, *, sentence: str, actor: str, modality: str, action: str, deadline: str | None,
+              dates: list[str], conditions: list[str], exemptions: bool, topic: str | None = None) -> None:
+        chunk = line.chunk
+        if topic is None:
+            topic = self._title_topic(chunk) or "other"
+        self.out.append(Obligation(
+            doc_id=chunk.doc_id, doc_title=chunk.doc_title, ref=line.ref_str, page=chunk.page_start,
+            sentence=re.sub(r"\s+", " ", sentence).strip(), actor=actor, modality=modality, action=action,
+            topic=topic, deadline=deadline, dates=dates, conditions=conditions, exemptions=exemptions,
+            doc_type=chunk.doc_type, chunk_id=chunk.id))
+
+    # ---- topics --------------------------------------------------------------------------
+    @staticmethod
+    def _title_topic(chunk: Chunk) -> str | None:
+        title = chunk.heading_path[0] if chunk.heading_path else chunk.heading
+        title = re.split(r"\s+[—–-]\s+", title, maxsplit=1)[-1] if re.search(r"\s[—–-]\s", title) else ""
+        for pattern, topic in _TITLE_TOPICS:
+            if re.search(pattern, title, re.I):
+                return topic
+        return None
+
+    def _topic(self, line: _Line, span: str, c: _Clause, action: str) -> str:
+        if c.actor == "committee":
+            return "compliance"
+        if re.search(r"\breports?\b[^.;]{0,60}\bArticle 21\b|\binclude in its report|\bin its reporting\b|^report\b|"
+                     r"\breport(?:ing)? to the Conference of the Parties\b|\binclude such reviews in its reports",
+                     action + " " + span, re.I):
+            return "reporting"
+        head = _head_after_modal(action)
+        if c.actor == "secretariat" and re.search(r"publicly available|public register|collect and maintain information|"
+                                                  r"make [^.;]{0,40} available", span, re.I):
+            return "information"
+        if re.match(r"(?:provide|submit|exchange|share|make available|transmit)\s+(?:to the Secretariat,?\s+)?"
+                    r"(?:as appropriate,?\s+)?(?:\w+\s+){0,2}information\b", head, re.I) \
+                or re.match(r"(?:\w+\s+){0,3}information\s+(?:may|shall)\b", span, re.I) \
+                or re.search(r"\bexchange information\b", head[:40], re.I):
+            return "information"
+        if re.search(r"capacity-building|\bcapacity\b", span, re.I) and re.search(r"cooperat", span, re.I):
+            return "capacity"
+        titled = self._title_topic(line.chunk)
+        if titled:
+            return titled
+        return "other" if self._has_title(line.chunk) else self._keyword_topic(span)
+
+    @staticmethod
+    def _has_title(chunk: Chunk) -> bool:
+        title = chunk.heading_path[0] if chunk.heading_path else chunk.heading
+        return bool(re.search(r"\s[—–-]\s", title or ""))
+
+    @staticmethod
+    def _keyword_topic(text: str) -> str:
+        for pattern, topic in _KEYWORD_TOPICS:
+            if re.search(pattern, text, re.I):
+                return topic
+        return "other"

@@ -35,7 +35,7 @@ def is_structural(text: str) -> bool:
 
 
 def _clean_inline(text: str) -> str:
-    text = re.sub(r"<br\s*/?>", "; ", text)
+    text = re.sub(r"\s*<br\s*/?>\s*", " ", text)
     text = re.sub(r"<sup>\s*(\d+)\)?\s*</sup>", r"(note \1)", text)
     text = re.sub(r"</?[a-zA-Z][^>]*>", "", text) if "<sup" in text or "<br" in text else text
     text = text.replace("**", "").replace("__", "")

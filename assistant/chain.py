@@ -1,0 +1,248 @@
+"""The answering chain as LangChain Runnables:
+
+    guard+condense -> retrieve -> answer (extractive compose or generate) -> verify
+
+`Assistant.ask` returns a typed Answer; `Assistant.stream` yields text as it is produced and then
+the verified Answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from langchain_core.runnables import RunnableLambda
+
+from ingest.index import IndexStore
+from ingest.settings import Settings
+
+from . import prompts
+from .compose import Draft, compose, render_markdown
+from .condense import condense
+from .generate import ChatGenerator
+from .guard import sanitize
+from .retrieval import Retrieval, Retriever
+from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
+from .verify import parse_generated, verify
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    """The state passed between the chain's steps."""
+
+    question: str
+    history: tuple[str, ...]
+    audience: str
+    filters: Filters | None
+    started: float
+    condensed: Condensed | None = None
+    injected: bool = False
+    retrieval: Retrieval | None = None
+    refusal: str | None = None
+
+
+class Assistant:
+    def __init__(self, settings: Settings, store: IndexStore | None = None, generator: ChatGenerator | None = None,
+                 use_generator: bool = True):
+        self.settings = settings
+        self.retriever = Retriever(settings, store)
+        self.generator = generator if generator is not None else (
+            ChatGenerator.from_settings(settings) if use_generator else None)
+        self.prepare = RunnableLambda(self._condense) | RunnableLambda(self._retrieve)
+        self.chain = self.prepare | RunnableLambda(self._extractive)
+
+    # ---- public API -------------------------------------------------------------------------
+    def ask(self, question: str, history: list[str] | tuple[str, ...] = (), audience: str = "plain",
+            filters: Filters | None = None) -> Answer:
+        final = None
+        for event in self.stream(question, history, audience, filters):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: list[str] | tuple[str, ...] = (), audience: str = "plain",
+               filters: Filters | None = None) -> Iterator[str | Answer]:
+        """Yield text pieces as they are produced, then the final verified Answer."""
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {AUDIENCES}")
+        turn = Turn(question=question or "", history=tuple(history or ()), audience=audience, filters=filters,
+                    started=time.perf_counter())
+        turn = self.prepare.invoke(turn)
+        if turn.refusal is not None or self.generator is None:
+            answer = self._extractive(turn)
+            yield from _pieces(answer.text)
+            yield answer
+            return
+        yield from self._generate(turn)
+
+    def warm_up(self) -> None:
+        """Load the model and the index now rather than on the first question."""
+        self.retriever.current()
+        self.retriever.embed("mercury")
+
+    # ---- steps ------------------------------------------------------------------------------
+    def _condense(self, turn: Turn) -> Turn:
+        text = turn.question.strip()
+        if not text:
+            turn.refusal = prompts.REFUSAL_EMPTY
+            return turn
+        if len(text) > self.settings.max_question_chars:
+            turn.refusal = prompts.REFUSAL_TOO_LONG.format(limit=self.settings.max_question_chars)
+            return turn
+        clean, turn.injected = sanitize(text)
+        history = [sanitize(h)[0] for h in turn.history]
+        turn.condensed = condense(clean, history)
+        if not clean:
+            turn.refusal = prompts.REFUSAL
+        return turn
+
+    def _retrieve(self, turn: Turn) -> Turn:
+        if turn.refusal is not None:
+            return turn
+        k = self.settings.retrieve_k + (4 if turn.audience == "detailed" else 0)
+        turn.retrieval = self.retriever.retrieve(turn.condensed, k, turn.filters)
+        r = turn.retrieval
+        if not r.passages:
+            turn.refusal = prompts.REFUSAL
+        elif not r.explicit_found and r.best_dense < self.settings.refusal_threshold:
+            turn.refusal = prompts.REFUSAL
+        return turn
+
+    def _draft(self, turn: Turn) -> Draft:
+        r = turn.retrieval
+        return compose(turn.condensed.question if not turn.condensed.carried else turn.condensed.standalone,
+                       r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
+                       explicit_refs=turn.condensed.refs)
+
+    def _extractive(self, turn: Turn) -> Answer:
+        if turn.refusal is not None:
+            return self._refusal(turn)
+        draft = self._draft(turn)
+        return self._finish(turn, draft.sentences, draft.citations, draft.extra_passages, draft.notes)
+
+    def _generate(self, turn: Turn) -> Iterator[str | Answer]:
+        draft = self._draft(turn)  # its citations number the passages the model may cite
+        r = turn.retrieval
+        draft_ids = {c.chunk_id for c in draft.citations}
+        for p in r.passages[:6]:
+            if p.chunk.id not in draft_ids:
+                draft.cite(p.chunk)
+        pieces: list[str] = []
+        try:
+            for piece in self.generator.stream(turn.condensed.standalone, draft.citations, turn.audience):
+                pieces.append(piece)
+                yield piece
+        except Exception as exc:  # noqa: BLE001 - a model server error falls back to the extractive answer
+            log.warning("generator failed (%s); answering extractively", exc)
+            yield "\n\n"
+            answer = self._extractive(turn)
+            answer.notes.append(f"The language model was unavailable ({type(exc).__name__}); this answer was "
+                                f"composed from the passages directly.")
+            yield answer
+            return
+        text = "".join(pieces).strip()
+        if prompts.REFUSAL in text and len(text) < len(prompts.REFUSAL) + 40:
+            turn.refusal = prompts.REFUSAL
+            yield self._refusal(turn, generator=self.generator.name)
+            return
+        sentences = parse_generated(text)
+        answer = self._finish(turn, sentences, draft.citations, draft.extra_passages, draft.notes,
+                              generator=self.generator.name)
+        yield answer
+
+    # ---- assembling -------------------------------------------------------------------------
+    def _finish(self, turn: Turn, sentences: list[Sentence], citations: list[Citation], extra: list[Passage],
+                notes: list[str], generator: str = "extractive") -> Answer:
+        r = turn.retrieval
+        retrieved = list(r.passages) + [p for p in extra if p.chunk.id not in {q.chunk.id for q in r.passages}]
+        related_passages = self._related(turn, citations, retrieved)
+        retrieved += related_passages
+        retrieved_ids = {p.chunk.id for p in retrieved}
+        problems = verify(sentences, citations, retrieved_ids)
+        unsupported = [s.text for s in sentences if not s.verified]
+        if generator == "extractive" and problems:
+            log.error("extractive answer failed verification: %s", problems)
+        kept = [s for s in sentences if s.verified] if generator != "extractive" else sentences
+        used = {n for s in kept for n in s.citations}
+        citations = _renumber(kept, [c for c in citations if c.n in used])
+        related = [Citation(n=0, ref=p.chunk.ref, doc_id=p.chunk.doc_id, doc_title=p.chunk.doc_title,
+                            doc_type=p.chunk.doc_type, page=p.chunk.page_start, text=p.chunk.text, chunk_id=p.chunk.id)
+                   for p in related_passages]
+        notes = list(notes)
+        if turn.injected:
+            notes.append(prompts.INJECTION_NOTE)
+        if unsupported and generator != "extractive":
+            notes.append(prompts.UNSUPPORTED_NOTE.format(count=len(unsupported)))
+        if not kept:
+            turn.refusal = prompts.REFUSAL
+            return self._refusal(turn, generator=generator, unsupported=unsupported)
+        return Answer(question=turn.question, condensed=turn.condensed, refused=False, sentences=kept,
+                      citations=citations, retrieved=retrieved, related=related, audience=turn.audience,
+                      generator=generator, latency_ms=_ms(turn), unsupported=unsupported, notes=notes)
+
+    def _related(self, turn: Turn, citations: list[Citation], retrieved: list[Passage]) -> list[Passage]:
+        """Definitions of terms in the question, and provisions the cited provisions refer to."""
+        have = {p.chunk.id for p in retrieved}
+        out: list[Passage] = []
+        for p in turn.retrieval.definitions:
+            if p.chunk.id not in have:
+                out.append(p)
+                have.add(p.chunk.id)
+        limit = 6 if turn.audience == "detailed" else 3
+        cited_chunks = [p.chunk for p in retrieved if p.chunk.id in {c.chunk_id for c in citations}]
+        for chunk in cited_chunks:
+            if chunk.doc_type not in ("treaty", "cop-decision") or not chunk.ref:
+                continue
+            for ref in self.retriever.related_refs(chunk):
+                target = self.retriever.chunks_for_ref(ref)
+                if target and target[0].id not in have and len(out) < limit:
+                    out.append(Passage(target[0], 0.0, None, None, "cross-ref"))
+                    have.add(target[0].id)
+        return out
+
+    def _refusal(self, turn: Turn, generator: str = "extractive", unsupported: list[str] | None = None) -> Answer:
+        sentences = [Sentence(text=turn.refusal or prompts.REFUSAL, citations=[], kind="refusal")]
+        retrieved = list(turn.retrieval.passages) if turn.retrieval else []
+        near = [p for p in retrieved if p.dense is not None and p.ref
+                and p.dense >= self.settings.refusal_threshold - 0.1][:3]
+        if near and turn.refusal == prompts.REFUSAL:
+            refs = ", ".join(dict.fromkeys(f"{p.ref} ({p.chunk.doc_title})" for p in near))
+            sentences.append(Sentence(text=prompts.REFUSAL_NEAREST.format(refs=refs), citations=[], kind="refusal"))
+        notes = [prompts.INJECTION_NOTE] if turn.injected else []
+        condensed = turn.condensed or Condensed(turn.question, turn.question)
+        return Answer(question=turn.question, condensed=condensed, refused=True, sentences=sentences, citations=[],
+                      retrieved=retrieved, audience=turn.audience, generator=generator, latency_ms=_ms(turn),
+                      unsupported=unsupported or [], notes=notes)
+
+
+def _renumber(sentences: list[Sentence], citations: list[Citation]) -> list[Citation]:
+    """Number the citations 1..n in order of first use."""
+    order: list[int] = []
+    for s in sentences:
+        for n in s.citations:
+            if n not in order:
+                order.append(n)
+    mapping = {old: new for new, old in enumerate(order, start=1)}
+    for s in sentences:
+        s.citations = [mapping[n] for n in s.citations if n in mapping]
+    by_old = {c.n: c for c in citations}
+    return [Citation(**{**by_old[old].__dict__, "n": new}) for old, new in mapping.items() if old in by_old]
+
+
+def _ms(turn: Turn) -> float:
+    return (time.perf_counter() - turn.started) * 1000
+
+
+def _pieces(text: str, size: int = 24) -> Iterator[str]:
+    """The extractive answer is ready at once; it is streamed in small pieces all the same."""
+    words = text.split(" ")
+    for i in range(0, len(words), size):
+        yield " ".join(words[i:i + size]) + (" " if i + size < len(words) else "")
+
+
+__all__ = ["Assistant", "render_markdown"]

@@ -1,0 +1,219 @@
+"""The extractive composer: a short plain-language lead drawn from the bundled guide, then the
+binding provision quoted from the official text when it is ingested. Every sentence carries
+[n] markers that map to passages that were actually retrieved. No model, deterministic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.index import keyword_tokens
+from ingest.models import Chunk
+from ingest.refs import Ref, RefError
+from ingest.structure import BRACKET_RE, cited_refs
+
+from . import prompts
+from .types import Answer, Citation, Passage, Sentence
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
+_LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
+_YEAR = re.compile(r"\b20[1-4]\d\b")
+_ANNEX_AB = re.compile(r"^(Annex [AB]|Article [45])\b")
+
+
+@dataclass
+class Draft:
+    """Sentences being written and the citations they use; citations are keyed by (chunk, ref)."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    extra_passages: list[Passage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def cite(self, chunk: Chunk, ref: str | None = None, text: str | None = None) -> int:
+        ref = ref or chunk.ref
+        for c in self.citations:
+            if c.chunk_id == chunk.id and c.ref == ref:
+                return c.n
+        n = len(self.citations) + 1
+        self.citations.append(Citation(n=n, ref=ref, doc_id=chunk.doc_id, doc_title=chunk.doc_title,
+                                       doc_type=chunk.doc_type, page=chunk.page_start,
+                                       text=text or chunk.text, chunk_id=chunk.id))
+        return n
+
+    def say(self, text: str, citations: list[int], kind: str) -> None:
+        if any(s.text == text for s in self.sentences):
+            return
+        self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a passage; list items ("a) ...;") count as sentences. Never splits inside a
+    bracketed reference such as "[Annex A Part I; Article 11(3)]"."""
+    out = []
+    for line in text.split("\n"):
+        protected = BRACKET_RE.sub(lambda m: m.group(0).replace("; ", ";\x00"), line.strip())
+        out += [s.strip().replace(";\x00", "; ") for s in _SENTENCE_SPLIT.split(protected) if s.strip()]
+    return out
+
+
+_TEMPORAL_QUESTION = re.compile(r"\b(when|by when|deadline|date|year|how long|until|phase[- ]?out|how soon)\b", re.I)
+_TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
+                            r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
+
+
+def _score(sentence: str, query: set[str], idf: dict[str, float], temporal: bool = False) -> float:
+    tokens = set(keyword_tokens(sentence))
+    score = sum(idf.get(t, 1.0) for t in tokens & query)
+    if temporal and _TEMPORAL_FACT.search(sentence):
+        score += 4.0  # "by when?" is answered by the sentence that holds the date
+    return score
+
+
+def _clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
+    """Strip the guide's bracketed references; return the text and the refs it cited."""
+    refs = [str(r) for r in cited_refs(sentence)]
+    text = BRACKET_RE.sub("", sentence)
+    text = re.sub(r"\s+([.,;:])", r"\1", text).strip()
+    text = re.sub(r"^\*\*(.+?)\*\*:?\s*", r"\1: ", text)
+    return text, refs
+
+
+def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
+            binding_lookup, explicit_refs: tuple[str, ...] = ()) -> Draft:
+    """Write the answer from passages (best first).
+
+    binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty).
+    """
+    detailed = audience == "detailed"
+    query = set(keyword_tokens(question))
+    temporal = bool(_TEMPORAL_QUESTION.search(question))
+    # "What does Article 4 say?" names a provision and little else: lead with the guide's summary
+    generic = bool(explicit_refs) and len(query - {"article", "annex", "part", "say", "mean", "require",
+                                                    "about", "explain", "cover", "paragraph"}) <= 2
+    draft = Draft()
+    lead_limit = 3 if detailed else 2
+    quote_limit = 3 if detailed else 1
+
+    guides = [p for p in passages[:6] if p.chunk.doc_type == "guidance"]
+    conference = [p for p in passages[:3] if p.chunk.doc_type == "conference-text"]
+    treaty = [p for p in passages if p.chunk.doc_type in ("treaty", "cop-decision")]
+
+    # 1. the plain-language lead, from the guide
+    lead_refs: list[str] = []
+    if guides:
+        candidates = []
+        for rank, p in enumerate(guides):
+            for pos, raw in enumerate(split_sentences(p.chunk.text)):
+                text, refs = _clean_guide_sentence(raw)
+                if len(text) < 25 or text.endswith(":"):
+                    continue
+                prior = 1.5 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0)
+                candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
+        candidates.sort(key=lambda c: -c[0])
+        chosen = sorted(candidates[:lead_limit], key=lambda c: (c[1], c[2]))
+        for _, _, _, p, text, refs in chosen:
+            ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
+            draft.say(text, ns, "lead")
+            lead_refs += [r for r in refs if r not in lead_refs]
+
+    # 2. a conference text is said to be one
+    if conference and (not guides or conference[0].score >= guides[0].score):
+        p = conference[0]
+        best = sorted(split_sentences(p.chunk.text), key=lambda s: -_score(s, query, idf, temporal))[: 1 if guides else 2]
+        for s in best:
+            draft.say(s, [draft.cite(p.chunk)], "quote")
+        draft.say(prompts.CONFERENCE_TEXT_NOTE.format(title=p.chunk.doc_title), [draft.cite(p.chunk)], "note")
+
+    # 3. the binding text, quoted
+    wanted_refs = list(dict.fromkeys([*lead_refs, *explicit_refs]))
+    quoted = 0
+    seen_chunks: set[str] = set()
+    sources: list[tuple[Chunk, str, Passage | None]] = []
+    for ref in wanted_refs:
+        retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
+        chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
+        for c in chunks[:2]:
+            sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
+    for p in treaty[:2]:
+        sources.append((p.chunk, p.chunk.ref, p))
+    for chunk, ref, passage in sources:
+        if quoted >= quote_limit or chunk.id in seen_chunks:
+            continue
+        sentences = [s for s in split_sentences(chunk.text) if len(s) > 20]
+        if not sentences:
+            continue
+        seen_chunks.add(chunk.id)
+        if passage is None:  # fetched by reference: it joins the retrieved passages it is cited from
+            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "cited-by-guide"))
+        n_sent = 3 if detailed else 2
+        if len(chunk.text) <= 700:  # a short provision or a table row is quoted whole
+            excerpt = _LABEL.sub("", chunk.text.replace("\n", " "))
+        else:
+            ranked = sorted(range(len(sentences)),
+                            key=lambda i: (-_score(sentences[i], query, idf, temporal), i))[:n_sent]
+            excerpt = " ".join(_LABEL.sub("", sentences[i]) for i in sorted(ranked))
+        label = chunk.ref or chunk.doc_title
+        source = "the Convention" if chunk.doc_type == "treaty" else chunk.doc_title
+        draft.say(f"{label} of {source} says: “{excerpt}”", [draft.cite(chunk)], "quote")
+        quoted += 1
+
+    # 4. nothing from the guide or the treaty: quote the best passage of whatever was found
+    if not draft.sentences and passages:
+        p = passages[0]
+        best = sorted(split_sentences(p.chunk.text), key=lambda s: -_score(s, query, idf))[:2]
+        for s in best:
+            draft.say(BRACKET_RE.sub("", s).strip(), [draft.cite(p.chunk)], "quote")
+
+    # 5. dates in Annexes A and B were amended after 2013
+    cited_refs_now = [c.ref for c in draft.citations]
+    if any(_YEAR.search(s.text) for s in draft.sentences) and any(_ANNEX_AB.match(r or "") for r in cited_refs_now):
+        draft.notes.append(prompts.AMENDMENT_NOTE)
+    return draft
+
+
+def _inside(chunk: Chunk, ref: str) -> bool:
+    """A guide passage may be cited for a ref it actually cites (or that holds its own ref)."""
+    return ref in chunk.cited_refs or _overlaps(chunk.ref, ref)
+
+
+def _overlaps(a: str, b: str) -> bool:
+    try:
+        ra, rb = Ref.parse(a), Ref.parse(b)
+    except RefError:
+        return False
+    return ra.contains(rb) or rb.contains(ra)
+
+
+def render_markdown(answer: Answer) -> str:
+    if answer.refused:
+        return " ".join(s.text for s in answer.sentences)
+    parts: list[str] = []
+    by_kind: dict[str, list[str]] = {}
+    for s in answer.sentences:
+        markers = "".join(f"[{n}]" for n in s.citations)
+        text = s.text if not markers else _attach(s.text, markers)
+        if not s.verified:
+            text += " ⚠ (not supported by the cited passages)"
+        by_kind.setdefault(s.kind, []).append(text)
+    if by_kind.get("lead") or by_kind.get("generated"):
+        parts.append(" ".join(by_kind.get("lead", []) + by_kind.get("generated", [])))
+    if by_kind.get("checklist"):
+        parts.append("What to do:\n" + "\n".join(f"- {t}" for t in by_kind["checklist"]))
+    if by_kind.get("quote"):
+        parts.append("\n\n".join(by_kind["quote"]))
+    if by_kind.get("note"):
+        parts.append(" ".join(by_kind["note"]))
+    parts += [f"Note: {n}" for n in answer.notes]
+    return "\n\n".join(parts)
+
+
+def _attach(text: str, markers: str) -> str:
+    """Put markers before the sentence's final punctuation: 'by 2020 [1].'"""
+    m = re.search(r"([.;:!?]+[”\"]?|[”\"])$", text)
+    if m and m.group(0).startswith(("”", '"')):
+        return f"{text} {markers}"
+    if m:
+        return f"{text[: m.start()]} {markers}{text[m.start():]}"
+    return f"{text} {markers}"

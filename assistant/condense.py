@@ -1,0 +1,53 @@
+"""Follow-up condensing: make a question standalone using the conversation's earlier questions.
+
+"And what about Annex B?" or "By when?" after "What does Article 5 require?" keeps the topic
+(Article 5) so retrieval searches the right provisions. Rule-based, deterministic and
+testable alone; no model involved.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.refs import find_mentions
+
+from .types import Condensed
+
+_FOLLOWUP_OPENERS = re.compile(
+    r"^\s*(and|also|but|so|then|or|what about|how about|and what|what if|by when|until when|since when|"
+    r"when|which ones?|why|how long|how much|how many|is that|is it|is this|are they|are those|are these|"
+    r"does it|does that|does this|do they|can they|can it|can we|must they|must we|who|where|"
+    r"in that case|same for|what else|more on|tell me more|explain( that| it)?|any exceptions?)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = re.compile(r"\b(it|its|this|that|they|them|these|those|there|such|same|the article|the annex|"
+                       r"the deadline|the list)\b", re.IGNORECASE)
+_CONTENT = re.compile(r"[A-Za-z]{4,}")
+_MAX_TOPIC_CHARS = 300
+
+
+def is_followup(question: str) -> bool:
+    content_words = _CONTENT.findall(question)
+    if _FOLLOWUP_OPENERS.match(question):
+        return True
+    return len(content_words) <= 6 and bool(_PRONOUNS.search(question))
+
+
+def condense(question: str, history: list[str] | tuple[str, ...] = ()) -> Condensed:
+    """Fold the history left to right, so a chain of follow-ups keeps the latest topic."""
+    topic: Condensed | None = None
+    for earlier in history:
+        if earlier and earlier.strip():
+            topic = _step(earlier.strip(), topic)
+    return _step(question.strip(), topic)
+
+
+def _step(question: str, topic: Condensed | None) -> Condensed:
+    own = tuple(str(r) for r in find_mentions(question))
+    if topic is None or not is_followup(question):
+        return Condensed(question=question, standalone=question, refs=own)
+    topic_text = topic.standalone[:_MAX_TOPIC_CHARS]
+    standalone = f"{question} (context: {topic_text})"
+    # Refs the user names now win; otherwise the topic's provisions are carried over.
+    refs = own if own else topic.refs
+    return Condensed(question=question, standalone=standalone, refs=refs, carried=True)

@@ -1,0 +1,290 @@
+"""Hybrid retrieval: dense (Chroma + MiniLM) and keyword (BM25) fused by weighted reciprocal rank
+fusion, with provisions named in the question always first, definitions of terms used in the
+question, and cross-references of retrieved provisions.
+
+`Retriever` returns typed Passages; `HybridRetriever` wraps it as a LangChain BaseRetriever.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+
+from ingest.index import IndexStore, Snapshot, keyword_tokens
+from ingest.models import Chunk
+from ingest.refs import Ref, RefError, find_mentions
+from ingest.settings import Settings
+
+from .types import Condensed, Filters, Passage
+
+# "Foo" means / “Foo” means: a definition in a legal text
+_DEFINES = re.compile(r"[“\"]([^”\"]{3,70})[”\"]\s+(?:techniques\s+)?means\b")
+_GLOSSARY_HEADING = re.compile(r"^Glossary\s+[—–-]\s+(.+)$")
+# Terms too common to signal that the question is about their definition.
+_COMMON_TERMS = frozenset({"mercury", "party", "parties"})
+_DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
+
+
+@dataclass
+class SnapshotAux:
+    """Lookups derived once per index generation."""
+
+    refs: list[Ref | None]
+    definitions: dict[str, list[int]]  # term (lower case) -> chunk positions
+    idf: dict[str, float]
+    term_patterns: list[tuple[str, re.Pattern]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, snap: Snapshot) -> SnapshotAux:
+        refs: list[Ref | None] = []
+        for c in snap.chunks:
+            try:
+                refs.append(Ref.parse(c.ref) if c.ref else None)
+            except RefError:
+                refs.append(None)
+        definitions: dict[str, list[int]] = {}
+        df: Counter[str] = Counter()
+        for i, c in enumerate(snap.chunks):
+            df.update(set(keyword_tokens(c.text)))
+            terms = [m.group(1) for m in _DEFINES.finditer(c.text)] if c.doc_type in ("treaty", "cop-decision") else []
+            if c.doc_type == "guidance" and c.heading_path and (m := _GLOSSARY_HEADING.match(c.heading_path[0])):
+                terms.append(m.group(1))
+            for t in terms:
+                definitions.setdefault(t.strip().lower(), []).append(i)
+        n = max(1, len(snap.chunks))
+        idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
+        patterns = [(t, re.compile(r"\b" + re.escape(t) + r"s?\b", re.IGNORECASE))
+                    for t in sorted(definitions, key=len, reverse=True) if t not in _COMMON_TERMS]
+        return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns)
+
+
+@dataclass
+class Retrieval:
+    passages: list[Passage]
+    definitions: list[Passage]
+    best_dense: float  # cosine similarity of the best dense hit: the evidence used for refusal
+    explicit_found: bool  # the question named provisions that exist in the index
+
+
+class Retriever:
+    """Reloads transparently when a new index generation is committed."""
+
+    def __init__(self, settings: Settings, store: IndexStore | None = None):
+        self.settings = settings
+        self.store = store or IndexStore(settings)
+        self._snap: Snapshot | None = None
+        self._aux: SnapshotAux | None = None
+        self._lock = threading.Lock()
+        self._embed_cached = lru_cache(maxsize=2048)(self._embed)
+
+    # ---- state -----------------------------------------------------------------------------
+    def current(self) -> tuple[Snapshot, SnapshotAux]:
+        with self._lock:
+            if self._snap is None or self._snap.is_stale():
+                snap = self.store.snapshot()
+                self._snap, self._aux = snap, SnapshotAux.build(snap)
+            return self._snap, self._aux
+
+    def _embed(self, text: str) -> tuple[float, ...]:
+        return tuple(self.store.embedder.embed_query(text))
+
+    def embed(self, text: str) -> list[float]:
+        return list(self._embed_cached(text))
+
+    # ---- the three retrieval modes, also used as baselines ----------------------------------
+    def dense_ranking(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        snap, aux = self.current()
+        where = _chroma_where(filters)
+        over = n * 3 if filters and filters.ref else n
+        hits = snap.dense_search(self.embed(query), over, where)
+        out = [(snap.position[cid], sim) for cid, sim in hits if cid in snap.position]
+        return [(i, s) for i, s in out if _allowed(snap.chunks[i], aux.refs[i], filters)][:n]
+
+    def keyword_ranking(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        snap, aux = self.current()
+        scores = snap.keyword_scores(query)
+        order = scores.argsort()[::-1]
+        out = []
+        for i in order[: n * 4]:
+            if scores[i] <= 0:
+                break
+            if _allowed(snap.chunks[i], aux.refs[i], filters):
+                out.append((int(i), float(scores[i])))
+            if len(out) >= n:
+                break
+        return out
+
+    def fuse(self, dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion."""
+        s = self.settings
+        fused: dict[int, float] = {}
+        for rank, (i, _) in enumerate(dense):
+            fused[i] = fused.get(i, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
+        for rank, (i, _) in enumerate(keyword):
+            fused[i] = fused.get(i, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        return sorted(fused.items(), key=lambda kv: -kv[1])
+
+    # ---- the full retrieval -----------------------------------------------------------------
+    def retrieve(self, condensed: Condensed, k: int | None = None, filters: Filters | None = None,
+                 mode: str = "hybrid") -> Retrieval:
+        snap, aux = self.current()
+        k = k or self.settings.retrieve_k
+        if not snap.chunks:
+            return Retrieval([], [], 0.0, False)
+        query = condensed.standalone
+        pool = max(30, 4 * k)
+        dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
+        keyword = self.keyword_ranking(query, pool, filters) if mode in ("hybrid", "bm25") else []
+        dense_sim = dict(dense)
+        kw_score = dict(keyword)
+        if mode == "dense":
+            ranked = [(i, s) for i, s in dense]
+        elif mode == "bm25":
+            ranked = [(i, s) for i, s in keyword]
+        else:
+            ranked = self.fuse(dense, keyword)
+        best_dense = max((s for _, s in dense), default=0.0)
+        if mode == "bm25":  # no dense evidence: compute it for the top hits only, for refusal
+            best_dense = self._best_similarity(query, [i for i, _ in ranked[:5]], snap)
+        fused_score = dict(ranked)
+
+        passages: list[Passage] = []
+        seen: set[int] = set()
+        explicit = self._explicit(condensed.refs, aux, snap, filters) if mode == "hybrid" else []
+        # Named provisions first, the most relevant of their paragraphs leading.
+        explicit.sort(key=lambda i: (-fused_score.get(i, 0.0), _DOC_TYPE_ORDER.get(snap.chunks[i].doc_type, 9), i))
+        for i in explicit[:k]:
+            seen.add(i)
+            passages.append(Passage(snap.chunks[i], fused_score.get(i, 0.0) + 1.0, dense_sim.get(i), kw_score.get(i),
+                                    "explicit-ref"))
+        for i, score in ranked:
+            if len(passages) >= k:
+                break
+            if i in seen:
+                continue
+            seen.add(i)
+            passages.append(Passage(snap.chunks[i], score, dense_sim.get(i), kw_score.get(i), mode))
+        definitions = [Passage(snap.chunks[i], 0.0, None, None, "definition")
+                       for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen]
+        return Retrieval(passages, definitions, best_dense, bool(explicit))
+
+    def _best_similarity(self, query: str, positions: list[int], snap: Snapshot) -> float:
+        if not positions:
+            return 0.0
+        q = self.embed(query)
+        texts = [snap.chunks[i].indexed_text for i in positions]
+        vectors = self.store.embedder.encode(texts)
+        return max(sum(a * b for a, b in zip(q, v)) for v in vectors)
+
+    def _explicit(self, refs: tuple[str, ...], aux: SnapshotAux, snap: Snapshot, filters: Filters | None) -> list[int]:
+        wanted = []
+        for r in refs:
+            try:
+                wanted.append(Ref.parse(r))
+            except RefError:
+                continue
+        if not wanted:
+            return []
+        out = []
+        for i, ref in enumerate(aux.refs):
+            if ref is None or not _allowed(snap.chunks[i], ref, filters):
+                continue
+            # inside the named provision, or a larger unit that holds it (a paragraph for its subparagraph)
+            if any(w.contains(ref) or ref.contains(w) for w in wanted):
+                out.append(i)
+        return out
+
+    def _definitions(self, question: str, aux: SnapshotAux, snap: Snapshot, filters: Filters | None) -> list[int]:
+        out: list[int] = []
+        for term, pattern in aux.term_patterns:
+            if pattern.search(question):
+                for i in aux.definitions[term]:
+                    if i not in out and _allowed(snap.chunks[i], aux.refs[i], filters):
+                        out.append(i)
+        return out[:4]
+
+    def chunks_for_ref(self, ref: str, doc_types: tuple[str, ...] = ("treaty",)) -> list[Chunk]:
+        """Chunks of the given provision (or of the smallest unit that holds it), document order."""
+        snap, aux = self.current()
+        try:
+            wanted = Ref.parse(ref)
+        except RefError:
+            return []
+        exact = [c for c, r in zip(snap.chunks, aux.refs) if r is not None and c.doc_type in doc_types
+                 and wanted.contains(r)]
+        if exact:
+            return exact
+        return [c for c, r in zip(snap.chunks, aux.refs) if r is not None and c.doc_type in doc_types
+                and r.contains(wanted)]
+
+    def related_refs(self, chunk: Chunk) -> list[str]:
+        """Cross-references inside a provision ("in accordance with Article 11")."""
+        own = Ref.parse(chunk.ref).top() if chunk.ref else None
+        out = []
+        for r in find_mentions(chunk.text):
+            if own is not None and own.contains(r):
+                continue
+            if str(r) not in out:
+                out.append(str(r))
+        return out
+
+    def idf(self) -> dict[str, float]:
+        return self.current()[1].idf
+
+
+def _allowed(chunk: Chunk, ref: Ref | None, filters: Filters | None) -> bool:
+    if not filters:
+        return True
+    if filters.doc_ids and chunk.doc_id not in filters.doc_ids:
+        return False
+    if filters.doc_types and chunk.doc_type not in filters.doc_types:
+        return False
+    if filters.ref:
+        try:
+            wanted = Ref.parse(filters.ref)
+        except RefError:
+            return False
+        if ref is None or not (wanted.contains(ref) or ref.contains(wanted)):
+            return False
+    return True
+
+
+def _chroma_where(filters: Filters | None) -> dict | None:
+    if not filters:
+        return None
+    clauses = []
+    if filters.doc_ids:
+        clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+    if filters.doc_types:
+        clauses.append({"doc_type": {"$in": list(filters.doc_types)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class HybridRetriever(BaseRetriever):
+    """The same retrieval as a LangChain retriever: Documents with the chunk metadata, best first."""
+
+    retriever: Retriever
+    k: int = 8
+    filters: Filters | None = None
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        refs = tuple(str(r) for r in find_mentions(query))
+        result = self.retriever.retrieve(Condensed(query, query, refs), self.k, self.filters)
+        return [passage_to_document(p) for p in result.passages]
+
+
+def passage_to_document(p: Passage) -> Document:
+    meta = {**p.chunk.metadata(), "chunk_id": p.chunk.id, "score": p.score, "reason": p.reason}
+    return Document(page_content=p.chunk.indexed_text, metadata=meta, id=p.chunk.id)

@@ -1,0 +1,153 @@
+"""Score extracted obligations against the hand-labelled gold (evals/obligations_gold.jsonl).
+
+Matching
+--------
+The gold has one record per obligation sentence (one per lettered item under a "… shall:" chapeau)
+with its finest ref. Predicted and gold records are aligned **by ref** and compared as multisets
+of labelled pairs, so two obligations under the same ref count twice and an extra or a missing
+obligation under a ref costs precision or recall:
+
+- actor:    pairs (ref, actor)      e.g. ("Article 7(3)(b)", "party_conditional")
+- modality: pairs (ref, modality)   e.g. ("Article 7(3)(b)", "binding")
+- deadline: pairs (ref, deadline) for records whose deadline is not null
+            e.g. ("Article 7(3)(b)", "3 years"); null deadlines are not scored
+- record:   triples (ref, actor, modality) - both labels right on the same obligation
+
+precision = matched / predicted pairs, recall = matched / gold pairs, F1 their harmonic mean,
+where matched is the size of the multiset intersection. Only predictions inside the articles the
+gold covers (the top-level provisions of its refs: Articles 3, 4, 5, 7, 8, 9, 10, 11, 12, 21)
+and from one document are scored (by default the document with most predictions there).
+
+Run ``python -m evals.obligations_eval [--index DIR] [--gold FILE] [--json] [--misses]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from ingest.refs import Ref, RefError
+
+GOLD_PATH = Path(__file__).resolve().parent / "obligations_gold.jsonl"
+FIELDS = ("actor", "modality", "deadline", "record")
+
+
+def _get(row, key: str, default=None):
+    if isinstance(row, dict):
+        return row.get(key, default)
+    return getattr(row, key, default)
+
+
+def load_gold(gold_path: Path | str = GOLD_PATH) -> list[dict]:
+    return [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _top(ref: str) -> str | None:
+    try:
+        return str(Ref.parse(ref).top())
+    except RefError:
+        return None
+
+
+def _pairs(rows: list, field: str) -> Counter:
+    out: Counter = Counter()
+    for r in rows:
+        ref = _get(r, "ref")
+        if field == "record":
+            out[(ref, _get(r, "actor"), _get(r, "modality"))] += 1
+        elif field == "deadline":
+            if _get(r, "deadline"):
+                out[(ref, _get(r, "deadline"))] += 1
+        else:
+            out[(ref, _get(r, field))] += 1
+    return out
+
+
+def _prf(pred: Counter, gold: Counter) -> dict:
+    matched = sum((pred & gold).values())
+    p_n, g_n = sum(pred.values()), sum(gold.values())
+    precision = matched / p_n if p_n else 0.0
+    recall = matched / g_n if g_n else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
+            "matched": matched, "predicted": p_n, "gold": g_n}
+
+
+def evaluate_obligations(predicted_rows: list, gold_path: Path | str = GOLD_PATH, doc_id: str | None = None) -> dict:
+    """Precision/recall/F1 of actor, modality and deadline extraction (see the module docstring).
+
+    `predicted_rows` are Obligation objects or their JSON dicts (e.g. obligations.jsonl rows).
+    """
+    gold = load_gold(gold_path)
+    covered = sorted({t for g in gold if (t := _top(g["ref"]))}, key=lambda t: Ref.parse(t))
+    in_scope = [r for r in predicted_rows if _top(_get(r, "ref") or "") in covered]
+    if doc_id is None and in_scope:
+        doc_id = Counter(_get(r, "doc_id") for r in in_scope).most_common(1)[0][0]
+    pred = [r for r in in_scope if _get(r, "doc_id") == doc_id]
+    result: dict = {"doc_id": doc_id, "covered": covered, "gold_records": len(gold), "predicted_records": len(pred)}
+    for field in FIELDS:
+        result[field] = _prf(_pairs(pred, field), _pairs(gold, field))
+    per_article = {}
+    for top in covered:
+        g = [x for x in gold if _top(x["ref"]) == top]
+        p = [x for x in pred if _top(_get(x, "ref")) == top]
+        per_article[top] = {"gold": len(g), "predicted": len(p),
+                            "record_matched": sum((_pairs(p, "record") & _pairs(g, "record")).values())}
+    result["per_article"] = per_article
+    gold_rec, pred_rec = _pairs(gold, "record"), _pairs(pred, "record")
+    result["missed"] = sorted((gold_rec - pred_rec).elements())
+    result["spurious"] = sorted((pred_rec - gold_rec).elements())
+    gold_dl, pred_dl = _pairs(gold, "deadline"), _pairs(pred, "deadline")
+    result["deadline_missed"] = sorted((gold_dl - pred_dl).elements())
+    result["deadline_spurious"] = sorted((pred_dl - gold_dl).elements())
+    return result
+
+
+def format_obligation_report(result: dict, misses: bool = False) -> str:
+    lines = [f"obligations vs gold: document {result['doc_id']!r}, {result['predicted_records']} predicted / "
+             f"{result['gold_records']} gold records in {', '.join(result['covered'])}",
+             "",
+             f"{'field':<10}{'precision':>10}{'recall':>8}{'F1':>7}{'matched':>9}{'pred':>6}{'gold':>6}"]
+    for field in FIELDS:
+        r = result[field]
+        lines.append(f"{field:<10}{r['precision']:>10.3f}{r['recall']:>8.3f}{r['f1']:>7.3f}"
+                     f"{r['matched']:>9}{r['predicted']:>6}{r['gold']:>6}")
+    lines.append("")
+    lines.append("per article (gold / predicted / both labels right): " + "; ".join(
+        f"{k.replace('Article ', 'Art ')} {v['gold']}/{v['predicted']}/{v['record_matched']}"
+        for k, v in result["per_article"].items()))
+    if misses:
+        lines.append("")
+        lines += [f"  missed   {ref} {actor} {modality}" for ref, actor, modality in result["missed"]]
+        lines += [f"  spurious {ref} {actor} {modality}" for ref, actor, modality in result["spurious"]]
+        lines += [f"  deadline missed   {ref} {d}" for ref, d in result["deadline_missed"]]
+        lines += [f"  deadline spurious {ref} {d}" for ref, d in result["deadline_spurious"]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m evals.obligations_eval",
+                                     description="Score the obligation table of an index against the gold labels.")
+    parser.add_argument("--index", type=Path, default=None, help="index folder (default: data/index)")
+    parser.add_argument("--gold", type=Path, default=GOLD_PATH)
+    parser.add_argument("--doc", default=None, help="document id to score (default: the one with most rows)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--misses", action="store_true", help="list missed and spurious records")
+    args = parser.parse_args(argv)
+    from ingest.obligations import load_obligations
+    from ingest.settings import Settings
+
+    rows = load_obligations(Settings.load(index_dir=args.index))
+    if not rows:
+        print("error: the index has no obligations; ingest the Convention text first", file=sys.stderr)
+        return 2
+    result = evaluate_obligations(rows, args.gold, doc_id=args.doc)
+    print(json.dumps(result, indent=1) if args.json else format_obligation_report(result, misses=args.misses))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
