@@ -105,11 +105,11 @@ class Assistant:
         if turn.refusal is not None:
             return turn
         k = self.settings.retrieve_k + (4 if turn.audience == "detailed" else 0)
-        turn.retrieval = self.retriever.retrieve(turn.condensed, k, turn.filters)
+        turn.retrieval = self.retriever.retrieve(turn.condensed, k, turn.filters, mode=self.settings.retrieval_mode)
         r = turn.retrieval
         if not r.passages:
             turn.refusal = prompts.REFUSAL
-        elif not r.explicit_found and r.best_dense < self.settings.refusal_threshold:
+        elif not r.explicit_found and r.evidence < self.settings.refusal_threshold:
             turn.refusal = prompts.REFUSAL
         return turn
 

@@ -167,7 +167,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _register_later_stages(sub) -> None:
     """Subcommands of the downstream stages register themselves here."""
-    for module_name in ("assistant.commands", "evals.commands", "ui"):
+    for module_name in ("assistant.commands", "assistant.obligations", "evals.commands", "ui"):
         try:
             module = __import__(module_name, fromlist=["register"])
         except ModuleNotFoundError as exc:

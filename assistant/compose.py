@@ -58,6 +58,9 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
+_CONFERENCE_QUESTION = re.compile(r"\b(ministers?|COP\s?-?1|first meeting|high-level|key (take-home )?messages|"
+                                  r"conference text)\b", re.I)
+_PRONOUN_START = re.compile(r"^(They|It|This|These|Those|That|He|She)\b")
 _TEMPORAL_QUESTION = re.compile(r"\b(when|by when|deadline|date|year|how long|until|phase[- ]?out|how soon)\b", re.I)
 _TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
                             r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
@@ -95,6 +98,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     draft = Draft()
     lead_limit = 3 if detailed else 2
     quote_limit = 3 if detailed else 1
+    treaty_top = [p for p in passages[:4] if p.chunk.doc_type in ("treaty", "cop-decision")]
+    if not detailed and len(treaty_top) >= 2:
+        quote_limit = 2  # two binding provisions both rank high: quote both
 
     guides = [p for p in passages[:6] if p.chunk.doc_type == "guidance"]
     conference = [p for p in passages[:3] if p.chunk.doc_type == "conference-text"]
@@ -109,7 +115,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 text, refs = _clean_guide_sentence(raw)
                 if len(text) < 25 or text.endswith(":"):
                     continue
-                prior = 1.5 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0)
+                prior = 1.5 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
+                    - (1.0 if _PRONOUN_START.match(text) else 0.0)
                 candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
         candidates.sort(key=lambda c: -c[0])
         chosen = sorted(candidates[:lead_limit], key=lambda c: (c[1], c[2]))
@@ -118,13 +125,14 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
 
-    # 2. a conference text is said to be one
-    if conference and (not guides or conference[0].score >= guides[0].score):
-        p = conference[0]
-        best = sorted(split_sentences(p.chunk.text), key=lambda s: -_score(s, query, idf, temporal))[: 1 if guides else 2]
-        for s in best:
+    # 2. a conference text: quoted, and said to be one (political messages, not obligations)
+    if conference and (not guides or conference[0].score >= guides[0].score or _CONFERENCE_QUESTION.search(question)):
+        pool = [(p, s) for p in conference[:3] for s in split_sentences(p.chunk.text) if len(s) > 30]
+        best = sorted(pool, key=lambda ps: -_score(ps[1], query, idf, temporal))[: 3 if detailed else 2]
+        for p, s in best:
             draft.say(s, [draft.cite(p.chunk)], "quote")
-        draft.say(prompts.CONFERENCE_TEXT_NOTE.format(title=p.chunk.doc_title), [draft.cite(p.chunk)], "note")
+        first = best[0][0] if best else conference[0]
+        draft.say(prompts.CONFERENCE_TEXT_NOTE.format(title=first.chunk.doc_title), [draft.cite(first.chunk)], "note")
 
     # 3. the binding text, quoted
     wanted_refs = list(dict.fromkeys([*lead_refs, *explicit_refs]))

@@ -20,7 +20,7 @@ _FOLLOWUP_OPENERS = re.compile(
     r"in that case|same for|what else|more on|tell me more|explain( that| it)?|any exceptions?)\b",
     re.IGNORECASE,
 )
-_PRONOUNS = re.compile(r"\b(it|its|this|that|they|them|these|those|there|such|same|the article|the annex|"
+_PRONOUNS = re.compile(r"\b(it|its|this|that|they|them|these|those|ones|there|such|same|the article|the annex|"
                        r"the deadline|the list)\b", re.IGNORECASE)
 _CONTENT = re.compile(r"[A-Za-z]{4,}")
 _MAX_TOPIC_CHARS = 300

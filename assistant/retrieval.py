@@ -30,6 +30,11 @@ _DEFINES = re.compile(r"[“\"]([^”\"]{3,70})[”\"]\s+(?:techniques\s+)?means
 _GLOSSARY_HEADING = re.compile(r"^Glossary\s+[—–-]\s+(.+)$")
 # Terms too common to signal that the question is about their definition.
 _COMMON_TERMS = frozenset({"mercury", "party", "parties"})
+# Everyday question words that say nothing about whether the texts cover the topic.
+_GENERIC_WORDS = frozenset(
+    "what which does mean means require requires say says tell about explain happen happens still need needs "
+    "must may can our country countries party parties convention article articles annex part paragraph rule "
+    "rules allowed allow use used using under new old".split())
 _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
 
 
@@ -41,6 +46,7 @@ class SnapshotAux:
     definitions: dict[str, list[int]]  # term (lower case) -> chunk positions
     idf: dict[str, float]
     term_patterns: list[tuple[str, re.Pattern]] = field(default_factory=list)
+    vocab_by_initial: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -63,15 +69,39 @@ class SnapshotAux:
         idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
         patterns = [(t, re.compile(r"\b" + re.escape(t) + r"s?\b", re.IGNORECASE))
                     for t in sorted(definitions, key=len, reverse=True) if t not in _COMMON_TERMS]
-        return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns)
+        by_initial: dict[str, list[str]] = {}
+        for t in idf:
+            by_initial.setdefault(t[:1], []).append(t)
+        return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial)
+
+    def content_terms(self, question: str) -> list[str]:
+        return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
+
+    def unknown_terms(self, question: str) -> list[str]:
+        """Content words of the question that no indexed text uses, allowing for typos
+        ("mercry" is known as "mercury"). "Stockholm", "lasagne" or "cadmium" are unknown: a sign
+        that the question is about something the texts do not cover."""
+        import difflib
+
+        out = []
+        for t in self.content_terms(question):
+            if t in self.idf:
+                continue
+            near = [w for w in self.vocab_by_initial.get(t[:1], ()) if abs(len(w) - len(t)) <= 2]
+            if not difflib.get_close_matches(t, near, n=1, cutoff=0.8):
+                out.append(t)
+        return out
 
 
 @dataclass
 class Retrieval:
     passages: list[Passage]
     definitions: list[Passage]
-    best_dense: float  # cosine similarity of the best dense hit: the evidence used for refusal
+    best_dense: float  # cosine similarity of the best dense hit
     explicit_found: bool  # the question named provisions that exist in the index
+    unknown_terms: list[str] = field(default_factory=list)
+    evidence: float = 0.0  # best_dense, lowered by the share of question words the texts never use
+
 
 
 class Retriever:
@@ -139,6 +169,7 @@ class Retriever:
         k = k or self.settings.retrieve_k
         if not snap.chunks:
             return Retrieval([], [], 0.0, False)
+        unknown = aux.unknown_terms(condensed.question)
         query = condensed.standalone
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
@@ -174,7 +205,9 @@ class Retriever:
             passages.append(Passage(snap.chunks[i], score, dense_sim.get(i), kw_score.get(i), mode))
         definitions = [Passage(snap.chunks[i], 0.0, None, None, "definition")
                        for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen]
-        return Retrieval(passages, definitions, best_dense, bool(explicit))
+        share_unknown = len(unknown) / max(1, len(aux.content_terms(condensed.question)))
+        evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
+        return Retrieval(passages, definitions, best_dense, bool(explicit), unknown, evidence)
 
     def _best_similarity(self, query: str, positions: list[int], snap: Snapshot) -> float:
         if not positions:

@@ -48,6 +48,15 @@ def support(sentence: str, passages: list[str]) -> float:
     return len(words & available) / len(words)
 
 
+def _claim(s: Sentence) -> str:
+    """What a sentence asserts: for a quotation, the quoted words, not the attribution around them."""
+    if s.kind == "quote":
+        m = re.search(r"“(.+)”", s.text, re.DOTALL)
+        if m:
+            return m.group(1)
+    return s.text
+
+
 def verify(sentences: list[Sentence], citations: list[Citation], retrieved_chunk_ids: set[str]) -> list[str]:
     """Mark each sentence verified or not; return the reasons for the failures."""
     by_n = {c.n: c for c in citations}
@@ -61,7 +70,7 @@ def verify(sentences: list[Sentence], citations: list[Citation], retrieved_chunk
             reason = "cites a passage that was not retrieved"
         elif not s.citations and s.kind not in ("note", "refusal") and states_obligation(s.text):
             reason = "states an obligation without a citation"
-        elif s.kind != "note" and s.citations and support(s.text, [by_n[n].text for n in s.citations]) < MIN_SUPPORT:
+        elif s.kind != "note" and s.citations and support(_claim(s), [by_n[n].text for n in s.citations]) < MIN_SUPPORT:
             reason = "is not supported by the passages it cites"
         s.verified = reason is None
         if reason:

@@ -20,18 +20,30 @@ def blocks_for(doc: SourceDocument) -> list[Block]:
     return parse_sections(doc.lines)
 
 
-def _unit_key(block: Block, legal: bool) -> tuple:
+_DEFINITIONS_CHAPEAU = re.compile(r"^(\d{1,2}\.\s+)?For the purposes of (this|the present) (Article|Convention|Annex)",
+                                  re.IGNORECASE)
+
+
+def _unit_key(block: Block, legal: bool, definition_lists: set[str]) -> tuple:
     """Blocks with the same key belong to one provision unit."""
     if not legal:
-        return ("section", block.heading_path[:2] if len(block.heading_path) > 2 else block.heading_path)
+        # guide sections: consecutive paragraphs that cite the same provision stay together
+        return ("section", block.heading_path, block.ref)
     if not block.ref:
         return ("unstructured", block.heading_path)
     ref = Ref.parse(block.ref)
     if ref.kind == 0:
         return ("preamble",)
-    # Articles (also Annex E articles) group by paragraph, else by subparagraph (Article 2's definitions)
-    first_level = ref.paragraph or ref.subparagraph
-    return (str(Ref(kind=ref.kind, article=ref.article, annex=ref.annex, part=ref.part)), first_level)
+    top = str(Ref(kind=ref.kind, article=ref.article, annex=ref.annex, part=ref.part))
+    # Articles (also Annex E articles) group by paragraph, else by subparagraph (Article 2's definitions);
+    # a list of definitions ("For the purposes of this Article: a) ... means") is split per definition.
+    if ref.paragraph and ref.subparagraph and _paragraph_ref(ref) in definition_lists:
+        return (top, ref.paragraph, ref.subparagraph)
+    return (top, ref.paragraph or ref.subparagraph)
+
+
+def _paragraph_ref(ref: Ref) -> str:
+    return str(Ref(kind=ref.kind, article=ref.article, annex=ref.annex, part=ref.part, paragraph=ref.paragraph))
 
 
 def _ref_of(blocks: list[Block]) -> str:
@@ -126,9 +138,11 @@ def _fold_lead_ins(units: list[list[Block]]) -> list[list[Block]]:
 def chunk_document(doc: SourceDocument, max_chars: int, overlap: int) -> list[Chunk]:
     blocks = blocks_for(doc)
     legal = any(b.ref and not b.cited_refs for b in blocks) and doc.doc_type in ("treaty", "cop-decision")
+    definition_lists = {b.ref for b in blocks if b.ref and _DEFINITIONS_CHAPEAU.match(b.text)} if legal else set()
     units: list[list[Block]] = []
     for b in blocks:
-        if units and not b.row and not units[-1][0].row and _unit_key(units[-1][0], legal) == _unit_key(b, legal):
+        if units and not b.row and not units[-1][0].row \
+                and _unit_key(units[-1][0], legal, definition_lists) == _unit_key(b, legal, definition_lists):
             units[-1].append(b)
         else:
             units.append([b])

@@ -162,16 +162,17 @@ _MODAL_RE = re.compile(
 )
 # Actor mentions. The Conference of the Parties is matched before "Parties" so that it wins.
 _ACTOR_RE = re.compile(
-    r"(?P<cop>\b(?:(?i:the)\s+)?Conference\s+of\s+the\s+Parties\b|\bCOP\b)"
+    r"(?P<cop>\b(?:(?i:the)\s+)?Conference(?:\s+of\s+the\s+Parties)?\b|\bCOP\b)"
     r"|(?P<secretariat>\b(?:(?i:the)\s+)?(?:Secretariat|Executive\s+Secretary)\b)"
     r"|(?P<committee>\b(?:(?i:the)\s+)?(?:Implementation\s+and\s+Compliance\s+)?Committee\b)"
     r"|(?P<party>\b(?:(?i:each|every|a|an|any|the|that|such|no|all|other)\s+)?"
     r"(?:(?i:exporting|importing|notifying|requesting|developed\s+country|developing\s+country)\s+)?"
-    r"(?<!non-)(?<!non‑)Part(?:y|ies)\b)"
+    r"(?<!non-)(?<!non‑)(?:Part(?:y|ies)\b|(?i:(?:claimant|respondent)\s+party|part(?:y|ies)(?=\s+to\s+the\s+dispute)))\b)"
     r"|(?P<other>\b(?:(?i:each|every|a|an|any|the|no)\s+)?(?:States?\b(?:\s+or\s+regional\s+economic\s+integration\s+"
     r"organizations?)?|(?i:regional\s+economic\s+integration\s+organizations?)|Depositary|President|"
     r"(?i:arbitral\s+tribunal)|(?i:conciliation\s+commission)|Global\s+Environment\s+Facility(?:\s+Trust\s+Fund)?|"
-    r"Mechanism|Programme|Governing\s+Council|member\s+States)\b)"
+    r"Mechanism|Programme|Governing\s+Council|member\s+States|Executive\s+Director|Secretary-General(?:\s+of\s+the\s+United\s+Nations)?|"
+    r"(?i:(?:arbitral\s+)?tribunal|(?:conciliation\s+)?commission|organizations?))\b)"
 )
 _PREPOSITION_BEFORE = re.compile(
     r"\b(?:to|by|of|from|with|for|under|through|on|between|among|upon|against|in|at|into|within|than|and|or|"
@@ -203,6 +204,12 @@ _EMBEDDING_WORDS = {"and", "or", "incorporating", "including", "using", "involvi
 _SCOPE_VERBS = re.compile(
     r"^(?:not\s+)?(?:only\s+)?(?:apply|expire|cease|lapse|remain|enter\s+into\s+force|take\s+effect|continue|"
     r"terminate|prevail|affect|prejudice|be\s+without\s+prejudice)\b", re.IGNORECASE)
+_STATUS_VERBS = re.compile(r"^(?:consist|comprise|have\s+one\s+vote|form\s+an\s+integral|constitute|be\s+deemed)\b",
+                           re.IGNORECASE)
+# Non-actor subjects naming the instrument itself: procedural statements, not duties.
+_INSTRUMENT_SUBJECT = re.compile(
+    r"^(?:(?:the|this|any|such|an?|each)\s+)?(?:(?:proposed|additional)\s+)?(?:Convention|Article|Annex|annexes|"
+    r"amendments?|paragraph|provisions?|definitions?|instruments?|text)\b", re.IGNORECASE)
 _PARTICIPLES_IRREGULAR = {"made", "set", "kept", "held", "sent", "put", "paid", "done", "taken", "given", "shown",
                           "drawn", "borne", "known", "found", "brought", "sought", "built", "undertaken", "withdrawn",
                           "met", "laid", "read", "run", "spent", "sold", "told", "understood", "written", "chosen"}
@@ -331,24 +338,33 @@ def _is_item(label: str, sub: str, item: str) -> bool:
     return False
 
 
-_FOLDED_LEAD_IN = re.compile(r"^(?P<lead>[^:\n]{5,119}:)\s+(?P<rest>\(?(?:[a-z]|[ivx]{1,5})\)\s+.*)$")
 _ROW_LEAD_IN = re.compile(r"^(?P<lead>The following [^:;\n]{3,110}:)\s+(?=\S)")
 
 
-def _chunk_lines(chunk: Chunk) -> list[_Line]:
+def _chunk_lines(chunk: Chunk, lead_ins: set[str] = frozenset(), carry: _Line | None = None) -> list[_Line]:
+    """Provision lines of one chunk. `carry` is the last line of the previous piece of the same
+    provision (a long provision split into windows): unlabelled text at the top continues it."""
     base = _parse_ref(chunk.ref)
     para, sub, item = (base.paragraph, base.subparagraph, base.item) if base else (0, "", "")
     lines: list[_Line] = []
     prev_level: str | None = None
+    first = chunk.text.lstrip().split("\n", 1)[0]
+    if carry is not None and carry.ref is not None and base is not None and base.contains(carry.ref) \
+            and not PARAGRAPH_RE.match(first) and not LABEL_RE.match(first):
+        para, sub, item = carry.ref.paragraph, carry.ref.subparagraph, carry.ref.item
+        prev_level = "cont"
     for raw in chunk.text.split("\n"):
         t = raw.strip()
         if not t:
             continue
-        if base is not None and (base.subparagraph or base.item) and prev_level is None \
-                and (m := _FOLDED_LEAD_IN.match(t)):
-            parent = base.parent() or base
-            lines.append(_Line(parent, str(parent), "lead", m["lead"], chunk))
-            t = m["rest"]
+        if prev_level is None:
+            for lead in lead_ins:  # a lead-in the chunker wrote in front of this provision
+                if t.startswith(lead + " ") and base is not None:
+                    t = t[len(lead):].strip()
+                    if LABEL_RE.match(t) and (base.subparagraph or base.item):
+                        parent = base.parent() or base
+                        lines.append(_Line(parent, str(parent), "lead", lead, chunk))
+                    break
         if base is None:  # no legal structure (e.g. a COP decision read as sections): drop list labels
             t = re.sub(r"^(?:\d{1,2}\.|\(?[a-z]{1,4}\))\s+", "", t)
             lines.append(_Line(None, chunk.ref, "text", t, chunk))
@@ -420,16 +436,25 @@ def _mentions(text: str) -> list[re.Match]:
     return [m for m in _ACTOR_RE.finditer(text) if not _PREPOSITION_BEFORE.search(text[:m.start()])]
 
 
+_SUBORDINATOR = re.compile(r"^(?:if|when|where|once|after|before|unless|as soon as)\b", re.IGNORECASE)
+
+
 def _find_subject(pre: str) -> re.Match | None:
-    """The actor a clause is about: the first actor mention after the last comma of the text
-    before the modal (so leading "If a Party …, the Party" and "No later than …, the
-    Conference of the Parties" resolve to the main subject), else the first mention."""
-    cands = _mentions(pre)
-    if not cands:
-        return None
-    last_comma = pre.rfind(",")
-    after = [c for c in cands if c.start() > last_comma]
-    return after[0] if after else cands[0]
+    """The actor a clause is about, in the text before its modal.
+
+    A subject opens a comma-delimited segment ("No later than …, the Conference of the Parties",
+    "If a Party …, the Party", "The Parties, in their actions …,") or follows a leading
+    subordinate clause without comma ("If it so determines the Party"). The last such mention
+    wins; a mention inside a segment ("… which has informed the Secretariat") is an object.
+    """
+    best = None
+    for m in _mentions(pre):
+        seg_start = pre.rfind(",", 0, m.start()) + 1
+        lead = pre[seg_start:m.start()].strip()
+        if not lead or _SUBORDINATOR.match(lead) or re.fullmatch(
+                r"(?:also\s+|further\s+)?(?:decides|agrees|resolves|requests|urges|recommends)\s+that", lead, re.I):
+            best = m
+    return best
 
 
 def _agent(text: str) -> re.Match | None:
@@ -439,6 +464,24 @@ def _agent(text: str) -> re.Match | None:
         if a:
             return a
     return None
+
+
+_ADVERBIAL_OPENING = re.compile(
+    r"^(?:during|after|before|in|for|if|when|where|thereafter|no later than|within|upon|on|at|notwithstanding|"
+    r"unless|once|subject to|without prejudice|pursuant to|in addition|further|moreover)\b", re.IGNORECASE)
+
+
+def _strip_adverbial(pre: str) -> str:
+    """The subject noun phrase of a clause: drop opening adverbials ("During this period, …")."""
+    pre = pre.strip()
+    while "," in pre and _ADVERBIAL_OPENING.match(pre):
+        pre = pre.split(",", 1)[1].strip()
+    return pre
+
+
+def _verb_group(text: str) -> str:
+    """The verb phrase right after a modal, up to the first clause boundary (for passive agents)."""
+    return re.split(r",|;|\bprovided\b|\bunless\b|\bexcept\b|\bwhich\b|\bwho\b", text, maxsplit=1)[0]
 
 
 def _head_after_modal(text: str) -> str:
@@ -472,7 +515,7 @@ def _soft_in(text: str) -> bool:
 def normalise_deadline(text: str) -> str | None:
     """The first deadline in `text`, normalised ("3 years", "2020", "first meeting", …)."""
     found: list[tuple[int, str]] = []
-    if m := re.search(r"\b(?:at|by) its first meeting\b|\bfirst meeting of the Conference of the Parties\b", text, re.I):
+    if m := re.search(r"\b(?:at|by|before) (?:its|the) first meeting\b", text, re.I):
         found.append((m.start(), "first meeting"))
     if m := re.search(r"\b(?:at|by) its (second|third|fourth) meeting\b", text, re.I):
         found.append((m.start(), f"{m[1].lower()} meeting"))
@@ -520,14 +563,24 @@ def find_conditions(text: str) -> list[str]:
         word = m[1].lower()
         if word == "where" and re.match(r"\s*(?:feasible|appropriate|possible|applicable|practicable)\b", m[2], re.I):
             continue
-        if word in ("if", "where") and not m[2].strip():
-            continue
+        if not m[2].strip() and " " not in word:
+            continue  # a bare "except" before a list: the items are the exceptions
         phrase = (m[1] + m[2]).strip(" ,")
         if len(phrase) > 110:
             phrase = phrase[:110].rsplit(" ", 1)[0] + "…"
         if phrase and phrase not in out:
             out.append(phrase)
     return out
+
+
+def _tidy_action(text: str) -> str:
+    """"not allow, by taking appropriate measures, the manufacture …" -> "not allow the manufacture …"."""
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^((?:not\s+)?[A-Za-z-]+(?:\s+and\s+[A-Za-z-]+)?),\s*(?:by|through|as|where|within|in|at|on|upon|"
+                  r"no later than|taking)\b[^,]{0,120},\s*", r"\1 ", text)
+    if text.endswith(":"):  # the action continues in the lettered items
+        text = text.rstrip(":").rstrip() + " …"
+    return text
 
 
 def _short(text: str, limit: int = 140) -> str:
@@ -563,20 +616,21 @@ class _DocumentReader:
     # ---- driver --------------------------------------------------------------------------
     def read(self) -> list[Obligation]:
         rows = {c.id for c in self.chunks if _is_row(c)}
-        for c in self.chunks:
-            for line in c.text.split("\n"):
-                if m := _FOLDED_LEAD_IN.match(line.strip()):
-                    self.lead_ins.add(m["lead"])
+        self.lead_ins = self._find_lead_ins()
         for c in self.chunks:
             if c.id in rows:
                 self._collect_phase_out(c)
         lines: list[_Line] = []
         seen_lines: set[tuple[str, str]] = set()
+        last_by_heading: dict[str, _Line] = {}
         for c in self.chunks:
             if c.id in rows:
                 lines.append(_Line(_parse_ref(c.ref), c.ref, "row", c.text, c))
                 continue
-            for line in _chunk_lines(c):
+            chunk_lines = _chunk_lines(c, self.lead_ins, carry=last_by_heading.get(c.heading))
+            if chunk_lines:
+                last_by_heading[c.heading] = chunk_lines[-1]
+            for line in chunk_lines:
                 key = (line.ref_str, line.text)
                 if key in seen_lines:
                     continue
@@ -589,6 +643,17 @@ class _DocumentReader:
                 continue
             self._line(line, chapeaux)
         return self.out
+
+    def _find_lead_ins(self) -> set[str]:
+        """Lead-ins ("The following products are excluded from this Annex:") that chunking wrote in
+        front of several provisions: a "…:" prefix shared by the first lines of chunks with different refs."""
+        refs_by_prefix: dict[str, set[str]] = {}
+        for c in self.chunks:
+            first = c.text.split("\n", 1)[0].strip()
+            m = re.match(r"^([^:\n]{5,119}:)\s+\S", first)
+            if m:
+                refs_by_prefix.setdefault(m[1], set()).add(c.ref)
+        return {p for p, refs in refs_by_prefix.items() if len(refs) >= 2}
 
     # ---- annex rows ----------------------------------------------------------------------
     def _row_text(self, chunk: Chunk) -> str:
@@ -636,11 +701,11 @@ class _DocumentReader:
             column, item, head, year = got
             item_clean = re.sub(r":;\s*", ": ", item).replace(";;", ";")
             if re.search(r"manufacture, import or export", head, re.I):
-                action = f"not allow the manufacture, import or export of {_lower_first(item_clean)} after {year}"
+                action = f"not allow the manufacture, import or export of {_lower_first(item_clean)}"
             elif re.search(r"process", column, re.I):
-                action = f"not allow the use of mercury or mercury compounds in {_lower_first(item_clean)} after {year}"
+                action = f"not allow the use of mercury or mercury compounds in {_lower_first(item_clean)}"
             else:
-                action = f"phase out {_lower_first(item_clean)} after {year}"
+                action = f"phase out {_lower_first(item_clean)}"
             sentence = f"{column}: {item_clean}; {head}: {year}"
             self._emit(line, sentence=sentence, actor="party", modality="binding", action=_short(action, 200),
                        deadline=year, dates=[year] + [d for d in find_dates(item_clean) if d != year],
@@ -727,6 +792,13 @@ class _DocumentReader:
         expandable = bool(re.search(
             r"\b(?:shall|should|must|may|(?:is|are) encouraged to|undertakes? to|not be limited to)\s*:$|"
             r"\b(?:is|are)\s*:$", sentence))
+        modal = None
+        for modal in _MODAL_RE.finditer(sentence):
+            pass
+        if not expandable and modal is not None and re.match(
+                r"(?:and\s+)?(?:taking|having|in|with|by|at|after|before|as|through|within|on|upon)\b[^:]*:$",
+                _head_after_modal(sentence[modal.end():]), re.I):
+            expandable = True  # "shall, by its second meeting …, and taking into account …:" - the verbs are in the items
         ch = _Chapeau(line.ref_str, sentence, expandable)
         if expandable:
             clauses = self._clauses(sentence, first_in_para=True)
@@ -746,17 +818,29 @@ class _DocumentReader:
             return []
         clauses: list[_Clause] = [implicit] if implicit is not None else []
         prev_end = 0
+        rejected = False  # the sentence's first modal was not an obligation ("shall be facilitative")
         for m in _MODAL_RE.finditer(sentence):
             pre = sentence[prev_end:m.start()]
             prev_end = m.end()
+            compound = re.search(r"(?:^|(?<=[\s,]))(?:and|or)(?:,)?\s*(?:also\s+)?$", pre)
             if not clauses:
-                pre = sentence[:m.start()]
-                subject = _find_subject(pre)
-                clause = self._open_clause(sentence, m, pre, subject, start=0, first_in_para=first_in_para)
+                if re.search(r"\b(?:which|that|who|whom)\s*$", pre) and _MODAL_RE.search(sentence, m.end()):
+                    continue  # "A Party that has an interest … which may be affected … may intervene"
+                if rejected:
+                    # "… shall be facilitative … and shall pay …", "… shall take effect … as may be specified":
+                    # after a statement, only an actor named right before a modal opens an obligation
+                    near = [a for a in _mentions(pre) if len(pre[a.end():].split()) <= 1 and "," not in pre[a.end():]]
+                    if not near:
+                        continue
+                head_pre = pre if rejected else sentence[:m.start()]
+                subject = _find_subject(head_pre)
+                offset = m.start() - len(head_pre)
+                clause = self._open_clause(sentence, m, head_pre, subject, start=offset, first_in_para=first_in_para)
                 if clause is not None:
                     clauses.append(clause)
-                elif _mentions(pre) or not _MODAL_RE.search(sentence, m.end()):
+                elif subject is not None:
                     return []
+                rejected = clause is None
                 continue
             near = [a for a in _mentions(pre) if len(pre[a.end():].split()) <= 1 and "," not in pre[a.end():]]
             if near:
@@ -768,13 +852,20 @@ class _DocumentReader:
                     clauses[-1].end = start
                     clauses.append(clause)
                 continue
-            if re.search(r"(?:^|[\s,])(?:and|or)(?:,)?\s*(?:also\s+)?$", pre) or not pre.strip():
+            if compound or not pre.strip():
                 prev = clauses[-1]
-                start = m.start() - len(pre)
+                start = m.start() - len(pre) + (compound.start() if compound else 0)
                 clause = self._compound_clause(sentence, m, prev, start)
-                if clause is not None:
-                    prev.end = start
-                    clauses.append(clause)
+                if clause is None:
+                    continue
+                if clause.actor == prev.actor and clause.modality != prev.modality \
+                        and "permissive" not in (clause.modality, prev.modality) \
+                        and re.match(r"\s*\w+(?:\s+\w+)?,", sentence[m.end():]):
+                    # "shall include in any plan, and shall implement, X": both verbs share X and its qualifiers
+                    prev.modality = "soft"
+                    continue
+                prev.end = start
+                clauses.append(clause)
                 continue
             # a modal in a subordinate clause ("…, which shall include", "whether … should"): part of the previous
         for i, c in enumerate(clauses):
@@ -806,6 +897,8 @@ class _DocumentReader:
         if subject is not None:
             if re.match(r"be\b", head, re.I) and modal != "may" and not re.match(r"be\s+responsible", head, re.I):
                 return None  # "Each Party … shall be identified", "… shall be bound": status, not a duty
+            if _STATUS_VERBS.match(head):
+                return None  # "The Committee shall consist of", "Each Party … shall have one vote"
             actor = _actor_of(subject)
             subject_text = pre[subject.start():] if subject_offset is None else sentence[subject_offset:m.start()]
             negated = bool(re.match(r"no\b", subject.group(0), re.I))
@@ -814,12 +907,14 @@ class _DocumentReader:
                 actor = "party_conditional"
             return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text.strip(), True)
         # no actor as subject: a passive or a thing-subject ("Any plan shall be submitted …")
-        if _SCOPE_VERBS.match(head):
+        if _SCOPE_VERBS.match(head) or _STATUS_VERBS.match(head):
             return None
-        if re.match(r"be\s+(\S+)", head, re.I) and not _is_participle(re.match(r"be\s+(\S+)", head, re.I)[1]):
-            return None  # "shall be available", "The objective shall be for …"
-        agent = _agent(after) or _agent(pre)
-        subject_text = re.sub(r"^.*,\s*", "", pre).strip() if "," in pre else pre.strip()
+        if (be := re.match(r"be\b\s*([^\s,;:.]*)", head, re.I)) and not _is_participle(be[1]):
+            return None  # "shall be available", "The objective shall be for …", "shall be:"
+        if _INSTRUMENT_SUBJECT.match(_strip_adverbial(pre)):
+            return None  # "This Convention shall be opened for signature", "Amendments … shall be adopted"
+        agent = _agent(_verb_group(after)) or _agent(pre)
+        subject_text = _strip_adverbial(pre)
         modality = self._modality(modal, after, self._clause_scope(sentence, m), False)
         if agent is not None:
             actor = _actor_of(agent)
@@ -838,7 +933,7 @@ class _DocumentReader:
         head = _head_after_modal(after)
         modal = m["m"]
         actor = prev.actor
-        agent = _agent(after)
+        agent = _agent(_verb_group(after))
         if agent is not None:
             actor = _actor_of(agent)
         elif not prev.explicit and re.match(r"be\s+(\S+)", head, re.I) and modal == "may":
@@ -878,10 +973,10 @@ class _DocumentReader:
         full = f"{chapeau.sentence} {sentence}".strip()
         for c in self._merge(clauses):
             if c is implicit or c.start == 0:
-                action = sentence[:c.end]
+                action = sentence[:c.end].strip().rstrip(";,.:").strip()
                 deadline = normalise_deadline(sentence[:c.end]) or chapeau.deadline
                 if context:
-                    action = f"{action} ({context})"
+                    action = f"{_short(_tidy_action(action), 110)} ({context})"
                 self._record(line, full, c, _lower_first(action), deadline, sentence[:c.end])
             else:
                 self._clause_record(line, sentence, c, sentence_for_row=full)
@@ -934,13 +1029,15 @@ class _DocumentReader:
         if c.modal_end == c.modal_start and c.modal_start:  # decision: "Requests the Secretariat to …"
             verb_phrase = re.sub(r"^\s*to\s+", "", sentence[c.modal_end:c.end])
         verb_phrase = _head_after_modal(verb_phrase)
-        if c.explicit or c.actor in ("cop", "secretariat", "committee"):
+        if c.explicit:
             action = verb_phrase
         else:
             subject = c.subject or ""
             action = f"ensure that {_lower_first(subject)} {verb_phrase}" if subject else verb_phrase
+        if discretion := re.match(r"be (?:a matter )?for (?:the|each|a) Party to (.*)", action, re.I):
+            action = discretion[1]
         if context:
-            action = f"{action} ({context})"
+            action = f"{_short(_tidy_action(action), 110)} ({context})"
         self._record(line, sentence_for_row or sentence, c, action, deadline, span)
 
     def _record(self, line: _Line, sentence: str, c: _Clause, action: str, deadline: str | None, span: str) -> None:
@@ -951,7 +1048,7 @@ class _DocumentReader:
             for y in years:
                 if y not in dates:
                     dates.append(y)
-            if deadline is None and len(years) == 1:
+            if deadline is None and len(years) == 1 and re.search(r"after the phase-out date", span, re.I):
                 deadline = years[0]
         topic = self._topic(line, span, c, action)
         key = (line.ref_str, c.actor, c.modality, _short(action, 80), sentence[:80])
@@ -959,7 +1056,8 @@ class _DocumentReader:
             return
         self.seen.add(key)
         self.prev_deadline = deadline
-        self._emit(line, sentence=sentence, actor=c.actor or "other", modality=c.modality, action=_short(action),
+        self._emit(line, sentence=sentence, actor=c.actor or "other", modality=c.modality,
+                   action=_short(_tidy_action(action), 180 if action.endswith(")") else 140),
                    deadline=deadline, dates=dates, conditions=find_conditions(span),
                    exemptions=bool(re.search(r"\bexempt(?:ion|ions|ed)?\b|\bexclusions?\b|\bexcept\b", span, re.I)),
                    topic=topic)

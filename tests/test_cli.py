@@ -77,8 +77,8 @@ def test_subcommand_help(path):
     assert out.startswith(f"usage: minamata {' '.join(path)}"), out[:200]
     # meaningful: a one-line summary in the parent's list, and a description or that summary here
     assert summary and len(summary.split()) >= 3, f"`minamata {' '.join(path)}` has no help line"
-    assert (parser.description and " ".join(parser.description.split())[:60] in flat) or summary in flat \
-        or len(out.splitlines()) > 4
+    if parser.description:
+        assert " ".join(parser.description.split())[:60] in flat
     parent = run_cli(*path[:-1], "--help")
     assert summary in " ".join(parent.stdout.split()), f"{path[-1]!r} not described in its parent's help"
     for action in parser._actions:
