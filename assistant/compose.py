@@ -102,7 +102,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if not detailed and len(treaty_top) >= 2:
         quote_limit = 2  # two binding provisions both rank high: quote both
 
-    guides = [p for p in passages[:6] if p.chunk.doc_type == "guidance"]
+    guides = [p for p in passages[:8] if p.chunk.doc_type == "guidance"]
+    # The ranking decides the topic: the provisions named in the question, else the top passage's.
+    focus = list(explicit_refs) or [p.chunk.ref for p in passages[:1] if p.chunk.ref]
     conference = [p for p in passages[:3] if p.chunk.doc_type == "conference-text"]
     treaty = [p for p in passages if p.chunk.doc_type in ("treaty", "cop-decision")]
 
@@ -115,8 +117,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 text, refs = _clean_guide_sentence(raw)
                 if len(text) < 25 or text.endswith(":"):
                     continue
-                prior = 1.5 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
-                    - (1.0 if _PRONOUN_START.match(text) else 0.0)
+                on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
+                prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
+                    + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0)
                 candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
         candidates.sort(key=lambda c: -c[0])
         chosen = sorted(candidates[:lead_limit], key=lambda c: (c[1], c[2]))
@@ -135,7 +138,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         draft.say(prompts.CONFERENCE_TEXT_NOTE.format(title=first.chunk.doc_title), [draft.cite(first.chunk)], "note")
 
     # 3. the binding text, quoted
-    wanted_refs = list(dict.fromkeys([*lead_refs, *explicit_refs]))
+    wanted_refs = list(dict.fromkeys([*focus, *lead_refs]))
     quoted = 0
     seen_chunks: set[str] = set()
     sources: list[tuple[Chunk, str, Passage | None]] = []

@@ -35,6 +35,9 @@ _GENERIC_WORDS = frozenset(
     "what which does mean means require requires say says tell about explain happen happens still need needs "
     "must may can our country countries party parties convention article articles annex part paragraph rule "
     "rules allowed allow use used using under new old".split())
+_CONFERENCE_QUESTION = re.compile(r"\b(ministers?|COP\s?-?1|first meeting|high-level|key (take-home )?messages|"
+                                  r"conference text|conference of the parties agreed|messages?)\b", re.I)
+_CONFERENCE_WEIGHT = 0.7
 _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
 
 
@@ -77,20 +80,33 @@ class SnapshotAux:
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
 
+    def closest_word(self, token: str) -> str | None:
+        import difflib
+
+        near = [w for w in self.vocab_by_initial.get(token[:1], ()) if abs(len(w) - len(token)) <= 2]
+        found = difflib.get_close_matches(token, near, n=1, cutoff=0.8)
+        return found[0] if found else None
+
+    def correct_spelling(self, text: str) -> str:
+        """Replace words the texts never use by their closest indexed word ("mercry" -> "mercury"),
+        so that keyword and dense search see what the person meant."""
+        def fix(m: re.Match) -> str:
+            word = m.group(0)
+            low = word.lower()
+            if len(low) < 4 or low in self.idf or low in _GENERIC_WORDS or not low.isalpha():
+                return word
+            stem = keyword_tokens(low)
+            if not stem or stem[0] in self.idf:
+                return word
+            return self.closest_word(stem[0]) or word
+
+        return re.sub(r"[A-Za-z]+", fix, text)
+
     def unknown_terms(self, question: str) -> list[str]:
         """Content words of the question that no indexed text uses, allowing for typos
         ("mercry" is known as "mercury"). "Stockholm", "lasagne" or "cadmium" are unknown: a sign
         that the question is about something the texts do not cover."""
-        import difflib
-
-        out = []
-        for t in self.content_terms(question):
-            if t in self.idf:
-                continue
-            near = [w for w in self.vocab_by_initial.get(t[:1], ()) if abs(len(w) - len(t)) <= 2]
-            if not difflib.get_close_matches(t, near, n=1, cutoff=0.8):
-                out.append(t)
-        return out
+        return [t for t in self.content_terms(question) if t not in self.idf and self.closest_word(t) is None]
 
 
 @dataclass
@@ -170,7 +186,7 @@ class Retriever:
         if not snap.chunks:
             return Retrieval([], [], 0.0, False)
         unknown = aux.unknown_terms(condensed.question)
-        query = condensed.standalone
+        query = aux.correct_spelling(condensed.standalone)
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
         keyword = self.keyword_ranking(query, pool, filters) if mode in ("hybrid", "bm25") else []
@@ -182,6 +198,11 @@ class Retriever:
             ranked = [(i, s) for i, s in keyword]
         else:
             ranked = self.fuse(dense, keyword)
+            if not _CONFERENCE_QUESTION.search(condensed.standalone):
+                # conference texts are general political messages that resemble many questions;
+                # unless the question asks about them, binding text and the guide come first
+                ranked = sorted(((i, sc * (_CONFERENCE_WEIGHT if snap.chunks[i].doc_type == "conference-text" else 1.0))
+                                 for i, sc in ranked), key=lambda kv: -kv[1])
         best_dense = max((s for _, s in dense), default=0.0)
         if mode == "bm25":  # no dense evidence: compute it for the top hits only, for refusal
             best_dense = self._best_similarity(query, [i for i, _ in ranked[:5]], snap)

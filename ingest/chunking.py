@@ -126,8 +126,8 @@ def _fold_lead_ins(units: list[list[Block]]) -> list[list[Block]]:
         if len(unit) == 1 and first.text.rstrip().endswith(":") and len(first.text) < 120 and not first.row:
             lead_in = first
             continue
-        if lead_in is not None and first.ref and lead_in.ref and first.ref != lead_in.ref \
-                and Ref.parse(lead_in.ref).contains(Ref.parse(first.ref)):
+        if lead_in is not None and not first.row and first.ref and lead_in.ref and first.ref != lead_in.ref \
+                and Ref.parse(first.ref).parent() == Ref.parse(lead_in.ref):
             unit = [dataclasses.replace(first, text=f"{lead_in.text} {first.text}")] + unit[1:]
         else:
             lead_in = None

@@ -54,6 +54,7 @@ obligation each, with the year as deadline.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -62,6 +63,8 @@ from pathlib import Path
 from .models import Chunk
 from .refs import NUMBER_WORDS, ROMAN, Ref, RefError
 from .structure import LABEL_RE, PARAGRAPH_RE
+
+log = logging.getLogger(__name__)
 
 LEGAL_DOC_TYPES = ("treaty", "cop-decision")
 ACTORS = ("party", "party_conditional", "cop", "secretariat", "committee", "other")
@@ -271,7 +274,10 @@ def extract_obligations(chunks: Iterable[Chunk]) -> list[Obligation]:
             by_doc.setdefault(c.doc_id, []).append(c)
     out: list[Obligation] = []
     for doc_id in by_doc:
-        out += _DocumentReader(sorted(by_doc[doc_id], key=lambda c: c.ordinal)).read()
+        try:
+            out += _DocumentReader(sorted(by_doc[doc_id], key=lambda c: c.ordinal)).read()
+        except Exception:  # noqa: BLE001 - a reading bug must never fail the index commit
+            log.exception("obligation extraction failed for %s; its obligations are left out", doc_id)
     return out
 
 
@@ -324,6 +330,10 @@ def _with_labels(base: Ref, para: int, sub: str, item: str) -> Ref:
 def _is_item(label: str, sub: str, item: str) -> bool:
     """Whether "(i)" is a roman item or the letter i, from what came before (as ingest.structure)."""
     if label in ROMAN:
+        if sub and not item and (label == sub or (sub in ROMAN and
+                                                  ROMAN.index(label) == ROMAN.index(sub) + 1 and
+                                                  not (len(label) == len(sub) == 1 and ord(label) == ord(sub) + 1))):
+            return False  # "(i) … (ii) …" directly under a Part or paragraph: a roman list at one level
         if sub:
             expected = ROMAN[ROMAN.index(item) + 1] if item in ROMAN[:-1] else "i"
             is_next_letter = len(label) == 1 and ord(label) == ord(sub) + 1
@@ -365,6 +375,9 @@ def _chunk_lines(chunk: Chunk, lead_ins: set[str] = frozenset(), carry: _Line | 
                         parent = base.parent() or base
                         lines.append(_Line(parent, str(parent), "lead", lead, chunk))
                     break
+        t = re.sub(r"\s*:?-{3,}:?(?:\s*[—–|]\s*:?-{3,}:?)*\s*", " ", t).strip()  # table rules in PDF text
+        if not t:
+            continue
         if base is None:  # no legal structure (e.g. a COP decision read as sections): drop list labels
             t = re.sub(r"^(?:\d{1,2}\.|\(?[a-z]{1,4}\))\s+", "", t)
             lines.append(_Line(None, chunk.ref, "text", t, chunk))
@@ -620,18 +633,34 @@ class _DocumentReader:
         for c in self.chunks:
             if c.id in rows:
                 self._collect_phase_out(c)
+        consumed = self._text_tables()
         lines: list[_Line] = []
-        seen_lines: set[tuple[str, str]] = set()
+        seen_lines: set[tuple[str, str, str]] = set()
         last_by_heading: dict[str, _Line] = {}
+        anchor = ""
+        first_lines: set[tuple[str, str]] = set()
         for c in self.chunks:
             if c.id in rows:
                 lines.append(_Line(_parse_ref(c.ref), c.ref, "row", c.text, c))
                 continue
+            if c.id in consumed:
+                continue
             chunk_lines = _chunk_lines(c, self.lead_ins, carry=last_by_heading.get(c.heading))
             if chunk_lines:
                 last_by_heading[c.heading] = chunk_lines[-1]
+            if chunk_lines:
+                head_key = (chunk_lines[0].ref_str, chunk_lines[0].text)
+                if head_key in first_lines:  # the unit's first block repeated at the head of a later window
+                    chunk_lines = chunk_lines[1:]
+                first_lines.add(head_key)
             for line in chunk_lines:
-                key = (line.ref_str, line.text)
+                # a chapeau repeated at the head of a later window, or sentences repeated as overlap, are
+                # read once; an item is keyed by its chapeau too (the same item text may recur elsewhere)
+                if line.level in ("sub", "item", "cont"):
+                    key = (line.ref_str, line.text, anchor)
+                else:
+                    key = (line.ref_str, line.text, "")
+                    anchor = line.text
                 if key in seen_lines:
                     continue
                 seen_lines.add(key)
@@ -654,6 +683,60 @@ class _DocumentReader:
             if m:
                 refs_by_prefix.setdefault(m[1], set()).add(c.ref)
         return {p for p, refs in refs_by_prefix.items() if len(refs) >= 2}
+
+    # ---- phase-out tables laid out as text (PDF) ------------------------------------------------
+    def _text_tables(self) -> set[str]:
+        """Annex phase-out tables that reached us as running text ("Batteries, except … 2020
+        Switches and relays … 2020", as a PDF table reads): one obligation per product/process and its
+        year. Only used for annex parts without Markdown table rows. Returns the chunk ids read."""
+        groups: dict[tuple[str, int], list[Chunk]] = {}
+        for c in self.chunks:
+            ref = _parse_ref(c.ref)
+            if ref is None or ref.kind != 2 or ref.paragraph or ref.subparagraph or ref.item or _is_row(c):
+                continue
+            groups.setdefault((ref.annex, ref.part), []).append(c)
+        consumed: set[str] = set()
+        for key, chunks in groups.items():
+            if key in self.phase_out_years:
+                continue
+            text, owners = "", []
+            for c in chunks:
+                piece = c.text.strip()
+                overlap = next((k for k in range(min(len(text), len(piece), 400), 20, -1)
+                                if text.endswith(piece[:k])), 0)
+                owners.append((len(text) + (1 if text else 0), c))
+                text = f"{text} {piece[overlap:]}".strip() if text else piece
+            header = re.search(r"phase-out date\)?", text, re.I)
+            if header is None:
+                continue
+            head_text, rest = text[:header.end()], text[header.end():]
+            rest = re.sub(r"^[\s:|—–-]+", "", re.sub(r":?-{3,}:?", " ", rest))
+            parts = re.split(r"\s*[—–|]?\s*\b((?:19|20)\d{2})\b\.?(?=\s|$)\s*", rest)
+            pairs = [(parts[i].strip(" —–|;"), parts[i + 1]) for i in range(0, len(parts) - 1, 2)]
+            pairs = [(item, year) for item, year in pairs if len(item) > 3]
+            if len(pairs) < 1:
+                continue
+            consumed.update(c.id for c in chunks)
+            column = re.split(r"\s+[—–|]\s+", re.sub(r"^.*:\s+(?=[A-Z])", "", head_text, count=1))[0].strip()
+            self.phase_out_years[key] = sorted({y for _, y in pairs})
+            pos = header.end()
+            for item, year in pairs:
+                pos = text.find(item[:30], pos) if text.find(item[:30], pos) >= 0 else pos
+                chunk = max((o for o in owners if o[0] <= pos), key=lambda o: o[0], default=owners[0])[1]
+                item_clean = re.sub(r":;\s*", ": ", item).replace(";;", ";")
+                if re.search(r"manufacture, import or export", head_text, re.I):
+                    action = f"not allow the manufacture, import or export of {_lower_first(item_clean)}"
+                elif re.search(r"process", column + " " + head_text, re.I):
+                    action = f"not allow the use of mercury or mercury compounds in {_lower_first(item_clean)}"
+                else:
+                    action = f"phase out {_lower_first(item_clean)}"
+                line = _Line(_parse_ref(chunk.ref), chunk.ref, "row", item, chunk)
+                self._emit(line, sentence=f"{item_clean} (phase-out date: {year})", actor="party",
+                           modality="binding", action=_short(action, 200), deadline=year,
+                           dates=[year] + [d for d in find_dates(item_clean) if d != year],
+                           conditions=find_conditions(item_clean),
+                           exemptions=bool(re.search(r"\bexcept\b", item_clean)))
+        return consumed
 
     # ---- annex rows ----------------------------------------------------------------------
     def _row_text(self, chunk: Chunk) -> str:
