@@ -19,7 +19,7 @@ from ingest.index import IndexStore
 from ingest.settings import Settings
 
 from . import prompts
-from .compose import Draft, compose, render_markdown
+from .compose import Draft, compose, is_obligation_question, render_markdown
 from .condense import condense
 from .generate import ChatGenerator
 from .guard import sanitize
@@ -115,9 +115,13 @@ class Assistant:
 
     def _draft(self, turn: Turn) -> Draft:
         r = turn.retrieval
-        return compose(turn.condensed.question if not turn.condensed.carried else turn.condensed.standalone,
-                       r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
-                       explicit_refs=turn.condensed.refs)
+        question = turn.condensed.question if not turn.condensed.carried else turn.condensed.standalone
+        obligations = []
+        if is_obligation_question(turn.condensed.question):
+            k = 8 if turn.audience == "detailed" else 5
+            obligations = self.retriever.obligations_for(question, k, turn.filters)
+        return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
+                       explicit_refs=turn.condensed.refs, obligations=obligations)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

@@ -83,11 +83,22 @@ def _clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
     return text, refs
 
 
+_OBLIGATION_QUESTION = re.compile(
+    r"\b(what|which)\b.{0,60}\b(must|shall|have to|has to|need to|needs to|required?|obliged|obligations?|duty|duties)\b"
+    r"|\bwhat do(es)?\b.{0,60}\brequire\b|\bchecklist\b|\bwhat (do|should|must) (we|i)\b", re.IGNORECASE)
+
+
+def is_obligation_question(question: str) -> bool:
+    """"What must we do about X?", "What does Article 7 require?": answered with a checklist."""
+    return bool(_OBLIGATION_QUESTION.search(question))
+
+
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
-            binding_lookup, explicit_refs: tuple[str, ...] = ()) -> Draft:
+            binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None) -> Draft:
     """Write the answer from passages (best first).
 
-    binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty).
+    binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
+    obligations: (Obligation, Chunk) pairs for a checklist, best first.
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -127,6 +138,18 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
+
+    # 1b. a checklist of the obligations, each cited to the provision that imposes it
+    retrieved_ids = {p.chunk.id for p in passages}
+    for row, chunk in obligations or []:
+        text = _obligation_text(row)
+        if row.deadline:
+            text += f" ({_deadline_phrase(row.deadline)})"
+        if chunk.id not in retrieved_ids and all(p.chunk.id != chunk.id for p in draft.extra_passages):
+            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "obligation"))
+        draft.say(text + ".", [draft.cite(chunk, row.ref or chunk.ref)], "checklist")
+    if obligations:
+        quote_limit = min(quote_limit, 2 if detailed else 1)
 
     # 2. a conference text: quoted, and said to be one (political messages, not obligations)
     if conference and (not guides or conference[0].score >= guides[0].score or _CONFERENCE_QUESTION.search(question)):
@@ -182,6 +205,43 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if any(_YEAR.search(s.text) for s in draft.sentences) and any(_ANNEX_AB.match(r or "") for r in cited_refs_now):
         draft.notes.append(prompts.AMENDMENT_NOTE)
     return draft
+
+
+_ACTOR = {"party": "Each Party", "party_conditional": "Each Party concerned", "cop": "The Conference of the Parties",
+          "secretariat": "The Secretariat", "committee": "The Implementation and Compliance Committee"}
+
+
+_PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
+
+
+def _obligation_text(row) -> str:
+    """"Each Party concerned must submit its plan …", or, where the action is a passive item of a
+    list ("managed in an environmentally sound manner"), the provision's own sentence in the
+    present tense of obligation ("must" for "shall")."""
+    action = row.action.rstrip(" .;,")
+    actor = _ACTOR.get(row.actor, "The body named")
+    if re.match(r"^(not\s+)?[a-z]+ing\b", action):  # a measure listed in an annex: "promoting …"
+        return f"{actor} must include among its measures: {action}"
+    if not _PASSIVE_ACTION.match(action) or not row.sentence:
+        modal = {"binding": "must", "soft": "should"}.get(row.modality, "may")
+        return f"{actor} {modal} {action}"
+    sentence = re.sub(r":?\s*…\s*", " ", row.sentence)
+    sentence = re.sub(r":\s+(?!(?:Article|Annex|Part|Conference|Secretariat|Basel)\b)([A-Z])",
+                      lambda m: " " + m.group(1).lower(), sentence)
+    sentence = re.sub(r"\bshall not\b", "must not", sentence)
+    sentence = re.sub(r"\bshall\b", "must", sentence)
+    sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
+    return sentence if len(sentence) <= 260 else sentence[:257].rsplit(" ", 1)[0] + " …"
+
+
+def _deadline_phrase(deadline: str) -> str:
+    if re.fullmatch(r"\d{4}", deadline):
+        return f"by {deadline}"
+    if re.fullmatch(r"\d+ (years?|months?|days?)", deadline):
+        return f"within {deadline}"
+    if deadline.endswith("meeting"):
+        return f"at the Conference's {deadline}"
+    return f"by {deadline}"
 
 
 def _inside(chunk: Chunk, ref: str) -> bool:

@@ -50,6 +50,7 @@ class SnapshotAux:
     idf: dict[str, float]
     term_patterns: list[tuple[str, re.Pattern]] = field(default_factory=list)
     vocab_by_initial: dict[str, list[str]] = field(default_factory=dict)
+    obligations: list = field(default_factory=list)  # ingest.obligations.Obligation rows
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -75,7 +76,10 @@ class SnapshotAux:
         by_initial: dict[str, list[str]] = {}
         for t in idf:
             by_initial.setdefault(t[:1], []).append(t)
-        return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial)
+        from ingest.obligations import load_obligations
+
+        return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
+                   obligations=load_obligations(snap))
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
@@ -290,8 +294,34 @@ class Retriever:
                 out.append(str(r))
         return out
 
+    def obligations_for(self, question: str, k: int, filters: Filters | None = None) -> list[tuple[object, Chunk]]:
+        """Obligations relevant to a "what must we do about X" question, each with the chunk
+        holding its sentence (so it can be cited as a retrieved passage)."""
+        from .obligations import checklist
+
+        snap, aux = self.current()
+        rows = [o for o in aux.obligations if o.modality in ("binding", "soft")]
+        out = []
+        for row in checklist(question, rows, k=k * 2):
+            chunk = _holding_chunk(row, snap.by_id.get(row.chunk_id), self.chunks_for_ref(row.ref))
+            if chunk is None or not _allowed(chunk, aux.refs[snap.position[chunk.id]], filters):
+                continue
+            out.append((row, chunk))
+            if len(out) >= k:
+                break
+        return out
+
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf
+
+
+def _holding_chunk(row, recorded: Chunk | None, candidates: list[Chunk]) -> Chunk | None:
+    """The chunk whose text holds the obligation's action (a table row is a chunk of its own)."""
+    probe = re.sub(r"\s+", " ", row.action.rstrip(" .;,…"))[:40].lower()
+    for c in ([recorded] if recorded else []) + candidates:
+        if probe and probe in re.sub(r"\s+", " ", c.text).lower():
+            return c
+    return recorded or next(iter(candidates), None)
 
 
 def _allowed(chunk: Chunk, ref: Ref | None, filters: Filters | None) -> bool:

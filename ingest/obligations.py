@@ -45,10 +45,17 @@ How a document is read
    - topic: the article/annex title ("Article 7 — Artisanal and small-scale gold mining" -> ASGM),
      overridden for reporting clauses, information duties, capacity-building and the Committee.
 5. Not obligations: scope and status statements ("This Article shall not apply to", "shall be
-   available", "shall cease", "shall expire"), definitions ("For the purposes of …"), list items
-   of a non-"shall:" chapeau.
+   available", "shall cease", "shall expire", "shall consist of"), statements about the instrument
+   itself ("This Convention shall be opened for signature"), definitions ("For the purposes of …"),
+   list items of a non-"shall:" chapeau, and a "may" without an actor ("Such cooperation may include").
+6. COP decisions without article structure: operative paragraphs "Requests the Secretariat to …"
+   (binding), "Invites/Encourages/Urges Parties to …" (soft), "Decides that each Party shall …".
 Annex table rows with a phase-out year (Annex A Part I, Annex B Part I) become one binding Party
-obligation each, with the year as deadline.
+obligation each, with the year as deadline - from Markdown table rows, or from the table read as
+running text ("Batteries … 2020 Switches … 2020") when the annex came from a PDF.
+
+The page of a row is the first page of its chunk. A failure while reading one document is logged
+and leaves that document without rows; it never fails the index commit.
 """
 
 from __future__ import annotations

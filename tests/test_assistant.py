@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -92,7 +93,7 @@ def test_defined_terms_bring_their_definition(assistant):
 
 
 def test_cross_references_are_related_provisions(assistant):
-    answer = assistant.ask("What must a Party with Annex B facilities report?", audience="detailed")
+    answer = assistant.ask("What does Article 5(5) say about facilities using Annex B processes?", audience="detailed")
     related = [c.ref for c in answer.related]
     assert any(r.startswith(("Article 21", "Annex B")) for r in related), related
     retrieved = {p.chunk.id for p in answer.retrieved}
@@ -212,19 +213,41 @@ def _scripted(text: str) -> ChatGenerator:
     return ChatGenerator(GenericFakeChatModel(messages=iter([AIMessage(content=text)])), name="llm:scripted")
 
 
+class PassageAwareScript(GenericFakeChatModel):
+    """A scripted chat model: it finds the passage about thermometers in the prompt it is given,
+    cites it correctly once, then invents a citation and makes an unsupported claim."""
+
+    script: str = ""
+
+    def _stream(self, messages, *args, **kwargs):
+        from langchain_core.messages import AIMessageChunk
+        from langchain_core.outputs import ChatGenerationChunk
+
+        prompt = messages[-1].content
+        passages = [(int(n), body) for n, body in re.findall(r"^\[(\d+)\] [^:]*\): (.*)$", prompt, re.M)]
+        n, body = next(((n, b) for n, b in passages if "thermometers" in b.lower()), passages[0])
+        supported = " ".join(re.sub(r"\[[^\]]*\]", "", body).split()[:18]).rstrip(".,;:")
+        script = (f"{supported} [{n}]. "
+                  "The Convention requires every hospital to close by 2099 [99]. "
+                  f"All mercury mines must close tomorrow and pay a fine of one million dollars [{n}].")
+        self.script = script
+        for word in script.split(" "):
+            yield ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
+
+
 def test_generator_output_is_verified(full_index):
-    script = ("Each Party must not allow the manufacture, import or export of thermometers after 2020 [1]. "
-              "The Convention requires every hospital to close by 2099 [9]. "
-              "All mercury mines must close tomorrow and pay a fine of one million dollars [1].")
-    a = Assistant(full_index, generator=_scripted(script))
+    model = PassageAwareScript(messages=iter([]))
+    a = Assistant(full_index, generator=ChatGenerator(model, name="llm:scripted"))
     pieces = list(a.stream("Can our hospital still buy mercury thermometers?"))
     streamed = "".join(p for p in pieces if isinstance(p, str))
     answer = pieces[-1]
-    assert streamed.strip() == script  # tokens were streamed as they came
+    assert len([p for p in pieces if isinstance(p, str)]) > 10  # streamed token by token
+    assert streamed.strip() == model.script
     assert answer.generator == "llm:scripted"
-    assert len(answer.unsupported) == 2  # the invented [9] and the unsupported claim
+    assert len(answer.unsupported) == 2, answer.unsupported  # the invented [99] and the unsupported claim
     assert "2099" not in answer.text and "tomorrow" not in answer.text
-    assert "thermometers" in answer.text
+    assert [s.kind for s in answer.sentences] == ["generated"]  # the supported sentence survives
+    assert any("removed" in n for n in answer.notes)
     _assert_well_cited(answer)
 
 

@@ -321,3 +321,25 @@ def test_cop_decision_and_other_document_types(tmp_path):
     for doc_type in ("guidance", "conference-text", "other"):
         doc = load_document(path, 25, doc_type=doc_type)
         assert extract_obligations(chunk_document(doc, 1400, 200)) == []
+
+
+@needs_reference
+def test_obligations_from_a_pdf_layout_of_the_convention(tmp_path):
+    """The same text laid out as a PDF (running header, page numbers, wrapped lines, the annex
+    tables as running text): same labels, real page numbers, phase-out years from the table text."""
+    pdfmaker = pytest.importorskip("tests.pdfmaker")
+    pytest.importorskip("fpdf")
+    if not pdfmaker.UNICODE_FONT.is_file():
+        pytest.skip(f"font {pdfmaker.UNICODE_FONT} not installed")
+    pdf = tmp_path / "convention.pdf"
+    layout = pdfmaker.markdown_to_pdf(REFERENCE, pdf)
+    doc = load_document(pdf, 25, doc_type="treaty")
+    found = extract_obligations(chunk_document(doc, 1400, 200))
+    result = evaluate_obligations(found, GOLD_PATH)
+    for field in ("actor", "modality", "deadline"):
+        assert result[field]["precision"] >= 0.9 and result[field]["recall"] >= 0.9, (field, result[field])
+    (nap,) = [o for o in found if o.ref == "Article 7(3)(b)"]
+    assert nap.page == layout.get("Article 7(3)", nap.page) and nap.page is not None
+    annex = [o for o in found if o.ref == "Annex A Part I"]
+    assert len(annex) >= 9 and {o.deadline for o in annex} == {"2020"}
+    assert [o.deadline for o in found if o.ref == "Article 4(1)"] == ["2020"]
