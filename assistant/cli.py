@@ -83,10 +83,20 @@ def cmd_corpus_fetch(args: argparse.Namespace) -> int:
     _table(("document", "status", "sha256", "path"),
            [(o.id, o.status, o.sha256[:16], o.path or o.error or "") for o in outcomes])
     ok = all(o.status in ("downloaded", "verified", "present") for o in outcomes)
+    for o in outcomes:
+        if o.error:
+            print(f"error: {o.id}: {o.error}", file=sys.stderr)
     if ok and args.ingest:
+        from ingest.manifest import Manifest
         from ingest.pipeline import ingest_paths
 
-        ingest_paths([Path(o.path) for o in outcomes], settings, show_progress=sys.stderr.isatty())
+        by_id = {e.id: e for e in Manifest.load(args.manifest).official}
+        entries = {Path(o.path).resolve(): by_id[o.id] for o in outcomes if o.path and o.id in by_id}
+        results = ingest_paths(list(entries), settings, show_progress=sys.stderr.isatty(), entries=entries)
+        for r in results:
+            print(f"ingested {r.id}: {r.status}, {r.chunks} chunks" if r.status != "failed"
+                  else f"error: {r.path}: {r.error}", file=sys.stderr if r.status == "failed" else sys.stdout)
+        ok = ok and all(r.status != "failed" for r in results)
     return 0 if ok else 1
 
 
@@ -147,12 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = csub.add_parser("fetch", help="download the official documents listed in corpus/manifest.toml",
                         description="Download official texts from the addresses in the manifest, record their "
                                     "sha256 on first fetch and verify it afterwards.")
-    p.add_argument("--manifest", type=Path, default=Path(__file__).resolve().parent.parent / "corpus" / "manifest.toml")
+    p.add_argument("--manifest", type=Path, default=Path(__file__).resolve().parent.parent / "corpus" / "manifest.toml",
+                   help="manifest listing [[official]] documents (default: corpus/manifest.toml)")
     p.add_argument("--dest", type=Path, default=None, help="download folder (default: data/official)")
     p.add_argument("--only", action="append", metavar="ID", help="fetch only this document id (repeatable)")
     p.add_argument("--base-url", default=None,
                    help="fetch file names from this mirror instead of the official addresses (for tests/offline mirrors)")
-    p.add_argument("--timeout", type=float, default=60.0)
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds per download (default 60)")
     p.add_argument("--ingest", action="store_true", help="ingest the fetched files afterwards")
     _common(p)
     p.set_defaults(func=cmd_corpus_fetch)
@@ -182,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "httpx", "chromadb", "urllib3"):  # libraries that log at DEBUG by themselves
+        logging.getLogger(noisy).setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     start = time.perf_counter()
     try:
         return int(args.func(args) or 0)

@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 
-from .embeddings import MiniLMEmbedder
 from .models import Chunk
 from .settings import Settings
 
@@ -148,12 +147,43 @@ class Snapshot:
 
 
 class IndexStore:
-    def __init__(self, settings: Settings, embedder: MiniLMEmbedder | None = None):
+    def __init__(self, settings: Settings, embedder=None):
         self.settings = settings
         self.root = Path(settings.index_dir)
-        self.embedder = embedder or MiniLMEmbedder(settings.model_path, settings.embed_batch_size,
-                                                   settings.embed_threads)
+        self._embedder = embedder
         self._client = None
+
+    @property
+    def embedder(self):
+        """The MiniLM embedder, loaded on first use: listing or skipping unchanged documents
+        never imports Chroma or the model."""
+        if self._embedder is None:
+            from .embeddings import MiniLMEmbedder
+
+            s = self.settings
+            self._embedder = MiniLMEmbedder(s.model_path, s.embed_batch_size, s.embed_threads)
+        return self._embedder
+
+    @property
+    def index_id(self) -> str:
+        """A random id kept in the index folder; collection names carry it, so several indexes can
+        share one Chroma server without touching each other's collections."""
+        path = self.root / "INDEX_ID"
+        try:
+            return path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            import uuid
+
+            self.root.mkdir(parents=True, exist_ok=True)
+            _atomic_write(path, uuid.uuid4().hex[:12])
+            return path.read_text(encoding="utf-8").strip()
+
+    def collection_name(self, generation: int) -> str:
+        return f"{self.collection_prefix}{generation}"
+
+    @property
+    def collection_prefix(self) -> str:
+        return f"{self.settings.collection_prefix}-{self.index_id}-g"
 
     # ---- locations ------------------------------------------------------------------------
     @property
@@ -259,7 +289,7 @@ class Transaction:
     def commit(self) -> Pointer:
         store = self.store
         generation = (self.base.generation + 1) if self.base else 1
-        pointer = Pointer(generation, f"{store.settings.collection_prefix}-g{generation}")
+        pointer = Pointer(generation, store.collection_name(generation))
         ordered = sorted(self.chunks.values(), key=lambda c: (c.doc_id, c.ordinal))
         client = store.client
         _drop_collection(client, pointer.collection)  # an orphan left by a killed run
@@ -318,7 +348,7 @@ class Transaction:
             m = re.fullmatch(r"g(\d+)(\.staging)?", d.name)
             if m and int(m[1]) not in keep:
                 shutil.rmtree(d, ignore_errors=True)
-        prefix = f"{self.store.settings.collection_prefix}-g"
+        prefix = self.store.collection_prefix  # only this index's own collections
         try:
             names = [getattr(c, "name", c) for c in self.store.client.list_collections()]
         except Exception as exc:  # noqa: BLE001 - cleanup must never fail a committed write

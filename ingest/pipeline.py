@@ -14,7 +14,7 @@ from pathlib import Path
 from .chunking import chunk_document
 from .index import DocRecord, IndexStore
 from .loaders import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_document, slugify
-from .manifest import MANIFEST_NAME, find_manifest_entry
+from .manifest import MANIFEST_NAME, ManifestEntry, find_manifest_entry
 from .models import IngestResult
 from .settings import Settings
 
@@ -37,7 +37,10 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def ingest_paths(paths: Iterable[Path], settings: Settings, *, store: IndexStore | None = None,
-                 doc_type: str | None = None, show_progress: bool = False) -> list[IngestResult]:
+                 doc_type: str | None = None, show_progress: bool = False,
+                 entries: dict[Path, ManifestEntry] | None = None) -> list[IngestResult]:
+    """`entries` gives manifest metadata for files that live away from their manifest (fetched
+    official documents); other files find theirs in the nearest manifest.toml."""
     store = store or IndexStore(settings)
     files = collect_files(paths)
     results: list[IngestResult] = []
@@ -47,7 +50,8 @@ def ingest_paths(paths: Iterable[Path], settings: Settings, *, store: IndexStore
         for path in bar:
             if show_progress:
                 bar.set_postfix_str(path.name[:40])
-            results.append(_ingest_one(path, settings, txn, doc_type, seen_ids))
+            entry = (entries or {}).get(path.resolve())
+            results.append(_ingest_one(path, settings, txn, doc_type, seen_ids, entry))
         if txn.dirty and show_progress:
             txn.progress = _embedding_progress()
     if txn.progress is not None and hasattr(txn.progress, "close"):
@@ -55,8 +59,9 @@ def ingest_paths(paths: Iterable[Path], settings: Settings, *, store: IndexStore
     return results
 
 
-def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_ids: dict[str, Path]) -> IngestResult:
-    entry = find_manifest_entry(path) if path.is_file() else None
+def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_ids: dict[str, Path],
+                entry: ManifestEntry | None = None) -> IngestResult:
+    entry = entry or (find_manifest_entry(path) if path.is_file() else None)
     doc_id = entry.id if entry else slugify(path.stem)
     if doc_id in seen_ids and seen_ids[doc_id] != path:
         doc_id = f"{doc_id}-{slugify(str(path.parent.name))}"
@@ -76,7 +81,7 @@ def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_
         if not chunks:
             raise LoadError("no text passages found")
         status = "updated" if doc_id in txn.documents else "added"
-        txn.put_document(DocRecord(id=doc_id, title=doc.title, path=str(path), doc_type=doc.doc_type,
+        txn.put_document(DocRecord(id=doc_id, title=doc.title, path=str(path.resolve()), doc_type=doc.doc_type,
                                    sha256=doc.sha256, language=doc.language, page_count=doc.page_count), chunks)
         log.info("%s: %s (%d chunks)", path, status, len(chunks))
         return IngestResult(id=doc_id, title=doc.title, path=str(path), doc_type=doc.doc_type, status=status,

@@ -310,11 +310,6 @@ def test_fetch_and_ingest(tmp_path, mirror):
     assert "Article 35" in listed[0]["refs"] and "Annex E" in listed[0]["refs"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: a fetched official file is ingested without its [[official]] manifest entry when the download "
-    "folder is not below the manifest's folder (the default: corpus/manifest.toml, data/official/), "
-    "because find_manifest_entry only looks in the file's own folder and its parents. "
-    "Remove this marker once `corpus fetch --ingest` passes the entry on."))
 def test_fetch_and_ingest_uses_the_manifest_metadata(tmp_path, mirror):
     (mirror.root / "lanterns.md").write_text(
         "# Agreement on Harbour Lanterns\n\n" + "".join(

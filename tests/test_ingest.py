@@ -242,7 +242,7 @@ def test_kill_during_ingest_keeps_old_index(tmp_path, reference_md, embedder):
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "ingest", str(reference_md), "--quiet",
                              "--index", str(settings.index_dir)], cwd=REPO_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    staging = f"minamata-g{old_pointer.generation + 1}"
+    staging = store.collection_name(old_pointer.generation + 1)
     deadline = time.monotonic() + 300
     while staging not in _collection_names(settings.index_dir):
         assert proc.poll() is None, "ingest finished before it could be interrupted"

@@ -135,7 +135,7 @@ def test_ingest_search_reingest_remove_on_server(chroma_server, tmp_path, embedd
     assert [(r.id, r.status) for r in results] == [("lanterns", "added"), ("notes", "added")], results
     assert results[0].doc_type == "treaty"
     pointer = store.pointer()
-    assert pointer.collection == f"minamata-g{pointer.generation}"
+    assert pointer.collection == IndexStore(settings).collection_name(pointer.generation)
     # the vectors live on the server, not in an embedded store under the index folder
     assert pointer.collection in chroma_server.collection_names()
     assert not (settings.index_dir / "chroma").exists()
@@ -203,10 +203,6 @@ def test_cli_against_server(chroma_server, tmp_path):
     assert json.loads(proc.stdout) == {"documents": []}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (ingest/index.py Transaction.commit/_cleanup): collection names are only "
-    "'<prefix>-g<N>', so two index folders sharing one Chroma server overwrite each other's "
-    "collections. Remove this marker once collection names are namespaced per index."))
 def test_two_indexes_can_share_one_server(chroma_server, tmp_path, embedder):
     a = make_settings(tmp_path / "a" / "index", chroma_url=chroma_server.url)
     b = make_settings(tmp_path / "b" / "index", chroma_url=chroma_server.url)
