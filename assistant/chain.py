@@ -82,8 +82,10 @@ class Assistant:
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""
-        self.retriever.current()
+        snap, _ = self.retriever.current()
         self.retriever.embed("mercury")
+        if snap.chunks:
+            _ = snap.collection  # open the Chroma collection before requests race for it
 
     # ---- steps ------------------------------------------------------------------------------
     def _condense(self, turn: Turn) -> Turn:

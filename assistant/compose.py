@@ -14,6 +14,7 @@ from ingest.refs import Ref, RefError
 from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
+from .obligations import ACTOR_PHRASE, deadline_phrase
 from .types import Answer, Citation, Passage, Sentence
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
@@ -144,7 +145,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     for row, chunk in obligations or []:
         text = _obligation_text(row)
         if row.deadline:
-            text += f" ({_deadline_phrase(row.deadline)})"
+            text += f" ({deadline_phrase(row.deadline)})"
         if chunk.id not in retrieved_ids and all(p.chunk.id != chunk.id for p in draft.extra_passages):
             draft.extra_passages.append(Passage(chunk, 0.0, None, None, "obligation"))
         draft.say(text + ".", [draft.cite(chunk, row.ref or chunk.ref)], "checklist")
@@ -168,6 +169,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     for ref in wanted_refs:
         retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
+        # several chunks share a ref (the rows of an annex table): the one the question is about first
+        chunks = sorted(chunks, key=lambda c: -_score(c.text, query, idf, temporal))
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     for p in treaty[:2]:
@@ -207,10 +210,6 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     return draft
 
 
-_ACTOR = {"party": "Each Party", "party_conditional": "Each Party concerned", "cop": "The Conference of the Parties",
-          "secretariat": "The Secretariat", "committee": "The Implementation and Compliance Committee"}
-
-
 _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
 
 
@@ -219,7 +218,7 @@ def _obligation_text(row) -> str:
     list ("managed in an environmentally sound manner"), the provision's own sentence in the
     present tense of obligation ("must" for "shall")."""
     action = row.action.rstrip(" .;,")
-    actor = _ACTOR.get(row.actor, "The body named")
+    actor = ACTOR_PHRASE.get(row.actor, "The body named")
     if re.match(r"^(not\s+)?[a-z]+ing\b", action):  # a measure listed in an annex: "promoting …"
         return f"{actor} must include among its measures: {action}"
     if not _PASSIVE_ACTION.match(action) or not row.sentence:
@@ -232,16 +231,6 @@ def _obligation_text(row) -> str:
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
     return sentence if len(sentence) <= 260 else sentence[:257].rsplit(" ", 1)[0] + " …"
-
-
-def _deadline_phrase(deadline: str) -> str:
-    if re.fullmatch(r"\d{4}", deadline):
-        return f"by {deadline}"
-    if re.fullmatch(r"\d+ (years?|months?|days?)", deadline):
-        return f"within {deadline}"
-    if deadline.endswith("meeting"):
-        return f"at the Conference's {deadline}"
-    return f"by {deadline}"
 
 
 def _inside(chunk: Chunk, ref: str) -> bool:

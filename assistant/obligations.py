@@ -16,7 +16,9 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from ingest.index import keyword_tokens
 from ingest.obligations import ACTORS, MODALITIES, TOPICS, Obligation
+from ingest.index import keyword_tokens
 from ingest.refs import Ref, RefError, find_mentions
 
 # ---- row access (Obligation objects or their JSON dicts) -------------------------------------
@@ -70,25 +72,15 @@ TOPIC_KEYWORDS: dict[str, tuple[str, ...]] = {
     "reporting": ("report", "reports", "reporting", "national report", "article 21"),
     "compliance": ("compliance", "committee", "implementation and compliance"),
 }
-_STOPWORDS = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this to was were will "
-    "with what which who whom does do did can could should would shall may must our we us you your i me my they "
-    "them how when where why there these those than then so if not no any all each other such about under "
-    "need needs required require obligations obligation convention minamata mercury party parties country".split()
+# Words that say nothing about which obligation is meant, beyond the index's own stop words.
+_QUESTION_WORDS = frozenset(
+    "about under need needs required require obligations obligation convention minamata mercury party parties "
+    "country".split()
 )
 
 
 def _tokens(text: str) -> list[str]:
-    out = []
-    for tok in re.findall(r"[a-z0-9][a-z0-9-]*", text.lower()):
-        if tok in _STOPWORDS or len(tok) < 2:
-            continue
-        if len(tok) > 4 and tok.endswith("ies"):
-            tok = tok[:-3] + "y"
-        elif len(tok) > 3 and tok.endswith("s") and not tok.endswith(("ss", "us", "is")):
-            tok = tok[:-1]
-        out.append(tok)
-    return out
+    return [t for t in keyword_tokens(text) if t not in _QUESTION_WORDS and len(t) >= 2]
 
 
 def normalise_topic(value: str) -> str | None:
@@ -247,9 +239,10 @@ def checklist(question: str, rows: Iterable, k: int = 8) -> list:
 
 
 # ---- formatting ----------------------------------------------------------------------------------
-_ACTOR_PHRASE = {
-    "party": "Each Party", "party_conditional": "Each Party concerned", "cop": "The COP",
-    "secretariat": "The Secretariat", "committee": "The Compliance Committee", "other": "The body named",
+ACTOR_PHRASE = {
+    "party": "Each Party", "party_conditional": "Each Party concerned", "cop": "The Conference of the Parties",
+    "secretariat": "The Secretariat", "committee": "The Implementation and Compliance Committee",
+    "other": "The body named",
 }
 _MODAL_WORD = {"binding": "must", "soft": "should", "permissive": "may"}
 CSV_COLUMNS = ("doc_id", "ref", "page", "actor", "modality", "deadline", "topic", "action", "conditions", "dates",
@@ -270,7 +263,7 @@ def deadline_phrase(deadline: str | None) -> str:
 
 def checklist_line(row) -> str:
     """"- [ ] Each Party must not allow … (by 2020) — Article 4(1), p. 7"."""
-    actor = _ACTOR_PHRASE.get(_get(row, "actor"), "The body named")
+    actor = ACTOR_PHRASE.get(_get(row, "actor"), "The body named")
     modal = _MODAL_WORD.get(_get(row, "modality"), "must")
     action = (_get(row, "action") or "").strip()
     text = f"{actor} {modal} {action}"

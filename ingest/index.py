@@ -21,6 +21,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -118,13 +119,15 @@ class Snapshot:
             self._bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), show_progress=False)
             self._bm25_vocab = set(self._bm25.vocab_dict)
         self._collection = None
+        self._lock = threading.Lock()
         self._loaded_mtime = store.pointer_mtime()
 
     @property
     def collection(self):
-        if self._collection is None:
-            self._collection = self.store.client.get_collection(self.pointer.collection,
-                                                                embedding_function=self.store.embedder)
+        with self._lock:  # UI requests arrive on several threads at once
+            if self._collection is None:
+                self._collection = self.store.client.get_collection(self.pointer.collection,
+                                                                    embedding_function=self.store.embedder)
         return self._collection
 
     def is_stale(self) -> bool:
@@ -152,16 +155,18 @@ class IndexStore:
         self.root = Path(settings.index_dir)
         self._embedder = embedder
         self._client = None
+        self._lock = threading.RLock()
 
     @property
     def embedder(self):
         """The MiniLM embedder, loaded on first use: listing or skipping unchanged documents
         never imports Chroma or the model."""
-        if self._embedder is None:
-            from .embeddings import MiniLMEmbedder
+        with self._lock:
+            if self._embedder is None:
+                from .embeddings import MiniLMEmbedder
 
-            s = self.settings
-            self._embedder = MiniLMEmbedder(s.model_path, s.embed_batch_size, s.embed_threads)
+                s = self.settings
+                self._embedder = MiniLMEmbedder(s.model_path, s.embed_batch_size, s.embed_threads)
         return self._embedder
 
     @property
@@ -195,8 +200,9 @@ class IndexStore:
 
     @property
     def client(self):
-        if self._client is None:
-            self._client = make_client(self.settings)
+        with self._lock:  # chromadb's client start-up is not safe to race
+            if self._client is None:
+                self._client = make_client(self.settings)
         return self._client
 
     def pointer(self) -> Pointer | None:

@@ -162,7 +162,8 @@ class FeedbackStore:
                 w.writerow([r["id"], r["created_at"], r["rating"], r["question"], r["answer"], r["comment"],
                             int(r["refused"]), s.get("audience", ""), json.dumps(s.get("filters", {})),
                             s.get("generator", ""),
-                            "; ".join(f"[{c.get('n')}] {c.get('ref') or ''} ({c.get('doc_id')})" for c in r["citations"]),
+                            "; ".join(f"[{c.get('n')}] {c.get('ref') or ''} ({c.get('doc_id')})"
+                                      for c in r["citations"]),
                             json.dumps(r["history"], ensure_ascii=False)])
         return path
 

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 
 from ingest.index import keyword_tokens
 
-_SEGMENT = re.compile(r"[^\n.;:!?]*(?:[.;:!?]+[”\"’)]*|\n|$)")
+_SEGMENT_END = re.compile(r"[.;!?]+[”\"’)]*(?=\s)|\n")
+_BRACKET = re.compile(r"\[[^\[\]\n]{0,200}\]")
 _FINAL_PUNCT = re.compile(r"([.;:!?]+[”\"]?|[”\"])$")
 
 KIND_LABEL = {"treaty": "treaty", "cop-decision": "COP decision", "guidance": "guide (not binding)",
@@ -83,8 +84,8 @@ def render_answer(answer, prefix: str = "src") -> str:
     if answer.refused:
         body = "".join(f"<p>{_multiline(s.text)}</p>" for s in answer.sentences)
         extra = _unsupported_html(answer.unsupported) + _notes_html(answer.notes)
-        return (f'<div class="mc-answer mc-refusal" data-refused="true">'
-                f'<p class="mc-refusal-title"><span aria-hidden="true">⛔</span> Not answered from the texts</p>'
+        return (f'<div class="mc-answer mc-refusal">'
+                f'<p class="mc-refusal-title"><span aria-hidden="true">✕</span> Not answered from the texts</p>'
                 f"{body}{extra}{_meta_html(answer)}</div>")
     groups: dict[str, list[str]] = {}
     for s in answer.sentences:
@@ -108,7 +109,7 @@ def render_answer(answer, prefix: str = "src") -> str:
     parts.append(render_sources_list(answer, prefix))
     parts.append(_related_html(answer, prefix))
     parts.append(_meta_html(answer))
-    return f'<div class="mc-answer" data-refused="false">{"".join(parts)}</div>'
+    return f'<div class="mc-answer mc-answered">{"".join(parts)}</div>'
 
 
 def _unsupported_html(unsupported: Sequence[str]) -> str:
@@ -159,7 +160,7 @@ def render_streaming(text: str) -> str:
 def render_notice(message: str, kind: str = "notice") -> str:
     """A message from the app itself (question too long, an error) — not an answer."""
     icon = "⚠" if kind == "error" else "ℹ"
-    return (f'<div class="mc-answer mc-{esc(kind)}" data-refused="true"><p><span aria-hidden="true">{icon}</span> '
+    return (f'<div class="mc-answer mc-{esc(kind)}"><p><span aria-hidden="true">{icon}</span> '
             f"{_multiline(message)}</p></div>")
 
 
@@ -179,13 +180,31 @@ def citing_sentences(answer, n: int) -> list[str]:
     return [s.text for s in answer.sentences if n in s.citations]
 
 
+def split_segments(text: str) -> list[str]:
+    """The text cut after each sentence end (. ; ! ?) and line break, never inside a bracketed
+    reference such as "[Annex A Part I; Article 11(3)]". Joining the segments gives the text back."""
+    protected = [(m.start(), m.end()) for m in _BRACKET.finditer(text)]
+    out, start = [], 0
+    for m in _SEGMENT_END.finditer(text):
+        if any(a <= m.start() < b for a, b in protected):
+            continue
+        end = m.end()
+        while end < len(text) and text[end] in " \t":
+            end += 1
+        out.append(text[start:end])
+        start = end
+    if start < len(text):
+        out.append(text[start:])
+    return [s for s in out if s]
+
+
 def highlight(text: str, cited: Iterable[str]) -> str:
     """The passage escaped, with the segments that the answer's sentences draw on wrapped in <mark>."""
     text = str(text or "")
     cited_tokens: set[str] = set()
     for s in cited:
         cited_tokens |= set(keyword_tokens(s))
-    segments = [m.group(0) for m in _SEGMENT.finditer(text) if m.group(0)]
+    segments = split_segments(text)
     if not cited_tokens or not segments:
         return _multiline(text)
     scores = []
@@ -222,9 +241,12 @@ def render_sources_panel(entries: Sequence[PanelEntry]) -> str:
     entry is the latest answer; its sources are also listed at the top of the panel."""
     parts = ['<div class="mc-panel" id="mc-sources-top">', '<p class="mc-panel-title">Sources</p>']
     latest = entries[0].answer if entries else None
-    if latest is None or not (latest.citations or latest.related):
+    if latest is None:
         parts.append('<p class="mc-panel-hint">Ask a question: the provisions an answer cites open here when '
                      'you click a citation such as [1].</p>')
+    elif not (latest.citations or latest.related):
+        parts.append('<p class="mc-panel-hint">The latest question was not answered from the texts, so it has no '
+                     'sources. Citations in earlier answers still open here.</p>')
     else:
         parts.append('<p class="mc-panel-hint">Click a citation such as [1] to read the provision, with the '
                      'cited passage highlighted.</p>')
@@ -246,7 +268,8 @@ def _md_quote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in str(text).split("\n"))
 
 
-def conversation_markdown(turns: Sequence[tuple[str, object]], audience: str = "", documents: Sequence[str] = ()) -> str:
+def conversation_markdown(turns: Sequence[tuple[str, object]], audience: str = "",
+                          documents: Sequence[str] = ()) -> str:
     """The conversation as Markdown: each question, its answer with [n] markers, and the full text of
     every cited provision."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -262,7 +285,9 @@ def conversation_markdown(turns: Sequence[tuple[str, object]], audience: str = "
         if isinstance(answer, str):
             lines += [answer, ""]
             continue
-        lines += ["**Not answered from the texts.** " if answer.refused else "", answer.text, ""]
+        if answer.refused:
+            lines += ["**Not answered from the texts.**", ""]
+        lines += [answer.text, ""]
         if answer.unsupported:
             lines += ["Removed because the cited passages do not support them:", ""]
             lines += [f"- ~~{t}~~" for t in answer.unsupported] + [""]
