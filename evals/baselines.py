@@ -20,6 +20,7 @@ import logging
 import re
 import shutil
 import tempfile
+import weakref
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -110,6 +111,7 @@ class VanillaLangChain:
         self.embedder = embedder or MiniLMEmbedder(settings.model_path, settings.embed_batch_size,
                                                    settings.embed_threads)
         self._dir = tempfile.mkdtemp(prefix="minamata-vanilla-")
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self._dir, True)  # also without close()
         self._client = chromadb.PersistentClient(path=self._dir, settings=ChromaSettings(anonymized_telemetry=False))
         # Chroma's default embedding function would download a model: always hand it ours.
         self.collection = self._client.create_collection("vanilla", embedding_function=self.embedder,
@@ -139,7 +141,9 @@ class VanillaLangChain:
     def search(self, question: str, k: int | None = None) -> list[tuple[VanillaChunk, float]]:
         if not self.chunks:
             return []
-        res = self.collection.query(query_texts=[question], n_results=min(k or self.k, len(self.chunks)),
+        # query_embeddings, not query_texts: Chroma would call embed_query(input=...), which
+        # clashes with the LangChain signature MiniLMEmbedder also implements.
+        res = self.collection.query(query_embeddings=[self.embedder.embed_query(question)], n_results=min(k or self.k, len(self.chunks)),
                                     include=["distances"])
         return [(self._by_id[cid], 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0])]
 
@@ -157,7 +161,7 @@ class VanillaLangChain:
     def close(self) -> None:
         self._client = None
         self.collection = None
-        shutil.rmtree(self._dir, ignore_errors=True)
+        self._cleanup()
 
 
 def vanilla_langchain(settings, store=None, **kwargs) -> VanillaLangChain:

@@ -73,10 +73,12 @@ def new_record(case: Case) -> CaseRecord:
                       expected_doc_types=list(case.expected_doc_types), facts=list(case.facts))
 
 
-def run_case(system: System, case: Case, audience: str = "plain") -> CaseRecord:
+def run_case(system: System, case: Case, audience: str = "plain", replay_history: bool = True) -> CaseRecord:
+    """One case. With `replay_history` False the history is only passed along, not asked first
+    (same result for a stateless system, faster: used by tuning)."""
     record = new_record(case)
     try:
-        for i, earlier in enumerate(case.history):
+        for i, earlier in enumerate(case.history if replay_history else ()):
             system.ask(earlier, case.history[:i], audience)
         start = time.perf_counter()
         out = system.ask(case.question, case.history, audience)
@@ -93,7 +95,8 @@ def run_case(system: System, case: Case, audience: str = "plain") -> CaseRecord:
     return score_record(record)
 
 
-def run_cases(system: System, cases: Sequence[Case], audience: str = "plain", progress: bool | None = None) -> list[CaseRecord]:
+def run_cases(system: System, cases: Sequence[Case], audience: str = "plain", progress: bool | None = None,
+              replay_history: bool = True) -> list[CaseRecord]:
     """Every case through the system, in order, with a tqdm bar on stderr (default: when it is a
     terminal)."""
     from tqdm import tqdm
@@ -103,5 +106,5 @@ def run_cases(system: System, cases: Sequence[Case], audience: str = "plain", pr
     system.warm_up()
     records = []
     for case in tqdm(cases, desc=f"{system.name:<18}", unit="case", disable=not progress, leave=True, file=sys.stderr):
-        records.append(run_case(system, case, audience))
+        records.append(run_case(system, case, audience, replay_history))
     return records
