@@ -41,7 +41,7 @@ test-llm: $(STAMP)
 	$(BIN)/python -m pytest -m llm -p no:cacheprovider $(PYTEST_ARGS)
 
 eval: $(STAMP)
-	$(BIN)/minamata eval --cases evals/cases/*.jsonl --corpus corpus/ ../shared/reference/ --baselines \
+	$(BIN)/minamata eval --cases evals/cases/*.jsonl --corpus corpus/ ../shared/reference/minamata-convention.md ../shared/seed/ --baselines \
 		--json data/eval/latest.json --report data/eval/report
 
 bench: $(STAMP)

@@ -19,7 +19,8 @@ from ingest.index import IndexStore
 from ingest.settings import Settings
 
 from . import prompts
-from .compose import Draft, compose, is_obligation_question, render_markdown
+from .compose import Draft, compose, render_markdown
+from .intents import is_obligation_question
 from .condense import condense
 from .generate import ChatGenerator
 from .guard import sanitize

@@ -14,6 +14,7 @@ from ingest.refs import Ref, RefError
 from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
+from .intents import is_conference_question, is_temporal_question
 from .obligations import ACTOR_PHRASE, deadline_phrase
 from .types import Answer, Citation, Passage, Sentence
 
@@ -59,10 +60,7 @@ def split_sentences(text: str) -> list[str]:
     return out
 
 
-_CONFERENCE_QUESTION = re.compile(r"\b(ministers?|COP\s?-?1|first meeting|high-level|key (take-home )?messages|"
-                                  r"conference text)\b", re.I)
 _PRONOUN_START = re.compile(r"^(They|It|This|These|Those|That|He|She)\b")
-_TEMPORAL_QUESTION = re.compile(r"\b(when|by when|deadline|date|year|how long|until|phase[- ]?out|how soon)\b", re.I)
 _TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
                             r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
 
@@ -84,16 +82,6 @@ def _clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
     return text, refs
 
 
-_OBLIGATION_QUESTION = re.compile(
-    r"\b(what|which)\b.{0,60}\b(must|shall|have to|has to|need to|needs to|required?|obliged|obligations?|duty|duties)\b"
-    r"|\bwhat do(es)?\b.{0,60}\brequire\b|\bchecklist\b|\bwhat (do|should|must) (we|i)\b", re.IGNORECASE)
-
-
-def is_obligation_question(question: str) -> bool:
-    """"What must we do about X?", "What does Article 7 require?": answered with a checklist."""
-    return bool(_OBLIGATION_QUESTION.search(question))
-
-
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None) -> Draft:
     """Write the answer from passages (best first).
@@ -103,7 +91,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
-    temporal = bool(_TEMPORAL_QUESTION.search(question))
+    temporal = is_temporal_question(question)
     # "What does Article 4 say?" names a provision and little else: lead with the guide's summary
     generic = bool(explicit_refs) and len(query - {"article", "annex", "part", "say", "mean", "require",
                                                     "about", "explain", "cover", "paragraph"}) <= 2
@@ -114,10 +102,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if not detailed and len(treaty_top) >= 2:
         quote_limit = 2  # two binding provisions both rank high: quote both
 
-    guides = [p for p in passages[:8] if p.chunk.doc_type == "guidance"]
+    conference_question = is_conference_question(question)
+    # a question about the conference's messages is answered from the conference text, not the guide
+    guides = [] if conference_question else [p for p in passages[:8] if p.chunk.doc_type == "guidance"]
     # The ranking decides the topic: the provisions named in the question, else the top passage's.
     focus = list(explicit_refs) or [p.chunk.ref for p in passages[:1] if p.chunk.ref]
-    conference = [p for p in passages[:3] if p.chunk.doc_type == "conference-text"]
+    conference = [p for p in passages[:6 if conference_question else 3] if p.chunk.doc_type == "conference-text"]
     treaty = [p for p in passages if p.chunk.doc_type in ("treaty", "cop-decision")]
 
     # 1. the plain-language lead, from the guide
@@ -153,9 +143,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         quote_limit = min(quote_limit, 2 if detailed else 1)
 
     # 2. a conference text: quoted, and said to be one (political messages, not obligations)
-    if conference and (not guides or conference[0].score >= guides[0].score or _CONFERENCE_QUESTION.search(question)):
+    if conference and (not guides or conference[0].score >= guides[0].score or conference_question):
         pool = [(p, s) for p in conference[:3] for s in split_sentences(p.chunk.text) if len(s) > 30]
-        best = sorted(pool, key=lambda ps: -_score(ps[1], query, idf, temporal))[: 3 if detailed else 2]
+        best = sorted(pool, key=lambda ps: -_score(ps[1], query, idf, temporal))[: 4 if detailed else 3]
         for p, s in best:
             draft.say(s, [draft.cite(p.chunk)], "quote")
         first = best[0][0] if best else conference[0]

@@ -23,6 +23,7 @@ from ingest.models import Chunk
 from ingest.refs import Ref, RefError, find_mentions
 from ingest.settings import Settings
 
+from .intents import is_conference_question
 from .types import Condensed, Filters, Passage
 
 # "Foo" means / “Foo” means: a definition in a legal text
@@ -35,9 +36,8 @@ _GENERIC_WORDS = frozenset(
     "what which does mean means require requires say says tell about explain happen happens still need needs "
     "must may can our country countries party parties convention article articles annex part paragraph rule "
     "rules allowed allow use used using under new old".split())
-_CONFERENCE_QUESTION = re.compile(r"\b(ministers?|COP\s?-?1|first meeting|high-level|key (take-home )?messages|"
-                                  r"conference text|conference of the parties agreed|messages?)\b", re.I)
 _CONFERENCE_WEIGHT = 0.7
+_CARRIED_TOPIC_BOOST = 1.5
 _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
 
 
@@ -172,14 +172,16 @@ class Retriever:
                 break
         return out
 
-    def fuse(self, dense: list[tuple[int, float]], keyword: list[tuple[int, float]]) -> list[tuple[int, float]]:
-        """Weighted reciprocal rank fusion."""
+    def fuse(self, dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
+             *more: list[tuple[int, float]]) -> list[tuple[int, float]]:
+        """Weighted reciprocal rank fusion; `more` are further (dense, keyword, dense, ...) rankings."""
         s = self.settings
         fused: dict[int, float] = {}
-        for rank, (i, _) in enumerate(dense):
-            fused[i] = fused.get(i, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
-        for rank, (i, _) in enumerate(keyword):
-            fused[i] = fused.get(i, 0.0) + s.bm25_weight / (s.rrf_k + rank + 1)
+        lists = [dense, keyword, *more]
+        for n, ranking in enumerate(lists):
+            weight = s.dense_weight if n % 2 == 0 else s.bm25_weight
+            for rank, (i, _) in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
     # ---- the full retrieval -----------------------------------------------------------------
@@ -201,8 +203,14 @@ class Retriever:
         elif mode == "bm25":
             ranked = [(i, s) for i, s in keyword]
         else:
-            ranked = self.fuse(dense, keyword)
-            if not _CONFERENCE_QUESTION.search(condensed.standalone):
+            extra = []
+            if condensed.carried and mode == "hybrid" and self._says_something(condensed.question, aux):
+                # a follow-up is searched twice: with its context, and as asked, so that what is
+                # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
+                own = aux.correct_spelling(condensed.question)
+                extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
+            ranked = self.fuse(dense, keyword, *extra)
+            if not is_conference_question(condensed.standalone):
                 # conference texts are general political messages that resemble many questions;
                 # unless the question asks about them, binding text and the guide come first
                 ranked = sorted(((i, sc * (_CONFERENCE_WEIGHT if snap.chunks[i].doc_type == "conference-text" else 1.0))
@@ -216,7 +224,18 @@ class Retriever:
         seen: set[int] = set()
         explicit = self._explicit(condensed.refs, aux, snap, filters) if mode == "hybrid" else []
         # Named provisions first, the most relevant of their paragraphs leading.
-        explicit.sort(key=lambda i: (-fused_score.get(i, 0.0), _DOC_TYPE_ORDER.get(snap.chunks[i].doc_type, 9), i))
+        wanted = [Ref.parse(r) for r in condensed.refs if _parses(r)]
+        explicit.sort(key=lambda i: (not any(w.contains(aux.refs[i]) for w in wanted),  # inside before around
+                                     -fused_score.get(i, 0.0), _DOC_TYPE_ORDER.get(snap.chunks[i].doc_type, 9), i))
+        if condensed.carried and explicit and self._says_something(condensed.question, aux):
+            # Provisions carried over from earlier turns frame a follow-up but must not crowd out
+            # what the new question asks for ("by what year must chlor-alkali stop?" after Article 5):
+            # they are favoured within the ranking instead of put in front of it.
+            topic = set(explicit)
+            ranked = sorted(((i, sc * (_CARRIED_TOPIC_BOOST if i in topic else 1.0)) for i, sc in ranked),
+                            key=lambda kv: -kv[1])
+            fused_score = dict(ranked)
+            explicit = []
         for i in explicit[:k]:
             seen.add(i)
             passages.append(Passage(snap.chunks[i], fused_score.get(i, 0.0) + 1.0, dense_sim.get(i), kw_score.get(i),
@@ -232,7 +251,13 @@ class Retriever:
                        for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen]
         share_unknown = len(unknown) / max(1, len(aux.content_terms(condensed.question)))
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
-        return Retrieval(passages, definitions, best_dense, bool(explicit), unknown, evidence)
+        explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
+        return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence)
+
+    @staticmethod
+    def _says_something(question: str, aux: SnapshotAux) -> bool:
+        """A follow-up with its own subject ("what about imports from non-Parties?"), unlike "by when?"."""
+        return len(aux.content_terms(question)) >= 2
 
     def _best_similarity(self, query: str, positions: list[int], snap: Snapshot) -> float:
         if not positions:
@@ -322,6 +347,14 @@ def _holding_chunk(row, recorded: Chunk | None, candidates: list[Chunk]) -> Chun
         if probe and probe in re.sub(r"\s+", " ", c.text).lower():
             return c
     return recorded or next(iter(candidates), None)
+
+
+def _parses(ref: str) -> bool:
+    try:
+        Ref.parse(ref)
+    except RefError:
+        return False
+    return True
 
 
 def _allowed(chunk: Chunk, ref: Ref | None, filters: Filters | None) -> bool:
