@@ -13,6 +13,7 @@ import csv
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -81,12 +82,22 @@ class FeedbackStore:
             if self._ready:
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = self._connect()
-            try:
-                conn.execute("PRAGMA journal_mode = WAL")  # persistent: stays on for every later connection
-                conn.executescript(SCHEMA)
-            finally:
-                conn.close()
+            for attempt in range(50):
+                conn = self._connect()
+                try:
+                    # WAL is persistent; switching needs a moment with no other writer, which the busy
+                    # handler does not always wait for, so an already-WAL file is left alone and a
+                    # switch that meets a writer is retried.
+                    if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                        conn.execute("PRAGMA journal_mode = WAL")
+                    conn.executescript(SCHEMA)
+                    break
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc) or attempt == 49:
+                        raise
+                    time.sleep(0.05 * (attempt + 1))
+                finally:
+                    conn.close()
             self._ready = True
 
     @contextlib.contextmanager
