@@ -118,50 +118,42 @@ def conversation(url: str, index: int, questions: list[str], deadline: Deadline,
     deadline.go.wait()
     history: list[str] = []
     for q_no, question in enumerate(questions):
-        remaining = deadline.remaining()
-        if remaining <= 0:
-            ask.fail("not sent: --timeout reached")
+        answer = _call(client, ask, deadline, question, json.dumps(history),
+                       "plain" if (index + q_no) % 2 == 0 else "detailed", "", api_name="/ask",
+                       valid=lambda a: isinstance(a, dict) and "answer" in a and "citations" in a)
+        if answer is None:
             continue
-        t0 = time.perf_counter()
-        job = client.submit(question, json.dumps(history), "plain" if (index + q_no) % 2 == 0 else "detailed", "",
-                            api_name="/ask")
-        try:
-            answer = job.result(timeout=remaining)
-        except FutureTimeout:
-            job.cancel()
-            ask.fail("timeout")
-            continue
-        except Exception as exc:  # noqa: BLE001
-            ask.fail(f"{type(exc).__name__}: {str(exc)[:200]}")
-            continue
-        if not isinstance(answer, dict) or "answer" not in answer or "citations" not in answer:
-            ask.fail(f"bad answer shape: {str(answer)[:120]}")
-            continue
-        ask.ok(time.perf_counter() - t0)
         history.append(question)
-
-        remaining = deadline.remaining()
-        if remaining <= 0:
-            rate.fail("not sent: --timeout reached")
-            continue
-        t0 = time.perf_counter()
-        job = client.submit(question, json.dumps(answer), 1 if (index + q_no) % 3 else -1,
-                            f"load test conversation {index} question {q_no}", "plain", "[]", api_name="/feedback")
-        try:
-            out = job.result(timeout=remaining)
-        except FutureTimeout:
-            job.cancel()
-            rate.fail("timeout")
-            continue
-        except Exception as exc:  # noqa: BLE001
-            rate.fail(f"{type(exc).__name__}: {str(exc)[:200]}")
-            continue
-        if isinstance(out, dict) and out.get("ok") and isinstance(out.get("id"), int):
-            rate.ok(time.perf_counter() - t0)
+        out = _call(client, rate, deadline, question, json.dumps(answer), 1 if (index + q_no) % 3 else -1,
+                    f"load test conversation {index} question {q_no}", "plain", "[]", api_name="/feedback",
+                    valid=lambda o: isinstance(o, dict) and o.get("ok") and isinstance(o.get("id"), int))
+        if out is not None:
             with rate.lock:
                 submitted.append(out["id"])
-        else:
-            rate.fail(f"bad feedback reply: {str(out)[:120]}")
+
+
+def _call(client, stats: Stats, deadline: Deadline, *args, api_name: str, valid):
+    """One request, bounded by the run's deadline; its latency or its error goes into `stats`."""
+    remaining = deadline.remaining()
+    if remaining <= 0:
+        stats.fail("not sent: --timeout reached")
+        return None
+    t0 = time.perf_counter()
+    job = client.submit(*args, api_name=api_name)
+    try:
+        out = job.result(timeout=remaining)
+    except FutureTimeout:
+        job.cancel()
+        stats.fail("timeout")
+        return None
+    except Exception as exc:  # noqa: BLE001 - counted, the run goes on
+        stats.fail(f"{type(exc).__name__}: {str(exc)[:200]}")
+        return None
+    if not valid(out):
+        stats.fail(f"bad reply from {api_name}: {str(out)[:120]}")
+        return None
+    stats.ok(time.perf_counter() - t0)
+    return out
 
 
 def run(url: str, conversations: int, per_conversation: int, timeout: float, feedback_db: Path | None,
