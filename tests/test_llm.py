@@ -1,0 +1,48 @@
+"""The optional generator against a real local model (`make test-llm`).
+
+Needs an OpenAI-compatible server, e.g. `ollama serve` + `ollama pull llama3.2`, then
+    MINAMATA_LLM_BASE_URL=http://127.0.0.1:11434/v1 MINAMATA_LLM_MODEL=llama3.2 make test-llm
+Without MINAMATA_LLM_BASE_URL these tests skip; the default product needs no model server.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from assistant.chain import Assistant
+from assistant.generate import ChatGenerator
+
+pytestmark = pytest.mark.llm
+
+
+@pytest.fixture(scope="module")
+def llm_assistant(request):
+    if not os.environ.get("MINAMATA_LLM_BASE_URL"):
+        pytest.skip("no local model: set MINAMATA_LLM_BASE_URL (and MINAMATA_LLM_MODEL) to run `make test-llm`")
+    full_index = request.getfixturevalue("full_index")
+    settings = full_index.replace(llm_base_url=os.environ["MINAMATA_LLM_BASE_URL"],
+                                  llm_model=os.environ.get("MINAMATA_LLM_MODEL", full_index.llm_model))
+    generator = ChatGenerator.from_settings(settings)
+    return Assistant(settings, generator=generator)
+
+
+@pytest.mark.parametrize("question", [
+    "Can our hospital still buy mercury thermometers?",
+    "What must a country with artisanal gold mining do?",
+    "What is a mercury-added product?",
+])
+def test_real_model_answers_are_verified(llm_assistant, question):
+    pieces = list(llm_assistant.stream(question))
+    answer = pieces[-1]
+    assert any(isinstance(p, str) and p for p in pieces[:-1]), "nothing was streamed"
+    retrieved = {p.chunk.id for p in answer.retrieved}
+    assert all(c.chunk_id in retrieved for c in answer.citations)
+    if answer.generator.startswith("llm:") and not answer.refused:
+        assert all(s.verified and s.citations for s in answer.sentences if s.kind == "generated")
+    print(f"\n{question}\n{answer.text}\nremoved: {answer.unsupported}")
+
+
+def test_real_model_refuses_out_of_scope(llm_assistant):
+    assert llm_assistant.ask("Give me a recipe for vegetable lasagne.").refused
