@@ -59,6 +59,8 @@ class Assistant:
     # ---- public API -------------------------------------------------------------------------
     def ask(self, question: str, history: list[str] | tuple[str, ...] = (), audience: str = "plain",
             filters: Filters | None = None) -> Answer:
+        if self.generator is None:  # the extractive chain, as one Runnable invocation
+            return self.chain.invoke(self._turn(question, history, audience, filters))
         final = None
         for event in self.stream(question, history, audience, filters):
             if isinstance(event, Answer):
@@ -69,17 +71,20 @@ class Assistant:
     def stream(self, question: str, history: list[str] | tuple[str, ...] = (), audience: str = "plain",
                filters: Filters | None = None) -> Iterator[str | Answer]:
         """Yield text pieces as they are produced, then the final verified Answer."""
-        if audience not in AUDIENCES:
-            raise ValueError(f"audience must be one of {AUDIENCES}")
-        turn = Turn(question=question or "", history=tuple(history or ()), audience=audience, filters=filters,
-                    started=time.perf_counter())
-        turn = self.prepare.invoke(turn)
+        turn = self.prepare.invoke(self._turn(question, history, audience, filters))
         if turn.refusal is not None or self.generator is None:
             answer = self._extractive(turn)
             yield from _pieces(answer.text)
             yield answer
             return
         yield from self._generate(turn)
+
+    @staticmethod
+    def _turn(question: str, history, audience: str, filters: Filters | None) -> Turn:
+        if audience not in AUDIENCES:
+            raise ValueError(f"audience must be one of {AUDIENCES}")
+        return Turn(question=question or "", history=tuple(history or ()), audience=audience, filters=filters,
+                    started=time.perf_counter())
 
     def warm_up(self) -> None:
         """Load the model and the index now rather than on the first question."""

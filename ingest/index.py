@@ -57,6 +57,15 @@ def keyword_tokens(text: str) -> list[str]:
     return out
 
 
+def _bm25s():
+    """bm25s, imported late; it sets its own logger to DEBUG on import, which would print its
+    progress chatter on every CLI run."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(max(logging.getLogger().getEffectiveLevel(), logging.INFO))
+    return bm25s
+
+
 class IndexMissing(RuntimeError):
     """No index has been built at this location yet."""
 
@@ -114,8 +123,7 @@ class Snapshot:
         self._bm25 = None
         self._bm25_vocab: set[str] = set()
         if self.chunks:
-            import bm25s
-
+            bm25s = _bm25s()
             self._bm25 = bm25s.BM25.load(str(gen_dir / "bm25"), show_progress=False)
             self._bm25_vocab = set(self._bm25.vocab_dict)
         self._collection = None
@@ -327,9 +335,7 @@ class Transaction:
         (staging / "documents.json").write_text(
             json.dumps([asdict(d) for d in self.documents.values()], ensure_ascii=False, indent=1), encoding="utf-8")
         if ordered:
-            import bm25s
-
-            bm25 = bm25s.BM25()
+            bm25 = _bm25s().BM25()
             bm25.index([keyword_tokens(c.indexed_text) or ["_empty_"] for c in ordered], show_progress=False)
             bm25.save(str(staging / "bm25"), show_progress=False)
         os.replace(staging, final_dir)
