@@ -47,7 +47,9 @@ class MiniLMEmbedder(EmbeddingFunction[Documents], LangChainEmbeddings):
                 if self._model is None:
                     import torch
                     from sentence_transformers import SentenceTransformer
+                    from transformers.utils import logging as transformers_logging
 
+                    transformers_logging.disable_progress_bar()  # no "Loading weights" bar on every start
                     # One thread: a single query embeds in ~15 ms on one core, while two threads
                     # on this 2-core machine contend with the server and double the latency.
                     torch.set_num_threads(self.threads)

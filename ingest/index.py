@@ -81,6 +81,7 @@ class DocRecord:
     language: str = "en"
     page_count: int | None = None
     ingested_at: float = 0.0
+    ingest_version: int = 0  # chunking/extraction rules it was ingested with (pipeline.INGEST_VERSION)
 
 
 @dataclass(frozen=True)

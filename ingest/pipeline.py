@@ -20,6 +20,10 @@ from .settings import Settings
 
 log = logging.getLogger(__name__)
 
+# Bump when parsing, chunking or obligation extraction changes what a file turns into: documents
+# ingested under another version are re-ingested even when the file itself is unchanged.
+INGEST_VERSION = 1
+
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Files named directly, plus supported files found under named folders (sorted, no hidden)."""
@@ -72,7 +76,8 @@ def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_
             raise LoadError("no such file")
         if path.is_file() and path.stat().st_size <= settings.max_file_mb * 1024 * 1024:
             existing = txn.documents.get(doc_id)
-            if existing is not None and existing.sha256 == file_sha256(path) and not doc_type:
+            if existing is not None and existing.sha256 == file_sha256(path) and not doc_type \
+                    and existing.ingest_version == INGEST_VERSION:
                 return IngestResult(id=doc_id, title=existing.title, path=str(path), doc_type=existing.doc_type,
                                     status="unchanged", chunks=len(existing.chunk_ids))
         doc = load_document(path, settings.max_file_mb, doc_type=doc_type, entry=entry)
@@ -82,7 +87,8 @@ def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_
             raise LoadError("no text passages found")
         status = "updated" if doc_id in txn.documents else "added"
         txn.put_document(DocRecord(id=doc_id, title=doc.title, path=str(path.resolve()), doc_type=doc.doc_type,
-                                   sha256=doc.sha256, language=doc.language, page_count=doc.page_count), chunks)
+                                   sha256=doc.sha256, language=doc.language, page_count=doc.page_count,
+                                   ingest_version=INGEST_VERSION), chunks)
         log.info("%s: %s (%d chunks)", path, status, len(chunks))
         return IngestResult(id=doc_id, title=doc.title, path=str(path), doc_type=doc.doc_type, status=status,
                             chunks=len(chunks))

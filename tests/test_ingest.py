@@ -260,3 +260,16 @@ def test_kill_during_ingest_keeps_old_index(tmp_path, reference_md, embedder):
     (result,) = ingest_paths([reference_md], settings, store=IndexStore(settings, embedder=embedder))
     assert result.status == "added"
     assert {"widgets", "minamata-convention"} == set(IndexStore(settings).documents())
+
+
+def test_new_ingest_rules_reingest_unchanged_files(settings, tmp_path, embedder, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    doc = _write(tmp_path / "widgets.md", SMALL_TREATY)
+    store = IndexStore(settings, embedder=embedder)
+    ingest_paths([doc], settings, store=store)
+    monkeypatch.setattr(pipeline, "INGEST_VERSION", pipeline.INGEST_VERSION + 1)
+    (result,) = ingest_paths([doc], settings, store=store)
+    assert result.status == "updated"  # same file, new chunking rules: its chunks are rebuilt
+    (again,) = ingest_paths([doc], settings, store=store)
+    assert again.status == "unchanged"
