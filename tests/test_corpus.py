@@ -322,3 +322,26 @@ def test_fetch_and_ingest_uses_the_manifest_metadata(tmp_path, mirror):
     docs = IndexStore(make_settings(index)).documents()
     assert set(docs) == {"convention-md"}
     assert docs["convention-md"].title == "Minamata Convention on Mercury (local mirror)"
+
+
+def test_no_file_in_the_repository_copies_the_shared_texts(reference_md, seed_files):
+    """Beyond the guide: no tracked text file (code, cases, gold labels, docs) shares a run of 12
+    words with ../shared. Official provision titles in headings are names and may carry over."""
+    from evals.guide_quality import copied_runs
+
+    sources = [reference_md.read_text(encoding="utf-8")] + [p.read_text(encoding="utf-8", errors="replace")
+                                                            for p in seed_files]
+    tracked = subprocess.run(["git", "ls-files"], capture_output=True, text=True, cwd=REPO_ROOT).stdout.split()
+    if not tracked:
+        pytest.skip("not a git checkout")
+    heading = re.compile(r"^#{1,6}\s*(Article \d+|Annex [A-E])\b")
+    copied = {}
+    for name in tracked:
+        path = REPO_ROOT / name
+        if path.suffix not in (".md", ".py", ".jsonl", ".toml", ".txt", ".html", ".css", ".js") or not path.is_file():
+            continue
+        text = "\n".join(line for line in path.read_text(encoding="utf-8", errors="replace").splitlines()
+                         if not heading.match(line))
+        if runs := copied_runs(text, sources):
+            copied[name] = runs[:3]
+    assert not copied, copied

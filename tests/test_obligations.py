@@ -301,7 +301,7 @@ def test_checklist_picks_obligations_for_a_question(rows):
     ("provide a review every three years", "3 years"),
     ("within ninety days of the request", "90 days"),
     ("as soon as practicable", None),
-    ("at the date of entry into force of the Convention for it", None),
+    ("on the day the Convention enters into force for that State", None),
 ])
 def test_deadline_normalisation(text, expected):
     assert normalise_deadline(text) == expected
