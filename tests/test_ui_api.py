@@ -397,3 +397,27 @@ def test_a_missing_index_is_a_friendly_message(tmp_path):
     assert "mc-error" in chat[-1]["content"] and "No documents have been ingested yet" in chat[-1]["content"]
     assert "Traceback" not in chat[-1]["content"]
     assert "The index is empty" in app.about_settings() and app.doc_choices() == []
+
+
+def test_obligations_api_filters_the_table(client):
+    asgm = client.predict("ASGM", "all", "binding", "", api_name="/obligations")["obligations"]
+    assert asgm and all(o["topic"] == "ASGM" and o["modality"] == "binding" for o in asgm)
+    plan = next(o for o in asgm if o["ref"] == "Article 7(3)(b)")
+    assert plan["deadline"] == "3 years" and plan["actor"] == "party_conditional"
+    art4 = client.predict("all", "all", "all", "Article 4", api_name="/obligations")["obligations"]
+    assert art4 and all(o["ref"].startswith("Article 4") for o in art4)
+
+
+def test_obligations_tab_handlers(full_index, tmp_path):
+    from webapp.app import App
+
+    app = App(full_index.replace(data_dir=tmp_path))
+    summary, rows = app.obligation_view("waste", "all", "all", "")
+    assert "obligation(s)" in summary and rows
+    assert all(r[5] == "waste" for r in rows) and any(r[0].startswith("Article 11") for r in rows)
+    file_update, message = app.obligations_csv("waste", "all", "all", "")
+    path = Path(file_update["value"])
+    assert path.read_text(encoding="utf-8").splitlines()[0].startswith("doc_id,ref")
+    assert f"{len(rows)} row(s)" in message
+    summary, rows = app.obligation_view("no such topic", "all", "all", "")
+    assert summary.startswith("⚠") and rows == []

@@ -238,3 +238,19 @@ def test_markup_in_documents_and_questions_never_runs(driver, server):
         "return document.querySelectorAll('#mc-chat script, #mc-side script, img[src=\"x\"]').length;")
     assert injected == 0
     _no_alert(d)
+
+
+def test_obligations_tab_lists_cited_obligations(driver, server):
+    d = driver
+    _open(d, server)
+    tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]")
+                              if b.text.strip() == "Obligations"], message="no Obligations tab")[0]
+    _click(d, tab)
+    box = _wait(d, lambda d: d.find_elements("css selector", "#mc-ob-ref textarea, #mc-ob-ref input"))[0]
+    box.send_keys("Article 7")
+    _click(d, d.find_element("id", "mc-ob-show"))
+    _wait(d, lambda d: "Article 7(3)(b)" in d.find_element("id", "mc-ob-table").text, message="no Article 7 rows")
+    table = d.find_element("id", "mc-ob-table").text
+    assert "national action plan" in table and "3 years" in table
+    assert "Article 8" not in table  # the provision filter applies
+    assert "obligation(s)" in d.find_element("id", "mc-ob-summary").text

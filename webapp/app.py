@@ -427,6 +427,49 @@ class App:
         return {"documents": [{"id": d["id"], "title": d["title"], "doc_type": d["doc_type"], "chunks": d["chunks"]}
                               for d in self.documents()]}
 
+    # ---- obligations ---------------------------------------------------------------------------
+    OBLIGATION_HEADERS = ["ref", "actor", "modality", "action", "deadline", "topic", "document", "page"]
+
+    def obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "") -> list:
+        """Rows of the obligation table of the serving index, filtered; "" or "all" means any."""
+        from assistant.obligations import filter_obligations, sort_rows
+        from ingest.obligations import load_obligations
+
+        def chosen(value: str) -> str | None:
+            return None if not value or value.strip().lower() == "all" else value.strip()
+
+        return sort_rows(filter_obligations(load_obligations(self.settings), topic=chosen(topic),
+                                            actor=chosen(actor), modality=chosen(modality), ref=chosen(ref)))
+
+    def obligation_view(self, topic, actor, modality, ref):
+        try:
+            rows = self.obligations(topic, actor, modality, ref)
+        except ValueError as exc:  # an unknown provision or filter value
+            return f"⚠ {exc}", []
+        table = [[o.ref, o.actor, o.modality, o.action, o.deadline or "", o.topic, o.doc_title, o.page or ""]
+                 for o in rows]
+        if not table:
+            return ("No obligations match. Obligations are extracted from treaty and COP-decision texts: "
+                    "ingest the Convention text (`minamata ingest your-copy.pdf`) to fill this table."), []
+        binding = sum(o.modality == "binding" for o in rows)
+        return f"**{len(rows)} obligation(s)**, {binding} binding. Each row cites the provision that imposes it.", table
+
+    def obligations_csv(self, topic, actor, modality, ref):
+        from assistant.obligations import to_csv
+
+        try:
+            rows = self.obligations(topic, actor, modality, ref)
+        except ValueError as exc:
+            return gr.update(visible=False), f"⚠ {exc}"
+        folder = self._export_dir()
+        path = folder / "obligations.csv"
+        path.write_text(to_csv(rows), encoding="utf-8")
+        return gr.update(value=str(path), visible=True), f"{len(rows)} row(s) exported."
+
+    def api_obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "") -> dict:
+        """The obligation table, filtered by topic, actor, modality and provision."""
+        return {"obligations": [o.to_json() for o in self.obligations(topic, actor, modality, ref)]}
+
     # ---- about and staff ---------------------------------------------------------------------
     def about_rows(self) -> list[list]:
         return [[d["id"], d["title"], d["doc_type"], d["chunks"]] for d in self.documents()]
@@ -598,6 +641,25 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                                               interactive=False)
                     with gr.Column(scale=2, min_width=320):
                         panel = gr.HTML(side_panel([]), elem_id="mc-side")
+            with gr.Tab("Obligations", id="obligations"):
+                from ingest.obligations import ACTORS, MODALITIES, TOPICS
+
+                gr.Markdown("Every obligation in the ingested treaty texts: who must do what, how strictly, by when, "
+                            "and the provision that says so.")
+                with gr.Row():
+                    ob_topic = gr.Dropdown(["all", *TOPICS], value="all", label="Topic", elem_id="mc-ob-topic")
+                    ob_actor = gr.Dropdown(["all", *ACTORS], value="all", label="Who", elem_id="mc-ob-actor")
+                    ob_modality = gr.Dropdown(["all", *MODALITIES], value="all", label="How strict",
+                                              elem_id="mc-ob-modality")
+                    ob_ref = gr.Textbox(label="Provision", placeholder="e.g. Article 7", elem_id="mc-ob-ref")
+                with gr.Row():
+                    ob_show = gr.Button("Show", variant="primary", size="sm", elem_id="mc-ob-show")
+                    ob_csv = gr.Button("Export CSV", size="sm", elem_id="mc-ob-csv")
+                ob_summary = gr.Markdown("", elem_id="mc-ob-summary")
+                ob_table = gr.Dataframe(headers=App.OBLIGATION_HEADERS, interactive=False, wrap=True,
+                                        elem_id="mc-ob-table",
+                                        column_widths=["11%", "10%", "8%", "38%", "8%", "10%", "10%", "5%"])
+                ob_file = gr.File(label="Download", visible=False, interactive=False)
             with gr.Tab("About the corpus", id="about"):
                 about_md = gr.Markdown(app.about_settings(), elem_id="mc-about")
                 about_table = gr.Dataframe(value=app.about_rows(), headers=["id", "title", "type", "chunks"],
@@ -652,6 +714,13 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                             None, [about_md, about_table, docs], api_visibility="private")
         demo.load(lambda: (gr.update(choices=app.doc_choices()), app.about_settings(), app.about_rows()), None,
                   [docs, about_md, about_table], api_visibility="private")
+        ob_inputs = [ob_topic, ob_actor, ob_modality, ob_ref]
+        ob_show.click(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
+        ob_ref.submit(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
+        for dropdown in (ob_topic, ob_actor, ob_modality):
+            dropdown.change(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
+        ob_csv.click(app.obligations_csv, ob_inputs, [ob_file, ob_summary], api_visibility="private")
+        demo.load(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
         staff_outputs = [staff_table, staff_summary, report_md, report_table]
         unlock.click(app.unlock, [password], [staff_unlocked, login, staff, login_status, password],
                      api_visibility="private").then(
@@ -666,6 +735,7 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
         gr.api(app.api_ask, api_name="ask", concurrency_limit=ANSWER_CONCURRENCY, concurrency_id="answer")
         gr.api(app.api_feedback, api_name="feedback", concurrency_limit=16)
         gr.api(app.api_documents, api_name="documents")
+        gr.api(app.api_obligations, api_name="obligations")
     demo.queue(default_concurrency_limit=4)
     return demo
 
