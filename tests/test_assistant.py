@@ -288,3 +288,19 @@ def test_ask_json_shape(full_index, tmp_path):
         assert set(r) == {"ref", "doc_id", "score"} and isinstance(r["score"], float)
     assert isinstance(payload["latency_ms"], float)
     assert payload["retrieved"][0]["ref"].startswith("Article 5")
+
+
+def test_terminal_chat_keeps_the_topic(full_index):
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO_ROOT
+
+    script = "What does Article 5 require?\nby when?\n:sources\n:detailed\nWho won the football world cup?\n:quit\n"
+    proc = subprocess.run([sys.executable, "-m", "assistant.cli", "chat", "--index", str(full_index.index_dir)],
+                          input=script, capture_output=True, text=True, cwd=REPO_ROOT, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.count("Sources:") >= 2 and "Article 5" in out
+    assert "audience: detailed" in out
+    assert prompts.REFUSAL in out
