@@ -446,8 +446,10 @@ class App:
             rows = self.obligations(topic, actor, modality, ref)
         except ValueError as exc:  # an unknown provision or filter value
             return f"⚠ {exc}", []
-        table = [[o.ref, o.actor, o.modality, o.action, o.deadline or "", o.topic, o.doc_title, o.page or ""]
-                 for o in rows]
+        from assistant.obligations import ACTOR_PHRASE
+
+        table = [[o.ref, ACTOR_PHRASE.get(o.actor, o.actor), o.modality, o.action, o.deadline or "", o.topic,
+                  o.doc_title, o.page or ""] for o in rows]
         if not table:
             return ("No obligations match. Obligations are extracted from treaty and COP-decision texts: "
                     "ingest the Convention text (`minamata ingest your-copy.pdf`) to fill this table."), []
@@ -648,7 +650,10 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                             "and the provision that says so.")
                 with gr.Row():
                     ob_topic = gr.Dropdown(["all", *TOPICS], value="all", label="Topic", elem_id="mc-ob-topic")
-                    ob_actor = gr.Dropdown(["all", *ACTORS], value="all", label="Who", elem_id="mc-ob-actor")
+                    from assistant.obligations import ACTOR_PHRASE
+
+                    ob_actor = gr.Dropdown([("anyone", "all"), *((ACTOR_PHRASE.get(a, a), a) for a in ACTORS)],
+                                           value="all", label="Who", elem_id="mc-ob-actor")
                     ob_modality = gr.Dropdown(["all", *MODALITIES], value="all", label="How strict",
                                               elem_id="mc-ob-modality")
                     ob_ref = gr.Textbox(label="Provision", placeholder="e.g. Article 7", elem_id="mc-ob-ref")
