@@ -95,6 +95,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # "What does Article 4 say?" names a provision and little else: lead with the guide's summary
     generic = bool(explicit_refs) and len(query - {"article", "annex", "part", "say", "mean", "require",
                                                     "about", "explain", "cover", "paragraph"}) <= 2
+    # "What is a mercury-added product?": the sentence that says what it is should lead
+    asked = re.match(r"^\s*what(?: is| are|'s| does)\s+(?:a |an |the )?[\"'“]?(.+?)[\"'”]?(?:\s+mean)?\s*\?*\s*$",
+                     question, re.IGNORECASE)
+    defines = re.compile(r"^(?:a |an |the )?" + re.escape(asked.group(1)) + r"s?\b.{0,40}\b(is|are|means?)\b",
+                         re.IGNORECASE) if asked and len(asked.group(1)) < 60 else None
     draft = Draft()
     lead_limit = 3 if detailed else 2
     quote_limit = 3 if detailed else 1
@@ -121,10 +126,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     continue
                 on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
-                    + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0)
+                    + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
+                    + (3.0 if defines is not None and defines.match(text) else 0.0)
                 candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
         candidates.sort(key=lambda c: -c[0])
-        chosen = sorted(candidates[:lead_limit], key=lambda c: (c[1], c[2]))
+        # the best sentence leads; the others follow in reading order
+        chosen = candidates[:1] + sorted(candidates[1:lead_limit], key=lambda c: (c[1], c[2]))
         for _, _, _, p, text, refs in chosen:
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
             draft.say(text, ns, "lead")
