@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ingest.index import keyword_tokens
 from ingest.models import Chunk
-from ingest.refs import Ref, RefError
+from ingest.refs import Ref
 from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
@@ -236,11 +236,8 @@ def _inside(chunk: Chunk, ref: str) -> bool:
 
 
 def _overlaps(a: str, b: str) -> bool:
-    try:
-        ra, rb = Ref.parse(a), Ref.parse(b)
-    except RefError:
-        return False
-    return ra.contains(rb) or rb.contains(ra)
+    ra, rb = Ref.try_parse(a), Ref.try_parse(b)
+    return ra is not None and rb is not None and ra.overlaps(rb)
 
 
 def render_markdown(answer: Answer) -> str:

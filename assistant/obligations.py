@@ -17,9 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.index import keyword_tokens
-from ingest.obligations import ACTORS, MODALITIES, TOPICS, Obligation
-from ingest.index import keyword_tokens
-from ingest.refs import Ref, RefError, find_mentions
+from ingest.obligations import ACTORS, MODALITIES, TOPICS
+from ingest.refs import Ref, find_mentions
 
 # ---- row access (Obligation objects or their JSON dicts) -------------------------------------
 
@@ -111,18 +110,15 @@ def normalise_modality(value: str) -> str | None:
 
 
 def _parse_ref_filter(value: str) -> Ref | None:
-    try:
-        return Ref.parse(value.strip())
-    except RefError:
+    ref = Ref.try_parse(value.strip())
+    if ref is None:
         found = find_mentions(value)
-        return found[0] if found else None
+        ref = found[0] if found else None
+    return ref
 
 
 def _ref_of(row) -> Ref | None:
-    try:
-        return Ref.parse(_get(row, "ref") or "")
-    except RefError:
-        return None
+    return Ref.try_parse(_get(row, "ref"))
 
 
 # ---- filtering -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from langchain_core.retrievers import BaseRetriever
 
 from ingest.index import IndexStore, Snapshot, keyword_tokens
 from ingest.models import Chunk
-from ingest.refs import Ref, RefError, find_mentions
+from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
@@ -54,12 +54,7 @@ class SnapshotAux:
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
-        refs: list[Ref | None] = []
-        for c in snap.chunks:
-            try:
-                refs.append(Ref.parse(c.ref) if c.ref else None)
-            except RefError:
-                refs.append(None)
+        refs = [Ref.try_parse(c.ref) for c in snap.chunks]
         definitions: dict[str, list[int]] = {}
         df: Counter[str] = Counter()
         for i, c in enumerate(snap.chunks):
@@ -106,11 +101,11 @@ class SnapshotAux:
 
         return re.sub(r"[A-Za-z]+", fix, text)
 
-    def unknown_terms(self, question: str) -> list[str]:
+    def unknown_terms(self, terms: list[str]) -> list[str]:
         """Content words of the question that no indexed text uses, allowing for typos
         ("mercry" is known as "mercury"). "Stockholm", "lasagne" or "cadmium" are unknown: a sign
         that the question is about something the texts do not cover."""
-        return [t for t in self.content_terms(question) if t not in self.idf and self.closest_word(t) is None]
+        return [t for t in terms if t not in self.idf and self.closest_word(t) is None]
 
 
 @dataclass
@@ -191,7 +186,8 @@ class Retriever:
         k = k or self.settings.retrieve_k
         if not snap.chunks:
             return Retrieval([], [], 0.0, False)
-        unknown = aux.unknown_terms(condensed.question)
+        terms = aux.content_terms(condensed.question)
+        unknown = aux.unknown_terms(terms)
         query = aux.correct_spelling(condensed.standalone)
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
@@ -224,7 +220,7 @@ class Retriever:
         seen: set[int] = set()
         explicit = self._explicit(condensed.refs, aux, snap, filters) if mode == "hybrid" else []
         # Named provisions first, the most relevant of their paragraphs leading.
-        wanted = [Ref.parse(r) for r in condensed.refs if _parses(r)]
+        wanted = [w for r in condensed.refs if (w := Ref.try_parse(r)) is not None]
         explicit.sort(key=lambda i: (not any(w.contains(aux.refs[i]) for w in wanted),  # inside before around
                                      -fused_score.get(i, 0.0), _DOC_TYPE_ORDER.get(snap.chunks[i].doc_type, 9), i))
         if condensed.carried and explicit and self._says_something(condensed.question, aux):
@@ -249,7 +245,7 @@ class Retriever:
             passages.append(Passage(snap.chunks[i], score, dense_sim.get(i), kw_score.get(i), mode))
         definitions = [Passage(snap.chunks[i], 0.0, None, None, "definition")
                        for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen]
-        share_unknown = len(unknown) / max(1, len(aux.content_terms(condensed.question)))
+        share_unknown = len(unknown) / max(1, len(terms))
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
         return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence)
@@ -268,22 +264,10 @@ class Retriever:
         return max(sum(a * b for a, b in zip(q, v)) for v in vectors)
 
     def _explicit(self, refs: tuple[str, ...], aux: SnapshotAux, snap: Snapshot, filters: Filters | None) -> list[int]:
-        wanted = []
-        for r in refs:
-            try:
-                wanted.append(Ref.parse(r))
-            except RefError:
-                continue
-        if not wanted:
-            return []
-        out = []
-        for i, ref in enumerate(aux.refs):
-            if ref is None or not _allowed(snap.chunks[i], ref, filters):
-                continue
-            # inside the named provision, or a larger unit that holds it (a paragraph for its subparagraph)
-            if any(w.contains(ref) or ref.contains(w) for w in wanted):
-                out.append(i)
-        return out
+        wanted = [w for r in refs if (w := Ref.try_parse(r)) is not None]
+        # inside the named provision, or a larger unit that holds it (a paragraph for its subparagraph)
+        return [i for i, ref in enumerate(aux.refs) if ref is not None and any(w.overlaps(ref) for w in wanted)
+                and _allowed(snap.chunks[i], ref, filters)]
 
     def _definitions(self, question: str, aux: SnapshotAux, snap: Snapshot, filters: Filters | None) -> list[int]:
         out: list[int] = []
@@ -297,9 +281,8 @@ class Retriever:
     def chunks_for_ref(self, ref: str, doc_types: tuple[str, ...] = ("treaty",)) -> list[Chunk]:
         """Chunks of the given provision (or of the smallest unit that holds it), document order."""
         snap, aux = self.current()
-        try:
-            wanted = Ref.parse(ref)
-        except RefError:
+        wanted = Ref.try_parse(ref)
+        if wanted is None:
             return []
         exact = [c for c, r in zip(snap.chunks, aux.refs) if r is not None and c.doc_type in doc_types
                  and wanted.contains(r)]
@@ -349,14 +332,6 @@ def _holding_chunk(row, recorded: Chunk | None, candidates: list[Chunk]) -> Chun
     return recorded or next(iter(candidates), None)
 
 
-def _parses(ref: str) -> bool:
-    try:
-        Ref.parse(ref)
-    except RefError:
-        return False
-    return True
-
-
 def _allowed(chunk: Chunk, ref: Ref | None, filters: Filters | None) -> bool:
     if not filters:
         return True
@@ -365,11 +340,8 @@ def _allowed(chunk: Chunk, ref: Ref | None, filters: Filters | None) -> bool:
     if filters.doc_types and chunk.doc_type not in filters.doc_types:
         return False
     if filters.ref:
-        try:
-            wanted = Ref.parse(filters.ref)
-        except RefError:
-            return False
-        if ref is None or not (wanted.contains(ref) or ref.contains(wanted)):
+        wanted = Ref.try_parse(filters.ref)
+        if wanted is None or ref is None or not wanted.overlaps(ref):
             return False
     return True
 

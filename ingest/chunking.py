@@ -8,7 +8,7 @@ import dataclasses
 import re
 
 from .models import Block, Chunk, SourceDocument, content_id
-from .refs import Ref, RefError, common_ancestor
+from .refs import Ref, common_ancestor
 from .structure import parse_legal, parse_sections
 
 
@@ -47,12 +47,7 @@ def _paragraph_ref(ref: Ref) -> str:
 
 
 def _ref_of(blocks: list[Block]) -> str:
-    refs = []
-    for b in blocks:
-        try:
-            refs.append(Ref.parse(b.ref))
-        except RefError:
-            continue
+    refs = [r for b in blocks if (r := Ref.try_parse(b.ref)) is not None]
     common = common_ancestor(refs) if refs else None
     if common is not None:
         return str(common)

@@ -5,18 +5,13 @@ from __future__ import annotations
 import json
 
 from .index import IndexStore
-from .refs import Ref, RefError
+from .refs import Ref
 from .settings import Settings
 
 
 def top_level_refs(refs: list[str]) -> list[str]:
     """Sorted (document order) articles, annexes and preamble that the given refs fall in."""
-    tops = set()
-    for r in refs:
-        try:
-            tops.add(Ref.parse(r).top())
-        except RefError:
-            continue
+    tops = {ref.top() for r in refs if (ref := Ref.try_parse(r)) is not None}
     return [str(t) for t in sorted(tops)]
 
 

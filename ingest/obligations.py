@@ -68,7 +68,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from .models import Chunk
-from .refs import NUMBER_WORDS, ROMAN, Ref, RefError
+from .refs import NUMBER_WORDS, ROMAN, Ref
 from .structure import LABEL_RE, PARAGRAPH_RE
 
 log = logging.getLogger(__name__)
@@ -323,10 +323,7 @@ class _Clause:
 
 
 def _parse_ref(text: str) -> Ref | None:
-    try:
-        return Ref.parse(text) if text else None
-    except RefError:
-        return None
+    return Ref.try_parse(text)
 
 
 def _with_labels(base: Ref, para: int, sub: str, item: str) -> Ref:

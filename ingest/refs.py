@@ -74,6 +74,16 @@ class Ref:
         part = part_number(m["part"]) if m["part"] else 0
         return cls.of_annex(m["annex"], part, int(m["annex_article"] or 0), *_split_groups(m["groups2"] or ""))
 
+    @classmethod
+    def try_parse(cls, text: str | None) -> Ref | None:
+        """Parse, or None for an empty or non-canonical string."""
+        if not text:
+            return None
+        try:
+            return cls.parse(text)
+        except RefError:
+            return None
+
     # ---- views --------------------------------------------------------------------------
     def __str__(self) -> str:
         tail = "".join(f"({x})" for x in (self.paragraph or "", self.subparagraph, self.item) if x)
@@ -128,6 +138,10 @@ class Ref:
     def contains(self, other: Ref) -> bool:
         """True when `other` is this provision or lies inside it ("Article 7" contains "Article 7(3)(a)")."""
         return self in other.ancestors()
+
+    def overlaps(self, other: Ref) -> bool:
+        """One holds the other: "Article 7(3)" and "Article 7(3)(b)", or "Article 7(3)" and "Article 7"."""
+        return self.contains(other) or other.contains(self)
 
 
 def _replace(ref: Ref, **changes) -> Ref:
