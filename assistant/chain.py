@@ -171,7 +171,8 @@ class Assistant:
     def _finish(self, turn: Turn, sentences: list[Sentence], citations: list[Citation], extra: list[Passage],
                 notes: list[str], generator: str = "extractive") -> Answer:
         r = turn.retrieval
-        retrieved = list(r.passages) + [p for p in extra if p.chunk.id not in {q.chunk.id for q in r.passages}]
+        have = {q.chunk.id for q in r.passages}
+        retrieved = list(r.passages) + [p for p in extra if p.chunk.id not in have]
         related_passages = self._related(turn, citations, retrieved)
         retrieved += related_passages
         retrieved_ids = {p.chunk.id for p in retrieved}

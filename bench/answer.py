@@ -40,13 +40,6 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def cold_start(index: Path) -> float:
     """A fresh process: import, load model and index, answer one question."""
     code = ("import time; t=time.perf_counter(); from ingest.settings import Settings; "
@@ -81,6 +74,7 @@ def main() -> int:
 
     cold = cold_start(index)
     from assistant.chain import Assistant
+    from evals.metrics import percentile
 
     assistant = Assistant(Settings.load(index_dir=index), use_generator=False)
     assistant.warm_up()
@@ -102,7 +96,7 @@ def main() -> int:
         all_ms += times
         rows.append((q[:52], f"{statistics.median(times):.1f}", f"{max(times):.1f}", f"{uncached:.1f}",
                      "refused" if answer.refused else str(len(answer.citations))))
-    p50, p95, rss = percentile(all_ms, 0.5), percentile(all_ms, 0.95), peak_rss_mb()
+    p50, p95, rss = percentile(all_ms, 50), percentile(all_ms, 95), peak_rss_mb()
     width = max(len(r[0]) for r in rows)
     print(f"\n{'question'.ljust(width)}  median ms  max ms  uncached ms  citations")
     for r in rows:

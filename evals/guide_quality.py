@@ -15,17 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.models import Line
-from ingest.refs import Ref, RefError, parse_ref_list
+from ingest.refs import NUMBER_WORDS, Ref, RefError, parse_ref_list
 from ingest.settings import REPO_ROOT
 from ingest.structure import BRACKET_RE, parse_legal, parse_sections
 
 DEFAULT_SHARED = REPO_ROOT.parent / "shared"
 COPY_RUN = 12
 
-_UNITS = {"zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-          "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-          "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+# "one" is left out: in prose it is mostly a pronoun ("one of the measures"), not a quantity
+_UNITS = {"zero": 0, **{w: n for w, n in NUMBER_WORDS.items() if 2 <= n < 20}}
+_TENS = {w: n for w, n in NUMBER_WORDS.items() if n >= 20}
 _ORDINALS = {"third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
              "eleventh": 11, "twelfth": 12, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "fortieth": 40,
              "fiftieth": 50, "sixtieth": 60, "seventieth": 70, "eightieth": 80, "ninetieth": 90, "hundredth": 100}

@@ -151,7 +151,7 @@ def heat_table(by_tag: dict, metrics: list[str]) -> str:
 
 def systems_by_tag_table(systems: list[tuple[str, dict]], metric: str) -> str:
     tags = sorted({t for _, d in systems for t in (d.get("by_tag") or {})})
-    rows = [f"<table><tr><th>tag</th>" + "".join(f"<th>{_e(n)}</th>" for n, _ in systems) + "</tr>"]
+    rows = ["<table><tr><th>tag</th>" + "".join(f"<th>{_e(n)}</th>" for n, _ in systems) + "</tr>"]
     for t in tags:
         cells = []
         for _, d in systems:
