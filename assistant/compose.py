@@ -15,7 +15,7 @@ from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
 from .intents import is_conference_question, is_temporal_question
-from .obligations import ACTOR_PHRASE, deadline_phrase
+from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
 from .types import Answer, Citation, Passage, Sentence
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
@@ -219,12 +219,12 @@ def _obligation_text(row) -> str:
     if re.match(r"^(not\s+)?[a-z]+ing\b", action):  # a measure listed in an annex: "promoting …"
         return f"{actor} must include among its measures: {action}"
     if not _PASSIVE_ACTION.match(action) or not row.sentence:
-        modal = {"binding": "must", "soft": "should"}.get(row.modality, "may")
-        return f"{actor} {modal} {action}"
+        return obligation_phrase(row).rstrip(" .;,")
     sentence = re.sub(r":?\s*…\s*", " ", row.sentence)
     sentence = re.sub(r":\s+(?!(?:Article|Annex|Part|Conference|Secretariat|Basel)\b)([A-Z])",
                       lambda m: " " + m.group(1).lower(), sentence)
     sentence = re.sub(r"\bshall not\b", "must not", sentence)
+    sentence = re.sub(r"\bshall only\b", "must only", sentence)
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
     return sentence if len(sentence) <= 260 else sentence[:257].rsplit(" ", 1)[0] + " …"

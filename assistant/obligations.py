@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ingest.index import keyword_tokens
-from ingest.obligations import ACTORS, MODALITIES, TOPICS
+from ingest.obligations import ACTORS, MODALITIES, POLARITIES, TOPICS, keep_restriction
 from ingest.refs import Ref, find_mentions
 
 # ---- row access (Obligation objects or their JSON dicts) -------------------------------------
@@ -109,6 +109,15 @@ def normalise_modality(value: str) -> str | None:
     return v if v in MODALITIES else _MODALITY_ALIASES.get(v)
 
 
+_POLARITY_ALIASES = {"must": "duty", "duty": "duty", "duties": "duty", "must not": "prohibition", "not": "prohibition",
+                     "ban": "prohibition", "prohibition": "prohibition", "only": "restriction",
+                     "restriction": "restriction", "may": "permission", "permission": "permission"}
+
+
+def normalise_polarity(value: str) -> str | None:
+    return _POLARITY_ALIASES.get(value.strip().lower())
+
+
 def _parse_ref_filter(value: str) -> Ref | None:
     ref = Ref.try_parse(value.strip())
     if ref is None:
@@ -123,14 +132,16 @@ def _ref_of(row) -> Ref | None:
 
 # ---- filtering -----------------------------------------------------------------------------------
 def filter_obligations(rows: Iterable, topic: str | None = None, actor: str | None = None,
-                       modality: str | None = None, ref: str | None = None, doc_id: str | None = None) -> list:
+                       modality: str | None = None, ref: str | None = None, doc_id: str | None = None,
+                       polarity: str | None = None) -> list:
     """Rows matching every given filter (None = no filter); rows keep their type and order.
 
     topic: a topic name or a word for it ("asgm", "trade", "gold"); actor: party (also matches
     party_conditional), party_conditional, cop, secretariat, committee, other (aliases such as
     "conference"); modality: binding/soft/permissive or must/should/may; ref: a provision, which
     matches itself and everything inside it ("Article 7" matches "Article 7(3)(b)"; "Art. 7(3)"
-    works too); doc_id: exact document id. Unknown filter values raise ValueError.
+    works too); doc_id: exact document id; polarity: duty, prohibition ("must not"), restriction
+    ("only") or permission. Unknown filter values raise ValueError.
     """
     rows = list(rows)
     if topic:
@@ -149,6 +160,11 @@ def filter_obligations(rows: Iterable, topic: str | None = None, actor: str | No
         if m is None:
             raise ValueError(f"unknown modality {modality!r}; use one of: {', '.join(MODALITIES)}")
         rows = [r for r in rows if _get(r, "modality") == m]
+    if polarity:
+        pol = normalise_polarity(polarity)
+        if pol is None:
+            raise ValueError(f"unknown polarity {polarity!r}; use one of: {', '.join(POLARITIES)}")
+        rows = [r for r in rows if _get(r, "polarity", "duty") == pol]
     if ref:
         wanted_ref = _parse_ref_filter(ref)
         if wanted_ref is None:
@@ -241,8 +257,8 @@ ACTOR_PHRASE = {
     "other": "The body named",
 }
 _MODAL_WORD = {"binding": "must", "soft": "should", "permissive": "may"}
-CSV_COLUMNS = ("doc_id", "ref", "page", "actor", "modality", "deadline", "topic", "action", "conditions", "dates",
-               "exemptions", "sentence")
+CSV_COLUMNS = ("doc_id", "ref", "page", "actor", "modality", "polarity", "deadline", "topic", "action", "conditions",
+               "dates", "exemptions", "sentence")
 
 
 def deadline_phrase(deadline: str | None) -> str:
@@ -257,12 +273,21 @@ def deadline_phrase(deadline: str | None) -> str:
     return f"by {deadline}"
 
 
+def obligation_phrase(row) -> str:
+    """Who, modal and action, with the provision's polarity kept: "Each Party must not allow …",
+    "Each Party must only allow … for a period of up to fifteen years", "A Party may only choose … if"."""
+    return f"{ACTOR_PHRASE.get(_get(row, 'actor'), 'The body named')} {modal_action(row)}"
+
+
+def modal_action(row) -> str:
+    """"must not allow the export of mercury except …", "may only choose this alternative if …"."""
+    modal = _MODAL_WORD.get(_get(row, "modality"), "must")
+    return f"{modal} {keep_restriction((_get(row, 'action') or '').strip(), _get(row, 'polarity') or 'duty')}"
+
+
 def checklist_line(row) -> str:
     """"- [ ] Each Party must not allow … (by 2020) — Article 4(1), p. 7"."""
-    actor = ACTOR_PHRASE.get(_get(row, "actor"), "The body named")
-    modal = _MODAL_WORD.get(_get(row, "modality"), "must")
-    action = (_get(row, "action") or "").strip()
-    text = f"{actor} {modal} {action}"
+    text = obligation_phrase(row)
     dl = deadline_phrase(_get(row, "deadline"))
     if dl:
         text += f" ({dl})"
@@ -286,7 +311,8 @@ def to_csv(rows: Iterable) -> str:
         d = _as_dict(r)
         writer.writerow([
             d.get("doc_id", ""), d.get("ref", ""), "" if d.get("page") is None else d.get("page"),
-            d.get("actor", ""), d.get("modality", ""), d.get("deadline") or "", d.get("topic", ""),
+            d.get("actor", ""), d.get("modality", ""), d.get("polarity", "duty"), d.get("deadline") or "",
+            d.get("topic", ""),
             d.get("action", ""), " | ".join(d.get("conditions") or []), "; ".join(d.get("dates") or []),
             "yes" if d.get("exemptions") else "no", d.get("sentence", ""),
         ])
@@ -311,14 +337,14 @@ def to_markdown(rows: Iterable, title: str | None = None) -> str:
 
 
 def to_table(rows: Iterable, width: int = 70) -> str:
-    header = ("ref", "actor", "modality", "deadline", "topic", "action")
+    header = ("ref", "actor", "modality", "polarity", "deadline", "topic", "action")
     body = []
     for r in rows:
         action = _get(r, "action") or ""
         if len(action) > width:
             action = action[:width - 1].rstrip() + "…"
         body.append((_get(r, "ref") or "", _get(r, "actor") or "", _get(r, "modality") or "",
-                     _get(r, "deadline") or "", _get(r, "topic") or "", action))
+                     _get(r, "polarity") or "duty", _get(r, "deadline") or "", _get(r, "topic") or "", action))
     widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(b, widths)).rstrip() for b in body]
@@ -355,7 +381,7 @@ def cmd_obligations(args: argparse.Namespace) -> int:
         return 0
     try:
         selected = filter_obligations(rows, topic=args.topic, actor=args.actor, modality=args.modality,
-                                      ref=args.ref, doc_id=args.doc)
+                                      ref=args.ref, doc_id=args.doc, polarity=args.polarity)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -382,7 +408,8 @@ def cmd_obligations(args: argparse.Namespace) -> int:
 
 
 def _filters_text(args: argparse.Namespace) -> str:
-    parts = [f"--{name} {getattr(args, name)!r}" for name in ("topic", "actor", "modality", "ref", "doc", "question")
+    parts = [f"--{name} {getattr(args, name)!r}" for name in ("topic", "actor", "modality", "polarity", "ref", "doc",
+                                                                 "question")
              if getattr(args, name, None)]
     return " ".join(parts)
 
@@ -395,6 +422,8 @@ def _title(args: argparse.Namespace, n: int) -> str:
         bits.append(normalise_actor(args.actor) or args.actor)
     if args.modality:
         bits.append(normalise_modality(args.modality) or args.modality)
+    if args.polarity:
+        bits.append(normalise_polarity(args.polarity) or args.polarity)
     if args.ref:
         bits.append(args.ref)
     if args.question:
@@ -409,7 +438,9 @@ def register(sub) -> None:
         description="List the obligations extracted from treaty and COP-decision documents at ingest time: "
                     "the actor (party, party_conditional = a Party the provision applies to, cop, secretariat, "
                     "committee, other), the modality (binding 'shall', soft 'shall endeavour / as appropriate / "
-                    "should', permissive 'may'), the action, a normalised deadline ('2020', '3 years', 'first "
+                    "should', permissive 'may'), the polarity (duty; prohibition 'shall not', 'No Party may'; "
+                    "restriction 'shall only', 'may only … if'; permission), the action with its own 'not' / "
+                    "'only', a normalised deadline ('2020', '3 years', 'first "
                     "meeting') and the provision. Filters combine; output is an aligned table unless --json, "
                     "--csv or --md (a Markdown checklist) is given.",
         epilog="Examples: minamata obligations --topic ASGM --md | minamata obligations --actor party "
@@ -420,6 +451,8 @@ def register(sub) -> None:
     p.add_argument("--actor", metavar="A",
                    help="party (includes party_conditional), party_conditional, cop, secretariat, committee, other")
     p.add_argument("--modality", metavar="M", help="binding, soft or permissive (or must, should, may)")
+    p.add_argument("--polarity", metavar="P",
+                   help="duty, prohibition (must not), restriction (only … if) or permission")
     p.add_argument("--ref", metavar="REF", help="a provision and everything inside it, e.g. 'Article 7' or 'Annex A'")
     p.add_argument("--doc", metavar="DOC_ID", help="only this document id (see `minamata corpus list`)")
     p.add_argument("--question", metavar="Q",

@@ -261,7 +261,7 @@ def obligations_section(result: dict) -> str:
             f"{ob.get('gold_records')} gold obligation records in {_e(', '.join(ob.get('covered', [])))}.</p>",
             "<table><tr><th>field</th><th>precision</th><th>recall</th><th>F1</th><th>matched</th><th>predicted</th>"
             "<th>gold</th></tr>"]
-    for field in ("actor", "modality", "deadline", "record"):
+    for field in ("actor", "modality", "polarity", "deadline", "record"):
         r = ob.get(field)
         if not r:
             continue
@@ -270,6 +270,12 @@ def obligations_section(result: dict) -> str:
             for k in ("precision", "recall", "f1")) + "".join(
             f"<td class='num'>{r.get(k)}</td>" for k in ("matched", "predicted", "gold")) + "</tr>")
     rows.append("</table>")
+    for name, sub in (ob.get("by_split") or {}).items():
+        rk = sub.get("restrictive_kept", {})
+        rows.append(f"<p>Split <b>{_e(name)}</b> ({_e(', '.join(sub.get('covered', [])))}): record precision "
+                    f"{_fmt(sub['record']['precision'])}, recall {_fmt(sub['record']['recall'])}; polarity precision "
+                    f"{_fmt(sub['polarity']['precision'])}, recall {_fmt(sub['polarity']['recall'])}; prohibitions and "
+                    f"restrictions kept {rk.get('kept')}/{rk.get('gold')}.</p>")
     return "".join(rows)
 
 

@@ -76,6 +76,8 @@ log = logging.getLogger(__name__)
 LEGAL_DOC_TYPES = ("treaty", "cop-decision")
 ACTORS = ("party", "party_conditional", "cop", "secretariat", "committee", "other")
 MODALITIES = ("binding", "soft", "permissive")
+# Which way an obligation points: do it, never do it, do it only within limits, or free to do it.
+POLARITIES = ("duty", "prohibition", "restriction", "permission")
 TOPICS = ("supply and trade", "products", "processes", "ASGM", "emissions", "releases", "storage", "waste",
           "contaminated sites", "finance", "capacity", "health", "information", "research", "reporting",
           "compliance", "other")
@@ -99,6 +101,7 @@ class Obligation:
     dates: list[str] = field(default_factory=list)  # every year/period in the sentence (+ phase-out years)
     conditions: list[str] = field(default_factory=list)  # "unless …", "except …", "if …", "where …"
     exemptions: bool = False  # the provision admits exemptions, exclusions or exceptions
+    polarity: str = "duty"  # one of POLARITIES; the action keeps its "not" / "only"
     doc_type: str = "treaty"
     chunk_id: str = ""
 
@@ -116,6 +119,7 @@ class Obligation:
         data.setdefault("actor", "other")
         data.setdefault("modality", "binding")
         data.setdefault("topic", "other")
+        data.setdefault("polarity", polarity_of(data["modality"], data["action"]))
         data["dates"] = list(data.get("dates") or [])
         data["conditions"] = list(data.get("conditions") or [])
         return cls(**data)
@@ -320,6 +324,7 @@ class _Clause:
     modal_end: int
     subject: str = ""
     explicit: bool = False
+    negated: bool = False  # the subject carries the negation: "No Party may", "no State … may"
 
 
 def _parse_ref(text: str) -> Ref | None:
@@ -475,8 +480,9 @@ def _find_subject(pre: str) -> re.Match | None:
 
 
 def _agent(text: str) -> re.Match | None:
-    """A passive agent: "… be revoked by that Party", "to be taken by a Party"."""
-    for m in re.finditer(r"\bby\s+", text):
+    """A passive agent: "… be revoked by that Party", "to be taken by a Party", "be elected at the first
+    meeting of the Conference of the Parties"."""
+    for m in re.finditer(r"\bby\s+|\bat (?:the|its) \w+ meeting of\s+", text):
         a = _ACTOR_RE.match(text, m.end())
         if a:
             return a
@@ -525,6 +531,9 @@ def _soft_in(text: str) -> bool:
         before = (m["before"] or "").lower()
         if before in _EMBEDDING_WORDS:
             continue
+        if re.search(r"\w\s+and\s+(?!,)[a-z]+\s+\w", text[:m.start()]) and \
+                re.match(r"^\s*(?:shall|should|must|may)\s+[a-z]+\s", text):
+            continue  # "shall examine … and make recommendations, as appropriate, …": limits the second verb
         return True
     return False
 
@@ -544,6 +553,8 @@ def normalise_deadline(text: str) -> str | None:
         found.append((m.start(), _period(m[1], m[2])))
     if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b", text):
         found.append((m.start(), m[1]))
+    if m := re.search(r"\bas soon as (?:it|they|the \w+) (?:has|have) been (?:developed|adopted|prepared)\b", text, re.I):
+        found.append((m.start(), "once developed"))
     if m := re.search(r"\b(?:no|not) later than the date (?:up)?on which\b[^.;]*\benters? into force|"
                       r"\bby (?:the )?(?:date of )?(?:its )?entry into force\b", text, re.I):
         found.append((m.start(), "entry into force"))
@@ -611,6 +622,29 @@ def _lower_first(text: str) -> str:
     if len(text) > 1 and text[0].isupper() and not text[1].isupper():
         return text[0].lower() + text[1:]
     return text
+
+
+_RESTRICTING_HEAD = re.compile(r"^(?:,[^,]{0,200},\s*)?(?:(?:also|further|thereafter)\s+)?(?P<word>not|only)\b", re.I)
+
+
+def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) -> str:
+    """Polarity from the words right after the modal ("shall not", "may only") and from a negated
+    subject ("No Party may …"): prohibition, restriction, permission or duty."""
+    m = _RESTRICTING_HEAD.match(after_modal.lstrip())
+    if negated_subject or (m and m["word"].lower() == "not"):
+        return "prohibition"
+    if m:
+        return "restriction"
+    return "permission" if modality == "permissive" else "duty"
+
+
+def keep_restriction(action: str, polarity: str) -> str:
+    """The action with the restricting word the modal carried: "not have an exemption …" for
+    "No Party may have …", "only allow …" for "shall only allow …"."""
+    word = {"prohibition": "not", "restriction": "only"}.get(polarity)
+    if word is None or re.search(rf"\b{word}\b", action, re.I):
+        return action
+    return f"{word} {action}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -884,7 +918,7 @@ class _DocumentReader:
             pass
         if not expandable and modal is not None and re.match(
                 r"(?:and\s+)?(?:taking|having|in|with|by|at|after|before|as|through|within|on|upon)\b[^:]*:$",
-                _head_after_modal(sentence[modal.end():]), re.I):
+                _head_after_modal(sentence[modal.end():]).lstrip(", "), re.I):
             expandable = True  # "shall, by its second meeting …, and taking into account …:" - the verbs are in the items
         ch = _Chapeau(line.ref_str, sentence, expandable)
         if expandable:
@@ -902,7 +936,11 @@ class _DocumentReader:
         """Obligation clauses of one sentence. `implicit` is the clause a chapeau opened (its
         predicate is this sentence's start)."""
         if re.match(r"^(?:For the purposes? of|In this (?:Article|Convention|Annex),)", sentence):
-            return []
+            # a definition - unless it forbids something: "For the purposes of this Convention, information
+            # on health … shall not be regarded as confidential"
+            if not re.search(r"\b(?:shall|may|must) not (?!include|apply|cover|comprise|mean|be construed)", sentence) \
+                    or "," not in sentence:
+                return []
         clauses: list[_Clause] = [implicit] if implicit is not None else []
         prev_end = 0
         rejected = False  # the sentence's first modal was not an obligation ("shall be facilitative")
@@ -913,7 +951,10 @@ class _DocumentReader:
             if not clauses:
                 if re.search(r"\b(?:which|that|who|whom)\s*$", pre) and _MODAL_RE.search(sentence, m.end()):
                     continue  # "A Party that has an interest … which may be affected … may intervene"
-                if rejected:
+                if rejected and ";" in pre:
+                    # "The Committee shall consist of …; the first members shall be elected at …": a new clause
+                    pre = pre[pre.rfind(";") + 1:]
+                elif rejected:
                     # "… shall be facilitative … and shall pay …", "… shall take effect … as may be specified":
                     # after a statement, only an actor named right before a modal opens an obligation
                     near = [a for a in _mentions(pre) if len(pre[a.end():].split()) <= 1 and "," not in pre[a.end():]]
@@ -925,7 +966,7 @@ class _DocumentReader:
                 clause = self._open_clause(sentence, m, head_pre, subject, start=offset, first_in_para=first_in_para)
                 if clause is not None:
                     clauses.append(clause)
-                elif subject is not None:
+                elif subject is not None and ";" not in sentence[m.end():]:
                     return []
                 rejected = clause is None
                 continue
@@ -964,8 +1005,8 @@ class _DocumentReader:
 
     def _modality(self, modal: str, after: str, clause_text: str, negated_subject: bool) -> str:
         modal = modal.lower()
-        if modal == "may":
-            return "binding" if negated_subject else "permissive"
+        if modal == "may":  # "No Party may …", "may not …" forbid; "may only …" permits within limits
+            return "binding" if negated_subject or re.match(r"\s*not\b", after) else "permissive"
         if modal == "should" or "encouraged" in modal or "invited" in modal:
             return "soft"
         if _SOFT_LEAD_VERB.match(_head_after_modal(after)):
@@ -992,7 +1033,8 @@ class _DocumentReader:
             modality = self._modality(modal, after, self._clause_scope(sentence, m), negated)
             if actor == "party" and self._conditional(subject_text, sentence, after, modality):
                 actor = "party_conditional"
-            return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text.strip(), True)
+            return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text.strip(), True,
+                           negated=negated)
         # no actor as subject: a passive or a thing-subject ("Any plan shall be submitted …")
         if _SCOPE_VERBS.match(head) or _STATUS_VERBS.match(head):
             return None
@@ -1008,9 +1050,11 @@ class _DocumentReader:
             if actor == "party" and re.match(r"(?:that|the|such)\s+Party\b", agent.group(0), re.I):
                 actor = "party_conditional"
             return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text, True)
-        if modality == "permissive":
-            return None  # "Such cooperation may include:" - a "may" needs an actor
+        if modality == "permissive" and not _RESTRICTING_HEAD.match(after.lstrip()):
+            return None  # "Such cooperation may include:" - a "may" needs an actor; "may only" limits someone
         actor = self.prev_actor or "party"
+        if re.match(r"For the purposes? of\b", sentence):
+            actor = "party"  # "For the purposes of this Convention, X shall not be regarded as …": binds every Party
         if actor == "party" and (not first_in_para or _CONDITION_OPENING.match(sentence)):
             actor = "party_conditional"  # a follow-on duty of those the paragraph applies to
         return _Clause(actor, modality, start, len(sentence), m.start(), m.end(), subject_text, False)
@@ -1051,8 +1095,10 @@ class _DocumentReader:
         """An item of a "… shall:" chapeau: the item is the predicate, the chapeau gives actor and modality."""
         actor = chapeau.actor or "party"
         modality = chapeau.modality
-        if modality != "permissive" and (_SOFT_LEAD_VERB.match(sentence) or _soft_in(sentence.split(";")[0])):
-            modality = "soft"
+        deliberates = actor in ("cop", "committee") and re.match(r"consider\b", sentence, re.I)
+        if modality != "permissive" and not deliberates \
+                and (_SOFT_LEAD_VERB.match(sentence) or _soft_in(sentence.split(";")[0])):
+            modality = "soft"  # (a body that "shall: (a) Consider …" must consider: that is its task)
         if actor == "party" and _CONDITION_OPENING.match(sentence):
             actor = "party_conditional"
         implicit = _Clause(actor, modality, 0, len(sentence), 0, 0, chapeau.sentence, True)
@@ -1060,7 +1106,7 @@ class _DocumentReader:
         full = f"{chapeau.sentence} {sentence}".strip()
         for c in self._merge(clauses):
             if c is implicit or c.start == 0:
-                action = sentence[:c.end].strip().rstrip(";,.:").strip()
+                action = re.sub(r"[;,]\s*(?:and|or)$", "", sentence[:c.end].strip()).rstrip(";,.:").strip()
                 deadline = normalise_deadline(sentence[:c.end]) or chapeau.deadline
                 if context:
                     action = f"{_short(_tidy_action(action), 110)} ({context})"
@@ -1115,19 +1161,29 @@ class _DocumentReader:
         verb_phrase = sentence[c.modal_end:c.end].strip()
         if c.modal_end == c.modal_start and c.modal_start:  # decision: "Requests the Secretariat to …"
             verb_phrase = re.sub(r"^\s*to\s+", "", sentence[c.modal_end:c.end])
-        verb_phrase = _head_after_modal(verb_phrase)
-        if c.explicit:
+        polarity = polarity_of(c.modality, sentence[c.modal_end:c.end], c.negated)
+        verb_phrase = keep_restriction(_head_after_modal(verb_phrase), polarity)
+        subject = c.subject or ""
+        passive = re.match(r"(not|only)\s+be\s+(\S+)\s*(.*)$", verb_phrase, re.I | re.S)
+        by_agent = re.match(r"be\s+(\S+)", verb_phrase, re.I)
+        if c.explicit and by_agent and _is_participle(by_agent[1]) and c.modality != "permissive" \
+                and subject and not _ACTOR_RE.match(subject):
+            action = f"ensure that {_lower_first(subject)} {verb_phrase}"  # "the first members shall be elected at …"
+        elif c.explicit:
             action = verb_phrase
+        elif passive and subject and _is_participle(passive[2]):
+            # "An exemption may only be extended once …" -> "only allow an exemption to be extended once …"
+            action = f"{passive[1].lower()} allow {_lower_first(subject)} to be {passive[2]} {passive[3]}".strip()
         else:
-            subject = c.subject or ""
             action = f"ensure that {_lower_first(subject)} {verb_phrase}" if subject else verb_phrase
         if discretion := re.match(r"be (?:a matter )?for (?:the|each|a) Party to (.*)", action, re.I):
             action = discretion[1]
         if context:
             action = f"{_short(_tidy_action(action), 110)} ({context})"
-        self._record(line, sentence_for_row or sentence, c, action, deadline, span)
+        self._record(line, sentence_for_row or sentence, c, action, deadline, span, polarity)
 
-    def _record(self, line: _Line, sentence: str, c: _Clause, action: str, deadline: str | None, span: str) -> None:
+    def _record(self, line: _Line, sentence: str, c: _Clause, action: str, deadline: str | None, span: str,
+                polarity: str | None = None) -> None:
         dates = find_dates(sentence)
         phase = re.search(r"phase-out date", span, re.I)
         if phase:
@@ -1144,10 +1200,10 @@ class _DocumentReader:
         self.seen.add(key)
         self.prev_deadline = deadline
         self._emit(line, sentence=sentence, actor=c.actor or "other", modality=c.modality,
-                   action=_short(_tidy_action(action), 180 if action.endswith(")") else 140),
+                   action=_short(_tidy_action(action), 600),
                    deadline=deadline, dates=dates, conditions=find_conditions(span),
                    exemptions=bool(re.search(r"\bexempt(?:ion|ions|ed)?\b|\bexclusions?\b|\bexcept\b", span, re.I)),
-                   topic=topic)
+                   topic=topic, polarity=polarity)
 
     def _phase_out_years_for(self, text: str, line: _Line) -> list[str]:
         m = re.search(r"Part (I{1,3}|IV|V) of Annex ([A-E])|Annex ([A-E])(?:,? Part (I{1,3}|IV|V))?", text)
@@ -1163,15 +1219,19 @@ class _DocumentReader:
         return sorted(self.phase_out_years.get((annex, part), []))
 
     def _emit(self, line: _Line, *, sentence: str, actor: str, modality: str, action: str, deadline: str | None,
-              dates: list[str], conditions: list[str], exemptions: bool, topic: str | None = None) -> None:
+              dates: list[str], conditions: list[str], exemptions: bool, topic: str | None = None,
+              polarity: str | None = None) -> None:
         chunk = line.chunk
         if topic is None:
             topic = self._title_topic(chunk) or "other"
+        if polarity is None:  # a chapeau item or an annex row: the action opens with its own "not" / "only"
+            polarity = polarity_of(modality, action)
+        action = keep_restriction(action, polarity)
         self.out.append(Obligation(
             doc_id=chunk.doc_id, doc_title=chunk.doc_title, ref=line.ref_str, page=chunk.page_start,
             sentence=re.sub(r"\s+", " ", sentence).strip(), actor=actor, modality=modality, action=action,
             topic=topic, deadline=deadline, dates=dates, conditions=conditions, exemptions=exemptions,
-            doc_type=chunk.doc_type, chunk_id=chunk.id))
+            polarity=polarity, doc_type=chunk.doc_type, chunk_id=chunk.id))
 
     # ---- topics --------------------------------------------------------------------------
     @staticmethod

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 # Bump when parsing, chunking or obligation extraction changes what a file turns into: documents
 # ingested under another version are re-ingested even when the file itself is unchanged.
-INGEST_VERSION = 1
+INGEST_VERSION = 2  # 2: obligations carry polarity and keep "not" / "only"
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,8 +22,8 @@ from assistant.obligations import checklist, checklist_line, filter_obligations,
 from evals.obligations_eval import GOLD_PATH, evaluate_obligations, format_obligation_report
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
-from ingest.obligations import (ACTORS, MODALITIES, OBLIGATIONS_FILE, TOPICS, Obligation, extract_obligations,
-                                load_obligations, normalise_deadline)
+from ingest.obligations import (ACTORS, MODALITIES, OBLIGATIONS_FILE, POLARITIES, TOPICS, Obligation,
+                                extract_obligations, load_obligations, normalise_deadline)
 from ingest.settings import Settings
 
 REPO = Path(ingest.settings.REPO_ROOT)
@@ -101,6 +102,7 @@ def test_ingest_writes_obligations_table_beside_the_index(index_settings, rows):
     for row in raw:
         assert row["doc_id"] and row["ref"]
         assert row["actor"] in ACTORS and row["modality"] in MODALITIES and row["topic"] in TOPICS
+        assert row["polarity"] in POLARITIES
         assert row["sentence"] and row["action"]
     # every source of the serving generation gives the same rows
     assert load_obligations(gen_dir) == rows
@@ -305,6 +307,130 @@ def test_checklist_picks_obligations_for_a_question(rows):
 ])
 def test_deadline_normalisation(text, expected):
     assert normalise_deadline(text) == expected
+
+
+# A treaty-shaped text written for these tests: every way a treaty restricts instead of requiring.
+RESTRICTING_TREATY = """# Agreement on Test Widgets
+
+## Article 3 — Widget supply and trade
+
+1. No Party may export widgets after 2030.
+
+2. Each Party shall only allow widget mining that was being conducted on the date of entry into force of the Agreement for it, for a period of up to ten years after that date.
+
+3. A Party may only choose this alternative if it has notified the Secretariat in writing.
+
+4. The Conference of the Parties may decide to extend a widget permit for two years. A permit may only be extended once per widget.
+
+5. For the purposes of this Agreement, information on widget safety shall not be regarded as confidential.
+
+6. Each Party shall not allow the import of widgets except for research. Each Party may store widgets.
+
+7. Notwithstanding paragraph 1, no State may register for a widget permit after five years after the phase-out date.
+
+## Article 9 — Widget committee
+
+1. The Committee shall consist of 9 members; the first members shall be elected at the first meeting of the Conference of the Parties.
+
+2. The Conference of the Parties shall, by its second meeting:
+
+a) Consider the widget reports of Parties; and
+
+b) Adopt guidance on widget storage.
+
+3. Each Party may develop a widget plan. Any such plan should be transmitted to the Secretariat as soon as it has been developed.
+"""
+
+
+def _restricting_rows(tmp_path) -> list[Obligation]:
+    path = tmp_path / "widgets.md"
+    path.write_text(RESTRICTING_TREATY, encoding="utf-8")
+    doc = load_document(path, 25, doc_type="treaty")
+    return extract_obligations(chunk_document(doc, 1400, 200))
+
+
+def test_polarity_of_prohibitions_restrictions_and_permissions(tmp_path):
+    found = {(o.ref, o.polarity): o for o in _restricting_rows(tmp_path)}
+    labels = sorted((ref, pol, o.actor, o.modality) for (ref, pol), o in found.items())
+    assert labels == sorted([
+        ("Article 3(1)", "prohibition", "party", "binding"),      # the "No" goes with the subject
+        ("Article 3(2)", "restriction", "party", "binding"),
+        ("Article 3(3)", "restriction", "party", "permissive"),
+        ("Article 3(4)", "permission", "cop", "permissive"),
+        ("Article 3(4)", "restriction", "cop", "permissive"),     # actor-less "may only": who extends
+        ("Article 3(5)", "prohibition", "party", "binding"),      # "For the purposes of …, … shall not"
+        ("Article 3(6)", "prohibition", "party", "binding"),
+        ("Article 3(6)", "permission", "party", "permissive"),
+        ("Article 3(7)", "prohibition", "other", "binding"),      # "no State … may"
+        ("Article 9(1)", "duty", "cop", "binding"),               # election duty beside "shall consist of"
+        ("Article 9(2)(a)", "duty", "cop", "binding"),            # a body's "Consider" under a binding chapeau
+        ("Article 9(2)(b)", "duty", "cop", "binding"),
+        ("Article 9(3)", "permission", "party", "permissive"),
+        ("Article 9(3)", "duty", "party_conditional", "soft"),
+    ]), labels
+    # the action keeps the treaty's own restricting words
+    assert found[("Article 3(1)", "prohibition")].action.startswith("not export widgets after 2030")
+    assert found[("Article 3(2)", "restriction")].action.startswith("only allow widget mining")
+    assert "ten years" in found[("Article 3(2)", "restriction")].action  # the condition is not cut off
+    assert found[("Article 3(3)", "restriction")].action.startswith("only choose this alternative if")
+    assert found[("Article 3(4)", "restriction")].action.startswith("only allow a permit to be extended once")
+    assert found[("Article 3(6)", "prohibition")].action.startswith("not allow the import of widgets")
+    assert found[("Article 3(7)", "prohibition")].action.startswith("not register for a widget permit")
+    # deadlines read from the timing phrases
+    assert found[("Article 9(1)", "duty")].deadline == "first meeting"
+    assert found[("Article 9(2)(a)", "duty")].deadline == "second meeting"
+    assert found[("Article 9(3)", "duty")].deadline == "once developed"
+
+
+def test_checklists_and_tables_render_the_polarity(tmp_path):
+    from assistant.compose import _obligation_text
+    from assistant.obligations import to_table
+
+    rows = _restricting_rows(tmp_path)
+    lines = {(r.ref, r.polarity): checklist_line(r) for r in rows}
+    assert "Each Party must not export widgets" in lines[("Article 3(1)", "prohibition")]
+    assert "Each Party must only allow widget mining" in lines[("Article 3(2)", "restriction")]
+    assert "Each Party may only choose this alternative if" in lines[("Article 3(3)", "restriction")]
+    assert "Each Party must not allow the import of widgets except for research" in lines[("Article 3(6)", "prohibition")]
+    for r in rows:  # the assistant's checklist sentences never state a restricted action as a plain duty
+        text = _obligation_text(r)
+        if r.polarity == "prohibition":
+            assert re.search(r"\b(?:must|may) not\b", text), text
+        if r.polarity == "restriction":
+            assert re.search(r"\b(?:must|may) only\b", text), text
+    table = to_table(rows)
+    assert "polarity" in table.splitlines()[0] and "prohibition" in table and "restriction" in table
+    assert {json.loads(to_json(rows))["obligations"][0]["polarity"]} <= set(POLARITIES)
+    header = next(csv.reader(io.StringIO(to_csv(rows))))
+    assert "polarity" in header
+    assert {r.polarity for r in filter_obligations(rows, polarity="must not")} == {"prohibition"}
+    with pytest.raises(ValueError):
+        filter_obligations(rows, polarity="sometimes")
+
+
+# "shall not allow", "may only be used", "No Party may have": the restricting word and the verb it governs.
+_RESTRICTING_WORDS = re.compile(
+    r"\b(?:shall|may|must)\s+(?P<word>not|only)\s+(?:be\s+)?(?P<verb>[a-z-]{3,})(?P<rest>(?:\s+[\w-]+){0,3})"
+    r"|\b[Nn]o\s+(?:Party|State)\b[^.;:]{0,80}?\bmay\s+(?P<verb2>[a-z-]{3,})(?P<rest2>(?:\s+[\w-]+){0,3})")
+
+
+@needs_reference
+def test_no_row_drops_a_not_no_or_only_its_sentence_carries(rows):
+    """For each "shall not / may only / No Party may" in a row's source sentence whose verb and
+    object the row's action repeats, the action keeps the "not" / "only" and the polarity says so."""
+    checked = 0
+    for r in rows:
+        for m in _RESTRICTING_WORDS.finditer(r.sentence):
+            verb, rest = (m["verb"], m["rest"]) if m["verb"] else (m["verb2"], m["rest2"])
+            word = m["word"] or "not"
+            phrase = f"{verb}{rest}".strip()
+            words = phrase.split()[:3]
+            if not re.search(r"\b" + r"\s+".join(map(re.escape, words)), r.action):
+                continue  # this row is another clause of the same sentence
+            checked += 1
+            assert re.search(rf"\b{word}\b", r.action), (r.ref, word, r.action)
+            assert r.polarity == ("prohibition" if word == "not" else "restriction"), (r.ref, r.polarity, r.action)
+    assert checked >= 10, checked
 
 
 def test_cop_decision_and_other_document_types(tmp_path):

@@ -414,7 +414,15 @@ def test_obligations_tab_handlers(full_index, tmp_path):
     app = App(full_index.replace(data_dir=tmp_path))
     summary, rows = app.obligation_view("waste", "all", "all", "")
     assert "obligation(s)" in summary and rows
-    assert all(r[5] == "waste" for r in rows) and any(r[0].startswith("Article 11") for r in rows)
+    topic_col, what_col = App.OBLIGATION_HEADERS.index("topic"), App.OBLIGATION_HEADERS.index("what")
+    assert all(r[topic_col] == "waste" for r in rows) and any(r[0].startswith("Article 11") for r in rows)
+    # the polarity filter, and the "what" column keeps the provision's own "not" / "only"
+    _, bans = app.obligation_view("all", "all", "all", "Article 3", "prohibition")
+    assert bans and all(r[what_col].startswith("must not ") for r in bans)
+    assert any(r[0] == "Article 3(3)" for r in bans)
+    _, limits = app.obligation_view("all", "all", "all", "Article 3(4)", "restriction")
+    assert limits and all(" only " in f" {r[what_col]} " for r in limits)
+    assert any("primary mercury mining" in r[what_col] and "fifteen years" in r[what_col] for r in limits)
     file_update, message = app.obligations_csv("waste", "all", "all", "")
     path = Path(file_update["value"])
     assert path.read_text(encoding="utf-8").splitlines()[0].startswith("doc_id,ref")

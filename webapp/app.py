@@ -428,9 +428,10 @@ class App:
                               for d in self.documents()]}
 
     # ---- obligations ---------------------------------------------------------------------------
-    OBLIGATION_HEADERS = ["ref", "actor", "modality", "action", "deadline", "topic", "document", "page"]
+    OBLIGATION_HEADERS = ["ref", "actor", "modality", "polarity", "what", "deadline", "topic", "document", "page"]
 
-    def obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "") -> list:
+    def obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "",
+                    polarity: str = "") -> list:
         """Rows of the obligation table of the serving index, filtered; "" or "all" means any."""
         from assistant.obligations import filter_obligations, sort_rows
         from ingest.obligations import load_obligations
@@ -439,28 +440,30 @@ class App:
             return None if not value or value.strip().lower() == "all" else value.strip()
 
         return sort_rows(filter_obligations(load_obligations(self.settings), topic=chosen(topic),
-                                            actor=chosen(actor), modality=chosen(modality), ref=chosen(ref)))
+                                            actor=chosen(actor), modality=chosen(modality), ref=chosen(ref),
+                                            polarity=chosen(polarity)))
 
-    def obligation_view(self, topic, actor, modality, ref):
+    def obligation_view(self, topic, actor, modality, ref, polarity=""):
         try:
-            rows = self.obligations(topic, actor, modality, ref)
+            rows = self.obligations(topic, actor, modality, ref, polarity)
         except ValueError as exc:  # an unknown provision or filter value
             return f"⚠ {exc}", []
-        from assistant.obligations import ACTOR_PHRASE
+        from assistant.obligations import ACTOR_PHRASE, modal_action
 
-        table = [[o.ref, ACTOR_PHRASE.get(o.actor, o.actor), o.modality, o.action, o.deadline or "", o.topic,
-                  o.doc_title, o.page or ""] for o in rows]
+        # "what" keeps the provision's polarity: "must not allow …", "must only allow …", "may only … if"
+        table = [[o.ref, ACTOR_PHRASE.get(o.actor, o.actor), o.modality, o.polarity, modal_action(o),
+                  o.deadline or "", o.topic, o.doc_title, o.page or ""] for o in rows]
         if not table:
             return ("No obligations match. Obligations are extracted from treaty and COP-decision texts: "
                     "ingest the Convention text (`minamata ingest your-copy.pdf`) to fill this table."), []
         binding = sum(o.modality == "binding" for o in rows)
         return f"**{len(rows)} obligation(s)**, {binding} binding. Each row cites the provision that imposes it.", table
 
-    def obligations_csv(self, topic, actor, modality, ref):
+    def obligations_csv(self, topic, actor, modality, ref, polarity=""):
         from assistant.obligations import to_csv
 
         try:
-            rows = self.obligations(topic, actor, modality, ref)
+            rows = self.obligations(topic, actor, modality, ref, polarity)
         except ValueError as exc:
             return gr.update(visible=False), f"⚠ {exc}"
         folder = self._export_dir()
@@ -468,9 +471,10 @@ class App:
         path.write_text(to_csv(rows), encoding="utf-8")
         return gr.update(value=str(path), visible=True), f"{len(rows)} row(s) exported."
 
-    def api_obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "") -> dict:
-        """The obligation table, filtered by topic, actor, modality and provision."""
-        return {"obligations": [o.to_json() for o in self.obligations(topic, actor, modality, ref)]}
+    def api_obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "",
+                        polarity: str = "") -> dict:
+        """The obligation table, filtered by topic, actor, modality, provision and polarity."""
+        return {"obligations": [o.to_json() for o in self.obligations(topic, actor, modality, ref, polarity)]}
 
     # ---- about and staff ---------------------------------------------------------------------
     def about_rows(self) -> list[list]:
@@ -644,7 +648,7 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                     with gr.Column(scale=2, min_width=320):
                         panel = gr.HTML(side_panel([]), elem_id="mc-side")
             with gr.Tab("Obligations", id="obligations"):
-                from ingest.obligations import ACTORS, MODALITIES, TOPICS
+                from ingest.obligations import ACTORS, MODALITIES, POLARITIES, TOPICS
 
                 gr.Markdown("Every obligation in the ingested treaty texts: who must do what, how strictly, by when, "
                             "and the provision that says so.")
@@ -656,6 +660,8 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                                            value="all", label="Who", elem_id="mc-ob-actor")
                     ob_modality = gr.Dropdown(["all", *MODALITIES], value="all", label="How strict",
                                               elem_id="mc-ob-modality")
+                    ob_polarity = gr.Dropdown(["all", *POLARITIES], value="all", label="Do / must not / only",
+                                              elem_id="mc-ob-polarity")
                     ob_ref = gr.Textbox(label="Provision", placeholder="e.g. Article 7", elem_id="mc-ob-ref")
                 with gr.Row():
                     ob_show = gr.Button("Show", variant="primary", size="sm", elem_id="mc-ob-show")
@@ -663,7 +669,7 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                 ob_summary = gr.Markdown("", elem_id="mc-ob-summary")
                 ob_table = gr.Dataframe(headers=App.OBLIGATION_HEADERS, interactive=False, wrap=True,
                                         elem_id="mc-ob-table",
-                                        column_widths=["11%", "10%", "8%", "38%", "8%", "10%", "10%", "5%"])
+                                        column_widths=["10%", "10%", "7%", "8%", "35%", "7%", "9%", "9%", "5%"])
                 ob_file = gr.File(label="Download", visible=False, interactive=False)
             with gr.Tab("About the corpus", id="about"):
                 about_md = gr.Markdown(app.about_settings(), elem_id="mc-about")
@@ -719,10 +725,10 @@ def build_app(settings: Settings, assistant=None) -> gr.Blocks:
                             None, [about_md, about_table, docs], api_visibility="private")
         demo.load(lambda: (gr.update(choices=app.doc_choices()), app.about_settings(), app.about_rows()), None,
                   [docs, about_md, about_table], api_visibility="private")
-        ob_inputs = [ob_topic, ob_actor, ob_modality, ob_ref]
+        ob_inputs = [ob_topic, ob_actor, ob_modality, ob_ref, ob_polarity]
         ob_show.click(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
         ob_ref.submit(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
-        for dropdown in (ob_topic, ob_actor, ob_modality):
+        for dropdown in (ob_topic, ob_actor, ob_modality, ob_polarity):
             dropdown.change(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
         ob_csv.click(app.obligations_csv, ob_inputs, [ob_file, ob_summary], api_visibility="private")
         demo.load(app.obligation_view, ob_inputs, [ob_summary, ob_table], api_visibility="private")
