@@ -69,7 +69,10 @@ def load_document(path: Path, max_file_mb: float, doc_type: str | None = None,
 def read_text_lines(path: Path) -> list[Line]:
     raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a byte-order mark (Windows "Unicode" text)
+            text = raw.decode("utf-16")
+        else:
+            text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise LoadError(f"not UTF-8 text (invalid byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
                         f"convert it first, e.g. iconv -f cp1252 -t utf-8") from None

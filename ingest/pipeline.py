@@ -30,10 +30,15 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
+            root = p.resolve()
             for f in sorted(p.rglob("*")):
                 rel = f.relative_to(p)
                 if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES and f.name != MANIFEST_NAME \
                         and not any(part.startswith(".") for part in rel.parts) and f.name.lower() != "readme.md":
+                    if not f.resolve().is_relative_to(root):
+                        # a link out of the folder (to /etc/passwd, say) is not part of what was asked for
+                        log.warning("skipped %s: it is a link to %s, outside %s", f, f.resolve(), p)
+                        continue
                     files.append(f)
         else:
             files.append(p)

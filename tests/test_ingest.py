@@ -273,3 +273,29 @@ def test_new_ingest_rules_reingest_unchanged_files(settings, tmp_path, embedder,
     assert result.status == "updated"  # same file, new chunking rules: its chunks are rebuilt
     (again,) = ingest_paths([doc], settings, store=store)
     assert again.status == "unchanged"
+
+
+def test_links_out_of_an_ingested_folder_are_skipped_with_a_warning(tmp_path, caplog):
+    from ingest.pipeline import collect_files
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    inside = _write(folder / "guide.md", "# Guide\n\nLamps contain mercury.\n")
+    (tmp_path / "outside").mkdir()
+    secret = _write(tmp_path / "outside" / "secret.txt", "root:x:0:0:root:/root:/bin/bash\n")
+    (folder / "passwd.txt").symlink_to(secret)
+    (folder / "alias.md").symlink_to(inside)  # a link that stays inside the folder is fine
+    with caplog.at_level("WARNING", logger="ingest.pipeline"):
+        files = collect_files([folder])
+    assert sorted(f.name for f in files) == ["alias.md", "guide.md"]
+    assert any("passwd.txt" in r.getMessage() and "outside" in r.getMessage() for r in caplog.records)
+
+
+def test_utf16_text_with_a_byte_order_mark_is_read(tmp_path):
+    from ingest.loaders import read_text_lines
+
+    for encoding in ("utf-16-le", "utf-16-be"):
+        path = tmp_path / f"{encoding}.txt"
+        bom = "\ufeff".encode(encoding)
+        path.write_bytes(bom + "Mercury thermometers\nArticle 4 — Products\n".encode(encoding))
+        assert [line.text for line in read_text_lines(path)] == ["Mercury thermometers", "Article 4 — Products"]
