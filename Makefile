@@ -38,7 +38,7 @@ test: $(STAMP)
 	if [ $$rc -eq 5 ]; then echo "error: pytest collected no tests (is tests/ present?)"; exit 1; fi; exit $$rc
 
 test-llm: $(STAMP)
-	$(BIN)/python -m pytest -m llm -p no:cacheprovider $(PYTEST_ARGS)
+	MINAMATA_REQUIRE_LLM=1 $(BIN)/python -m pytest -m llm -p no:cacheprovider $(PYTEST_ARGS)
 
 eval: $(STAMP)
 	$(BIN)/minamata eval --cases evals/cases/*.jsonl --corpus corpus/ ../shared/reference/minamata-convention.md ../shared/seed/ --baselines \

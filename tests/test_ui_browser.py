@@ -47,8 +47,9 @@ def _need_browser() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(full_index, tmp_path_factory, embedder):
-    _need_browser()
+def server(request, tmp_path_factory, embedder):
+    _need_browser()  # before the index: a missing browser must be reported as such, not as missing texts
+    full_index = request.getfixturevalue("full_index")
     from webapp.server import UIServer
 
     root = tmp_path_factory.mktemp("ui-browser")
