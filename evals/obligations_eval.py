@@ -19,9 +19,10 @@ obligation under a ref costs precision or recall:
 Splits
 ------
 Each gold record has a `split`: "rules" for the articles the extraction rules were written while
-reading (3, 4, 5, 7-12, 21: a regression guard, not a score), "held_out" for the articles labelled
-afterwards from the treaty text alone (6, 13-20, 22-35, Annex E). The held-out figure is the honest one;
-`by_split` holds each split's own result.
+reading (3, 4, 5, 7-12, 21: a regression guard, not a score); "dev" for Articles 23 and 24, labelled
+afterwards and then used to mend a rule (a "The functions of … shall be:" list); "held_out" for the
+articles labelled afterwards from the treaty text alone and never used to change a rule (6, 13-20, 22,
+25-35, Annex E). The held-out figure is the honest one; `by_split` holds each split's own result.
 
 precision = matched / predicted pairs, recall = matched / gold pairs, F1 their harmonic mean,
 where matched is the size of the multiset intersection. Only predictions inside the articles the
@@ -43,7 +44,7 @@ from ingest.refs import Ref, RefError
 
 GOLD_PATH = Path(__file__).resolve().parent / "obligations_gold.jsonl"
 FIELDS = ("actor", "modality", "polarity", "deadline", "record")
-SPLITS = ("rules", "held_out")
+SPLITS = ("rules", "dev", "held_out")
 RESTRICTIVE = ("prohibition", "restriction")
 
 
@@ -149,7 +150,8 @@ def format_obligation_report(result: dict, misses: bool = False) -> str:
         lines.append(f"prohibitions and restrictions kept: {rk['kept']}/{rk['gold']}")
     for name, sub in (result.get("by_split") or {}).items():
         label = {"rules": "articles the rules were written against (regression guard)",
-                 "held_out": "articles labelled after the rules (the honest figure)"}.get(name, name)
+                 "dev": "labelled after, then used to mend a rule",
+                 "held_out": "labelled after the rules, never tuned on (the honest figure)"}.get(name, name)
         lines.append(f"{name:<10}" + "".join(f"{f} P {sub[f]['precision']:.3f} R {sub[f]['recall']:.3f}  "
                                            for f in ("record", "polarity")) +
                      f"kept {sub['restrictive_kept']['kept']}/{sub['restrictive_kept']['gold']}  — {label}")

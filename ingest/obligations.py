@@ -480,9 +480,9 @@ def _find_subject(pre: str) -> re.Match | None:
 
 
 def _agent(text: str) -> re.Match | None:
-    """A passive agent: "… be revoked by that Party", "to be taken by a Party", "be elected at the first
-    meeting of the Conference of the Parties"."""
-    for m in re.finditer(r"\bby\s+|\bat (?:the|its) \w+ meeting of\s+", text):
+    """A passive agent: "… be revoked by that Party", "to be taken by a Party", "be elected at the
+    COP's first meeting" (written "at the first meeting of" the Conference)."""
+    for m in re.finditer(r"\bby\s+|\bat (?:the|its) \w+ (?:meeting|session) of\s+", text):
         a = _ACTOR_RE.match(text, m.end())
         if a:
             return a
@@ -541,7 +541,7 @@ def _soft_in(text: str) -> bool:
 def normalise_deadline(text: str) -> str | None:
     """The first deadline in `text`, normalised ("3 years", "2020", "first meeting", …)."""
     found: list[tuple[int, str]] = []
-    if m := re.search(r"\b(?:at|by|before) (?:its|the) first meeting\b", text, re.I):
+    if m := re.search(r"\b(?:at|by|before) (?:its|the) first (?:meeting|session)\b", text, re.I):
         found.append((m.start(), "first meeting"))
     if m := re.search(r"\b(?:at|by) its (second|third|fourth) meeting\b", text, re.I):
         found.append((m.start(), f"{m[1].lower()} meeting"))
@@ -624,7 +624,10 @@ def _lower_first(text: str) -> str:
     return text
 
 
-_RESTRICTING_HEAD = re.compile(r"^(?:,[^,]{0,200},\s*)?(?:(?:also|further|thereafter)\s+)?(?P<word>not|only)\b", re.I)
+_RESTRICTING_HEAD = re.compile(
+    r"^(?:,[^,]{0,200},\s*|for [^,]{3,80},\s*)?(?:(?:also|further|thereafter)\s+)?(?P<word>not|only)\b", re.I)
+# "allow such transport only after …", "use it only for …": an "only" that limits the verb before it
+_LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|where|when|in|with|once|upon|as)\b", re.I)
 
 
 def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) -> str:
@@ -633,7 +636,7 @@ def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) 
     m = _RESTRICTING_HEAD.match(after_modal.lstrip())
     if negated_subject or (m and m["word"].lower() == "not"):
         return "prohibition"
-    if m:
+    if m or _LATE_ONLY.match(after_modal.lstrip()):
         return "restriction"
     return "permission" if modality == "permissive" else "duty"
 
@@ -920,6 +923,11 @@ class _DocumentReader:
                 r"(?:and\s+)?(?:taking|having|in|with|by|at|after|before|as|through|within|on|upon)\b[^:]*:$",
                 _head_after_modal(sentence[modal.end():]).lstrip(", "), re.I):
             expandable = True  # "shall, by its second meeting …, and taking into account …:" - the verbs are in the items
+        functions = re.match(r"^The (?:functions|tasks|duties) of (?:the )?(?P<who>.{3,80}?) shall (?:be|include)\s*:$",
+                             sentence)
+        if functions and (who := _ACTOR_RE.search("The " + functions["who"])):
+            # "The functions of the Secretariat shall be: (a) To make arrangements …": each item a duty of it
+            return _Chapeau(line.ref_str, sentence, True, actor=_actor_of(who), modality="binding")
         ch = _Chapeau(line.ref_str, sentence, expandable)
         if expandable:
             clauses = self._clauses(sentence, first_in_para=True)
@@ -952,7 +960,7 @@ class _DocumentReader:
                 if re.search(r"\b(?:which|that|who|whom)\s*$", pre) and _MODAL_RE.search(sentence, m.end()):
                     continue  # "A Party that has an interest … which may be affected … may intervene"
                 if rejected and ";" in pre:
-                    # "The Committee shall consist of …; the first members shall be elected at …": a new clause
+                    # "The Committee shall consist of …; its members shall be elected at …": a new clause
                     pre = pre[pre.rfind(";") + 1:]
                 elif rejected:
                     # "… shall be facilitative … and shall pay …", "… shall take effect … as may be specified":
@@ -1093,6 +1101,7 @@ class _DocumentReader:
     # ---- obligations ---------------------------------------------------------------------
     def _expanded_item(self, line: _Line, sentence: str, chapeau: _Chapeau, context: str = "") -> None:
         """An item of a "… shall:" chapeau: the item is the predicate, the chapeau gives actor and modality."""
+        sentence = re.sub(r"^To (?=[a-z])", "", sentence)  # "(a) To make arrangements …" under "functions … shall be:"
         actor = chapeau.actor or "party"
         modality = chapeau.modality
         deliberates = actor in ("cop", "committee") and re.match(r"consider\b", sentence, re.I)
@@ -1168,7 +1177,7 @@ class _DocumentReader:
         by_agent = re.match(r"be\s+(\S+)", verb_phrase, re.I)
         if c.explicit and by_agent and _is_participle(by_agent[1]) and c.modality != "permissive" \
                 and subject and not _ACTOR_RE.match(subject):
-            action = f"ensure that {_lower_first(subject)} {verb_phrase}"  # "the first members shall be elected at …"
+            action = f"ensure that {_lower_first(subject)} {verb_phrase}"  # "its members shall be elected at …"
         elif c.explicit:
             action = verb_phrase
         elif passive and subject and _is_participle(passive[2]):

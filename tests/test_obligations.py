@@ -19,7 +19,7 @@ import pytest
 
 import ingest.settings
 from assistant.obligations import checklist, checklist_line, filter_obligations, to_csv, to_json, to_markdown
-from evals.obligations_eval import GOLD_PATH, evaluate_obligations, format_obligation_report
+from evals.obligations_eval import GOLD_PATH, SPLITS, evaluate_obligations, format_obligation_report, load_gold
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
 from ingest.obligations import (ACTORS, MODALITIES, OBLIGATIONS_FILE, POLARITIES, TOPICS, Obligation,
@@ -143,12 +143,20 @@ def test_rows_carry_the_expected_labels(rows):
 @needs_reference
 def test_gold_evaluation_meets_thresholds(rows):
     result = evaluate_obligations(rows, GOLD_PATH)
-    assert result["gold_records"] == 107
-    # measured 1.00 for every field on this text (see the report); thresholds leave a little room
-    for field in ("actor", "modality", "record"):
-        assert result[field]["precision"] >= 0.95, (field, result[field])
-        assert result[field]["recall"] >= 0.95, (field, result[field])
-    assert result["deadline"]["precision"] >= 0.9 and result["deadline"]["recall"] >= 0.9, result["deadline"]
+    gold = load_gold(GOLD_PATH)
+    assert result["gold_records"] == len(gold) >= 200
+    assert all(g["polarity"] in POLARITIES and g["split"] in SPLITS for g in gold)
+    rules, held_out = result["by_split"]["rules"], result["by_split"]["held_out"]
+    # the articles the rules were written against: measured 1.00 for every field; a regression guard
+    for field in ("actor", "modality", "polarity", "record"):
+        assert rules[field]["precision"] >= 0.95, (field, rules[field])
+        assert rules[field]["recall"] >= 0.95, (field, rules[field])
+    assert rules["deadline"]["precision"] >= 0.9 and rules["deadline"]["recall"] >= 0.9, rules["deadline"]
+    assert rules["restrictive_kept"]["kept"] == rules["restrictive_kept"]["gold"] >= 10
+    # articles labelled after the rules and never tuned on: floors a little under what was measured
+    # (record P 0.81 / R 0.65, polarity P 0.96 / R 0.76) - the README reports these, not the above
+    assert held_out["record"]["precision"] >= 0.75 and held_out["record"]["recall"] >= 0.6, held_out["record"]
+    assert held_out["polarity"]["precision"] >= 0.9, held_out["polarity"]
     report = format_obligation_report(result, misses=True)
     assert "actor" in report and "deadline" in report and "Article 7" in report.replace("Art ", "Article ")
     # JSON dict rows (as stored in obligations.jsonl) score the same as objects
@@ -330,7 +338,7 @@ RESTRICTING_TREATY = """# Agreement on Test Widgets
 
 ## Article 9 — Widget committee
 
-1. The Committee shall consist of 9 members; the first members shall be elected at the first meeting of the Conference of the Parties.
+1. The Committee shall consist of 9 members; its first widget members shall be elected at the first session of the Conference of the Parties.
 
 2. The Conference of the Parties shall, by its second meeting:
 
@@ -338,7 +346,7 @@ a) Consider the widget reports of Parties; and
 
 b) Adopt guidance on widget storage.
 
-3. Each Party may develop a widget plan. Any such plan should be transmitted to the Secretariat as soon as it has been developed.
+3. Each Party may develop a widget plan. A widget plan should be sent to the Secretariat as soon as it has been developed.
 """
 
 
@@ -461,8 +469,8 @@ def test_obligations_from_a_pdf_layout_of_the_convention(tmp_path):
     layout = pdfmaker.markdown_to_pdf(REFERENCE, pdf)
     doc = load_document(pdf, 25, doc_type="treaty")
     found = extract_obligations(chunk_document(doc, 1400, 200))
-    result = evaluate_obligations(found, GOLD_PATH)
-    for field in ("actor", "modality", "deadline"):
+    result = evaluate_obligations(found, GOLD_PATH, split="rules")  # the PDF must read like the Markdown
+    for field in ("actor", "modality", "polarity", "deadline"):
         assert result[field]["precision"] >= 0.9 and result[field]["recall"] >= 0.9, (field, result[field])
     (nap,) = [o for o in found if o.ref == "Article 7(3)(b)"]
     assert nap.page == layout.get("Article 7(3)", nap.page) and nap.page is not None
