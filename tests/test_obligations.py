@@ -154,8 +154,8 @@ def test_gold_evaluation_meets_thresholds(rows):
     assert rules["deadline"]["precision"] >= 0.9 and rules["deadline"]["recall"] >= 0.9, rules["deadline"]
     assert rules["restrictive_kept"]["kept"] == rules["restrictive_kept"]["gold"] >= 10
     # articles labelled after the rules and never tuned on: floors a little under what was measured
-    # (record P 0.81 / R 0.65, polarity P 0.96 / R 0.76) - the README reports these, not the above
-    assert held_out["record"]["precision"] >= 0.75 and held_out["record"]["recall"] >= 0.6, held_out["record"]
+    # (record P 0.84 / R 0.69, polarity P 0.96 / R 0.78) - the README reports these, not the above
+    assert held_out["record"]["precision"] >= 0.78 and held_out["record"]["recall"] >= 0.63, held_out["record"]
     assert held_out["polarity"]["precision"] >= 0.9, held_out["polarity"]
     report = format_obligation_report(result, misses=True)
     assert "actor" in report and "deadline" in report and "Article 7" in report.replace("Art ", "Article ")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from assistant.types import Citation, Sentence
 from assistant.verify import parse_generated, support, verify
 
-PASSAGE = ("Each Party shall not allow, by taking appropriate measures, the manufacture, import or export of "
-           "mercury-added products listed in Part I of Annex A after the phase-out date specified for those products.")
+# Written for this test in the project's own words (not the treaty's).
+PASSAGE = ("Every Party has to stop the making, import and export of the mercury-added products named in the "
+           "first part of Annex A once the phase-out date for each of them has passed.")
 
 
 def _citation(n: int, text: str = PASSAGE, chunk_id: str = "c1") -> Citation:
@@ -15,15 +16,15 @@ def _citation(n: int, text: str = PASSAGE, chunk_id: str = "c1") -> Citation:
 
 
 def test_a_supported_cited_sentence_passes():
-    s = Sentence("Parties must not allow the manufacture, import or export of mercury-added products listed in "
-                 "Annex A after the phase-out date.", [1])
+    s = Sentence("Parties must stop the import and export of mercury-added products named in Annex A after "
+                 "the phase-out date.", [1])
     assert verify([s], [_citation(1)], {"c1"}) == [] and s.verified
 
 
 def test_each_failure_is_caught_with_its_reason():
     cases = {
         "not a retrieved passage": Sentence("Mercury-added products are phased out.", [99]),
-        "was not retrieved": Sentence("Mercury-added products listed in Annex A are phased out.", [2]),
+        "was not retrieved": Sentence("Mercury-added products named in Annex A are phased out.", [2]),
         "without a citation": Sentence("Every hospital must close by 2099.", []),
         "not supported": Sentence("Parties must pay a fine of one million dollars to every fisherman.", [1]),
     }
@@ -40,8 +41,8 @@ def test_notes_and_uncited_plain_statements_are_not_obligations():
 
 
 def test_a_quote_is_judged_by_the_quoted_words():
-    quote = Sentence("Article 4(1) says: “Each Party shall not allow the manufacture, import or export of "
-                     "mercury-added products listed in Part I of Annex A”", [1], kind="quote")
+    quote = Sentence("Article 4(1) says, among much else about products and dates: “stop the making, import and "
+                     "export of the mercury-added products”", [1], kind="quote")
     assert verify([quote], [_citation(1)], {"c1"}) == []
 
 
