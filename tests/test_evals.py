@@ -387,3 +387,25 @@ def test_cli_eval_bad_case_file_is_a_clear_error(tmp_path):
     proc = run_cli("eval", "--cases", str(bad), "--index", str(tmp_path / "none"))
     assert proc.returncode != 0
     assert f"{bad}:1:" in proc.stderr and "answerable" in proc.stderr
+
+
+# ---- ablation: an advertised feature must own a figure that drops without it -----------------------
+def test_ablation_the_unknown_term_penalty_owns_near_topic_refusals(full_index, embedder):
+    """With the unknown-term penalty switched off (0), fewer of the out-of-scope cases are refused:
+    the penalty is what refuses questions that share the texts' topic words but not their content."""
+    from evals.runner import PipelineSystem, run_cases
+    from ingest.index import IndexStore
+
+    cases = [c for c in load_cases([CASES_DIR]) if not c.answerable and not c.history]
+    assert len(cases) >= 10
+    store = IndexStore(full_index, embedder=embedder)
+    refused = {}
+    for penalty in (full_index.unknown_term_penalty, 0.0):
+        system = PipelineSystem(full_index.replace(unknown_term_penalty=penalty), store, use_generator=False)
+        try:
+            refused[penalty] = sum(r.refused for r in run_cases(system, cases, progress=False))
+        finally:
+            getattr(system, "close", lambda: None)()
+    assert full_index.unknown_term_penalty > 0
+    print(f"out-of-scope cases refused: {refused} of {len(cases)} (penalty: refused)")
+    assert refused[0.0] < refused[full_index.unknown_term_penalty], refused
