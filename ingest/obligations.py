@@ -42,11 +42,17 @@ How a document is read
      meeting" -> "first meeting", "every three years" -> "3 years", "no later than the date … enters
      into force" -> "entry into force"; "after the phase-out date" resolves to the year in the
      referenced Annex table when that table has a single year.
+   - polarity: "shall not", "may not", a negated subject ("No Party may", "no State … may") ->
+     prohibition; "shall only", "may only", a verb limited by "only after / only if …" -> restriction;
+     other "may" -> permission; everything else -> duty. The action keeps the restricting word
+     ("not have an exemption …", "only allow primary mercury mining …"); an actor-less "may only be
+     extended" reads "only allow an exemption to be extended …", with the actor from context.
    - topic: the article/annex title ("Article 7 — Artisanal and small-scale gold mining" -> ASGM),
      overridden for reporting clauses, information duties, capacity-building and the Committee.
 5. Not obligations: scope and status statements ("This Article shall not apply to", "shall be
    available", "shall cease", "shall expire", "shall consist of"), statements about the instrument
-   itself ("This Convention shall be opened for signature"), definitions ("For the purposes of …"),
+   itself ("This Convention shall be opened for signature"), definitions ("For the purposes of …",
+   unless the sentence forbids something: "…, X shall not be regarded as confidential"),
    list items of a non-"shall:" chapeau, and a "may" without an actor ("Such cooperation may include").
 6. COP decisions without article structure: operative paragraphs "Requests the Secretariat to …"
    (binding), "Invites/Encourages/Urges Parties to …" (soft), "Decides that each Party shall …".
@@ -224,6 +230,8 @@ _STATUS_VERBS = re.compile(r"^(?:consist|comprise|have\s+one\s+vote|form\s+an\s+
 _INSTRUMENT_SUBJECT = re.compile(
     r"^(?:(?:the|this|any|such|an?|each)\s+)?(?:(?:proposed|additional)\s+)?(?:Convention|Article|Annex|annexes|"
     r"amendments?|paragraph|provisions?|definitions?|instruments?|text)\b", re.IGNORECASE)
+# A definition's opening; such a sentence is an obligation only when it forbids something.
+_DEFINITION_OPENING = re.compile(r"^(?:For the purposes? of\b|In this (?:Article|Convention|Annex),)")
 _PARTICIPLES_IRREGULAR = {"made", "set", "kept", "held", "sent", "put", "paid", "done", "taken", "given", "shown",
                           "drawn", "borne", "known", "found", "brought", "sought", "built", "undertaken", "withdrawn",
                           "met", "laid", "read", "run", "spent", "sold", "told", "understood", "written", "chosen"}
@@ -943,7 +951,7 @@ class _DocumentReader:
     def _clauses(self, sentence: str, first_in_para: bool, implicit: _Clause | None = None) -> list[_Clause]:
         """Obligation clauses of one sentence. `implicit` is the clause a chapeau opened (its
         predicate is this sentence's start)."""
-        if re.match(r"^(?:For the purposes? of|In this (?:Article|Convention|Annex),)", sentence):
+        if _DEFINITION_OPENING.match(sentence):
             # a definition - unless it forbids something: "For the purposes of this Convention, information
             # on health … shall not be regarded as confidential"
             if not re.search(r"\b(?:shall|may|must) not (?!include|apply|cover|comprise|mean|be construed)", sentence) \
@@ -1061,7 +1069,7 @@ class _DocumentReader:
         if modality == "permissive" and not _RESTRICTING_HEAD.match(after.lstrip()):
             return None  # "Such cooperation may include:" - a "may" needs an actor; "may only" limits someone
         actor = self.prev_actor or "party"
-        if re.match(r"For the purposes? of\b", sentence):
+        if _DEFINITION_OPENING.match(sentence):
             actor = "party"  # "For the purposes of this Convention, X shall not be regarded as …": binds every Party
         if actor == "party" and (not first_in_para or _CONDITION_OPENING.match(sentence)):
             actor = "party_conditional"  # a follow-on duty of those the paragraph applies to
