@@ -18,6 +18,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
+from ingest.bank import BankMatch
 from ingest.index import IndexStore, Snapshot, keyword_tokens
 from ingest.models import Chunk
 from ingest.refs import Ref, find_mentions
@@ -58,6 +59,8 @@ class SnapshotAux:
         definitions: dict[str, list[int]] = {}
         df: Counter[str] = Counter()
         for i, c in enumerate(snap.chunks):
+            if _out_of_scope_entry(c):  # what the texts do NOT hold is not vocabulary they use
+                continue
             df.update(set(keyword_tokens(c.text)))
             terms = [m.group(1) for m in _DEFINES.finditer(c.text)] if c.doc_type in ("treaty", "cop-decision") else []
             if c.doc_type == "guidance" and c.heading_path and (m := _GLOSSARY_HEADING.match(c.heading_path[0])):
@@ -108,6 +111,11 @@ class SnapshotAux:
         return [t for t in terms if t not in self.idf and self.closest_word(t) is None]
 
 
+def _out_of_scope_entry(chunk: Chunk) -> bool:
+    """A question-bank entry for a question the texts do not answer: never a passage to quote."""
+    return chunk.facet("answerable") == "no"
+
+
 @dataclass
 class Retrieval:
     passages: list[Passage]
@@ -116,6 +124,11 @@ class Retrieval:
     explicit_found: bool  # the question named provisions that exist in the index
     unknown_terms: list[str] = field(default_factory=list)
     evidence: float = 0.0  # best_dense, lowered by the share of question words the texts never use
+    bank: list[BankMatch] = field(default_factory=list)  # question-bank entries by closest phrasing
+
+    @property
+    def best_bank(self) -> BankMatch | None:
+        return self.bank[0] if self.bank else None
 
 
 
@@ -151,7 +164,8 @@ class Retriever:
         over = n * 3 if filters and filters.ref else n
         hits = snap.dense_search(self.embed(query), over, where)
         out = [(snap.position[cid], sim) for cid, sim in hits if cid in snap.position]
-        return [(i, s) for i, s in out if _allowed(snap.chunks[i], aux.refs[i], filters)][:n]
+        return [(i, s) for i, s in out if _allowed(snap.chunks[i], aux.refs[i], filters)
+                and not _out_of_scope_entry(snap.chunks[i])][:n]
 
     def keyword_ranking(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:
         snap, aux = self.current()
@@ -161,8 +175,21 @@ class Retriever:
         for i in order[: n * 4]:
             if scores[i] <= 0:
                 break
-            if _allowed(snap.chunks[i], aux.refs[i], filters):
+            if _allowed(snap.chunks[i], aux.refs[i], filters) and not _out_of_scope_entry(snap.chunks[i]):
                 out.append((int(i), float(scores[i])))
+            if len(out) >= n:
+                break
+        return out
+
+    def bank_matches(self, query: str, filters: Filters | None = None, n: int = 10) -> list[BankMatch]:
+        """Question-bank entries whose phrasings are closest to the question (query-to-question
+        similarity, what MiniLM is best at), best first; out-of-scope entries included."""
+        snap, aux = self.current()
+        out = []
+        for cid, sim, phrasing in snap.bank_search(self.embed(query)):
+            i = snap.position[cid]
+            if _allowed(snap.chunks[i], aux.refs[i], filters):
+                out.append(BankMatch(snap.chunks[i], sim, phrasing, dict(snap.chunks[i].facets)))
             if len(out) >= n:
                 break
         return out
@@ -192,6 +219,7 @@ class Retriever:
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
         keyword = self.keyword_ranking(query, pool, filters) if mode in ("hybrid", "bm25") else []
+        bank = self.bank_matches(query, filters) if mode == "hybrid" and self.settings.bank_weight > 0 else []
         dense_sim = dict(dense)
         kw_score = dict(keyword)
         if mode == "dense":
@@ -206,6 +234,7 @@ class Retriever:
                 own = aux.correct_spelling(condensed.question)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)
+            ranked = self._with_bank(ranked, bank, snap, aux, filters)
             if not is_conference_question(condensed.standalone):
                 # conference texts are general political messages that resemble many questions;
                 # unless the question asks about them, binding text and the guide come first
@@ -248,7 +277,29 @@ class Retriever:
         share_unknown = len(unknown) / max(1, len(terms))
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
-        return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence)
+        return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence, bank)
+
+    def _with_bank(self, ranked: list[tuple[int, float]], bank: list[BankMatch], snap: Snapshot,
+                   aux: SnapshotAux, filters: Filters | None) -> list[tuple[int, float]]:
+        """Fuse the bank's ranking into the hybrid one. A close match brings the official passages
+        of the provisions its answer rests on along, right behind it: bank hits raise provisions,
+        they do not replace retrieval, so a user's own documents still rank on their own."""
+        s = self.settings
+        fused = dict(ranked)
+        answerable = [m for m in bank if m.answerable]
+        for rank, m in enumerate(answerable[:10]):
+            i = snap.position[m.chunk.id]
+            fused[i] = fused.get(i, 0.0) + s.bank_weight / (s.rrf_k + rank + 1)
+        for m in answerable[:2]:
+            if m.similarity < s.bank_bring_similarity:
+                break
+            anchor = fused[snap.position[m.chunk.id]]
+            for n, ref in enumerate(m.refs):
+                for c in self.chunks_for_ref(ref, ("treaty", "cop-decision"))[:2]:
+                    i = snap.position[c.id]
+                    if _allowed(c, aux.refs[i], filters):
+                        fused[i] = max(fused.get(i, 0.0), anchor * (0.99 - 0.01 * n))
+        return sorted(fused.items(), key=lambda kv: -kv[1])
 
     @staticmethod
     def _says_something(question: str, aux: SnapshotAux) -> bool:

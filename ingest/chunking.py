@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from .bank import bank_chunks, is_bank
 from .models import Block, Chunk, SourceDocument, content_id
 from .refs import Ref, common_ancestor
 from .structure import parse_legal, parse_sections
@@ -131,6 +132,8 @@ def _fold_lead_ins(units: list[list[Block]]) -> list[list[Block]]:
 
 
 def chunk_document(doc: SourceDocument, max_chars: int, overlap: int) -> list[Chunk]:
+    if is_bank(doc.lines):  # a question bank: one chunk per entry, its phrasings as keys
+        return bank_chunks(doc)
     blocks = blocks_for(doc)
     legal = any(b.ref and not b.cited_refs for b in blocks) and doc.doc_type in ("treaty", "cop-decision")
     definition_lists = {b.ref for b in blocks if b.ref and _DEFINITIONS_CHAPEAU.match(b.text)} if legal else set()

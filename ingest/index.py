@@ -130,6 +130,19 @@ class Snapshot:
         self._collection = None
         self._lock = threading.Lock()
         self._loaded_mtime = store.pointer_mtime()
+        self.bank_keys, self.bank_vectors = read_bank_keys(gen_dir)
+
+    def bank_search(self, query_embedding: list[float]) -> list[tuple[str, float, str]]:
+        """Question-bank entries by their closest phrasing: (chunk id, cosine similarity, phrasing),
+        best first, one per entry."""
+        if not self.bank_keys:
+            return []
+        sims = self.bank_vectors @ np.asarray(query_embedding, dtype=np.float32)
+        best: dict[str, tuple[float, str]] = {}
+        for (cid, question), sim in zip(self.bank_keys, sims.tolist()):
+            if cid in self.by_id and sim > best.get(cid, (-2.0, ""))[0]:
+                best[cid] = (sim, question)
+        return sorted(((cid, sim, q) for cid, (sim, q) in best.items()), key=lambda t: -t[1])
 
     @property
     def collection(self):
@@ -333,6 +346,7 @@ class Transaction:
             for c in ordered:
                 fh.write(json.dumps(c.to_json(), ensure_ascii=False) + "\n")
         _write_obligations(staging / "obligations.jsonl", ordered, self._base_obligations(), self.new_chunks)
+        _write_bank_keys(staging, ordered, self._base_bank_keys(), store.embedder)
         (staging / "documents.json").write_text(
             json.dumps([asdict(d) for d in self.documents.values()], ensure_ascii=False, indent=1), encoding="utf-8")
         if ordered:
@@ -344,6 +358,11 @@ class Transaction:
         self._cleanup(pointer)
         self.base, self.dirty = pointer, False
         return pointer
+
+    def _base_bank_keys(self) -> dict[tuple[str, str], np.ndarray]:
+        if not self.base:
+            return {}
+        return dict(zip(*read_bank_keys(self.store.generation_dir(self.base.generation))))
 
     def _base_obligations(self) -> list[dict]:
         if not self.base:
@@ -385,6 +404,35 @@ def _write_obligations(path: Path, ordered: list[Chunk], base: list[dict], new_c
     with open(path, "w", encoding="utf-8") as fh:
         for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+BANK_KEYS = "bank_keys.jsonl"
+BANK_VECTORS = "bank_keys.npy"
+
+
+def read_bank_keys(gen_dir: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """(chunk id, phrasing) pairs and their embeddings, in the same order; empty when none."""
+    keys_path, vectors_path = gen_dir / BANK_KEYS, gen_dir / BANK_VECTORS
+    if not keys_path.is_file() or not vectors_path.is_file():
+        return [], np.zeros((0, 0), dtype=np.float32)
+    keys = [tuple(json.loads(line)) for line in keys_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return keys, np.load(vectors_path)
+
+
+def _write_bank_keys(gen_dir: Path, ordered: list[Chunk], base: dict[tuple[str, str], np.ndarray], embedder) -> None:
+    """Every question-bank phrasing embedded as a key to its entry's chunk. Keys of unchanged
+    entries are copied from the previous generation, like the passages' embeddings."""
+    keys = [(c.id, q) for c in ordered for q in c.questions]
+    if not keys:
+        return
+    missing = [k for k in keys if k not in base]
+    fresh = dict(zip(missing, np.asarray(embedder.encode([q for _, q in missing]), dtype=np.float32))) \
+        if missing else {}
+    vectors = np.stack([base[k] if k in base else fresh[k] for k in keys]).astype(np.float32)
+    with open(gen_dir / BANK_KEYS, "w", encoding="utf-8") as fh:
+        for key in keys:
+            fh.write(json.dumps(list(key), ensure_ascii=False) + "\n")
+    np.save(gen_dir / BANK_VECTORS, vectors)
 
 
 def _drop_collection(client, name: str) -> None:

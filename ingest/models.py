@@ -55,6 +55,12 @@ class Chunk:
     page_end: int | None
     ordinal: int
     cited_refs: tuple[str, ...] = ()
+    # question-bank entries only: the phrasings that key this passage, and the entry's fields
+    questions: tuple[str, ...] = ()
+    facets: tuple[tuple[str, str], ...] = ()
+
+    def facet(self, name: str, default: str = "") -> str:
+        return next((v for k, v in self.facets if k == name), default)
 
     @property
     def indexed_text(self) -> str:
@@ -81,11 +87,15 @@ class Chunk:
         d = asdict(self)
         d["heading_path"] = list(self.heading_path)
         d["cited_refs"] = list(self.cited_refs)
+        d["questions"] = list(self.questions)
+        d["facets"] = [list(kv) for kv in self.facets]
         return d
 
     @classmethod
     def from_json(cls, d: dict) -> Chunk:
-        return cls(**{**d, "heading_path": tuple(d["heading_path"]), "cited_refs": tuple(d.get("cited_refs", ()))})
+        return cls(**{**d, "heading_path": tuple(d["heading_path"]), "cited_refs": tuple(d.get("cited_refs", ())),
+                      "questions": tuple(d.get("questions", ())),
+                      "facets": tuple(tuple(kv) for kv in d.get("facets", ()))})
 
 
 def content_id(*parts: str) -> str:

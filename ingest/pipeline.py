@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .bank import BankError
 from .chunking import chunk_document
 from .index import DocRecord, IndexStore
 from .loaders import SUPPORTED_SUFFIXES, LoadError, file_sha256, load_document, slugify
@@ -22,7 +23,7 @@ log = logging.getLogger(__name__)
 
 # Bump when parsing, chunking or obligation extraction changes what a file turns into: documents
 # ingested under another version are re-ingested even when the file itself is unchanged.
-INGEST_VERSION = 2  # 2: obligations carry polarity and keep "not" / "only"
+INGEST_VERSION = 3  # 2: obligations carry polarity and keep "not" / "only"; 3: question-bank keys
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -97,7 +98,7 @@ def _ingest_one(path: Path, settings: Settings, txn, doc_type: str | None, seen_
         log.info("%s: %s (%d chunks)", path, status, len(chunks))
         return IngestResult(id=doc_id, title=doc.title, path=str(path), doc_type=doc.doc_type, status=status,
                             chunks=len(chunks))
-    except LoadError as exc:
+    except (LoadError, BankError) as exc:
         log.error("%s: %s", path, exc)
         return IngestResult(id=doc_id, title=title, path=str(path), doc_type=doc_type or "other", status="failed",
                             error=str(exc))

@@ -8,6 +8,8 @@ Canonical spellings::
     Preamble
     Article 7 | Article 7(3) | Article 7(3)(a) | Article 7(3)(a)(i) | Article 2(b)(ii)
     Annex A | Annex A Part I | Annex C(1)(b)(ii) | Annex E Part I Article 3(2)
+    Decision MC-4/3 | COP-6            (a decision of a later meeting; a meeting whose decision
+                                        number is not known is cited by the meeting itself)
 """
 
 from __future__ import annotations
@@ -38,13 +40,15 @@ class Ref:
     Field order makes sorting follow the document: preamble, articles by number, then annexes.
     """
 
-    kind: int  # 0 preamble, 1 article, 2 annex (an int so that refs sort in document order)
+    kind: int  # 0 preamble, 1 article, 2 annex, 3 decision (an int so that refs sort in document order)
     article: int = 0  # Article N, or Article N inside an annex part (Annex E)
     annex: str = ""
     part: int = 0  # Annex part number (1 = Part I)
     paragraph: int = 0
     subparagraph: str = ""
     item: str = ""
+    meeting: int = 0  # decisions: the Conference of the Parties meeting (4 in "Decision MC-4/3")
+    decision: int = 0  # decisions: the number within the meeting (3 in "Decision MC-4/3"); 0 = the meeting
 
     # ---- constructors -------------------------------------------------------------------
     @classmethod
@@ -62,6 +66,15 @@ class Ref:
                    subparagraph=subparagraph, item=item)
 
     @classmethod
+    def of_decision(cls, meeting: int, number: int = 0) -> Ref:
+        """"Decision MC-4/3" is of_decision(4, 3); "COP-6" (its decision number unknown) of_decision(6)."""
+        return cls(kind=3, meeting=meeting, decision=number)
+
+    @property
+    def is_decision(self) -> bool:
+        return self.kind == 3
+
+    @classmethod
     def parse(cls, text: str) -> Ref:
         """Parse a canonical reference; raises RefError for anything else."""
         m = _CANONICAL.fullmatch(text.strip())
@@ -69,6 +82,10 @@ class Ref:
             raise RefError(f"not a canonical reference: {text!r}")
         if m["preamble"]:
             return cls.preamble()
+        if m["meeting"]:
+            return cls.of_decision(int(m["meeting"]), int(m["decision"]))
+        if m["cop"]:
+            return cls.of_decision(int(m["cop"]))
         if m["article"]:
             return cls.of_article(int(m["article"]), *_split_groups(m["groups"] or ""))
         part = part_number(m["part"]) if m["part"] else 0
@@ -89,6 +106,8 @@ class Ref:
         tail = "".join(f"({x})" for x in (self.paragraph or "", self.subparagraph, self.item) if x)
         if self.kind == 0:
             return "Preamble"
+        if self.kind == 3:
+            return f"Decision MC-{self.meeting}/{self.decision}" if self.decision else f"COP-{self.meeting}"
         if self.kind == 1:
             return f"Article {self.article}{tail}"
         s = f"Annex {self.annex}"
@@ -107,7 +126,9 @@ class Ref:
                                self.subparagraph, self.item) if x)
 
     def parent(self) -> Ref | None:
-        """The enclosing provision, or None at the top (an article, an annex, the preamble)."""
+        """The enclosing provision, or None at the top (an article, an annex, the preamble, a meeting)."""
+        if self.kind == 3:
+            return Ref.of_decision(self.meeting) if self.decision else None
         if self.item:
             return _replace(self, item="")
         if self.subparagraph:
@@ -126,6 +147,8 @@ class Ref:
             return Ref.of_article(self.article)
         if self.kind == 2:
             return Ref.of_annex(self.annex)
+        if self.kind == 3:
+            return Ref.of_decision(self.meeting)
         return self
 
     def ancestors(self) -> list[Ref]:
@@ -145,7 +168,8 @@ class Ref:
 
 
 def _replace(ref: Ref, **changes) -> Ref:
-    fields = {k: getattr(ref, k) for k in ("kind", "article", "annex", "part", "paragraph", "subparagraph", "item")}
+    fields = {k: getattr(ref, k) for k in ("kind", "article", "annex", "part", "paragraph", "subparagraph", "item",
+                                           "meeting", "decision")}
     fields.update(changes)
     return Ref(**fields)
 
@@ -173,6 +197,8 @@ def _split_groups(groups: str) -> tuple[int, str, str]:
 
 _CANONICAL = re.compile(
     r"(?P<preamble>Preamble)"
+    r"|Decision MC-(?P<meeting>\d{1,2})/(?P<decision>\d{1,2})"
+    r"|COP-(?P<cop>\d{1,2})"
     r"|Article (?P<article>\d{1,2})(?P<groups>(?:\([0-9a-z]{1,5}\))*)"
     r"|Annex (?P<annex>[A-E])(?: Part (?P<part>I{1,3}|IV|V))?(?: Article (?P<annex_article>\d{1,2}))?"
     r"(?P<groups2>(?:\([0-9a-z]{1,5}\))*)"
@@ -211,7 +237,9 @@ _MENTION = re.compile(
     + r"|\b" + _ARTICLE_WORD + r"\s*" + _NUM + r"(?P<groups>(?:\s?\([0-9a-z]{1,4}\))*)"
     r"(?:,?\s+(?:paragraph|para\.?)\s+(?P<pafter>\d{1,2})(?!\s+of\b))?"
     r"(?P<more>(?:\s*(?:,|and|or|&)\s*\d{1,2}\b(?!\s*(?:mg|per|%|years?|days?|months?|ppm|watts?)))*)"
-    r"|\bannex\s+(?P<annex>[a-e])\b(?:,?\s+part\s+(?P<part>ii|i|1|2)\b)?",
+    r"|\bannex\s+(?P<annex>[a-e])\b(?:,?\s+part\s+(?P<part>ii|i|1|2)\b)?"
+    r"|\b(?:decision\s+)?MC-?(?P<dmeeting>\d{1,2})/(?P<dnumber>\d{1,2})\b"
+    r"|\bCOP[- ]?(?P<cop>\d{1,2})\b",
     re.IGNORECASE,
 )
 
@@ -229,7 +257,11 @@ def find_mentions(text: str) -> list[Ref]:
     found: list[Ref] = []
     for m in _MENTION.finditer(text):
         try:
-            if m["pannex"]:
+            if m["dmeeting"]:
+                ref = Ref.of_decision(int(m["dmeeting"]), int(m["dnumber"]))
+            elif m["cop"]:
+                ref = Ref.of_decision(int(m["cop"]))
+            elif m["pannex"]:
                 ref = Ref.of_annex(m["pannex"], paragraph=int(m["apara"]))
             elif m["annex"]:
                 part = 0

@@ -41,6 +41,11 @@ class Settings:
     rrf_k: int = 10
     dense_weight: float = 2.0
     bm25_weight: float = 1.0
+    # Question bank (corpus/bank/): its ranking is fused with this weight; a match at least this
+    # close brings its provisions' official passages along; one this close leads the answer.
+    bank_weight: float = 2.0
+    bank_bring_similarity: float = 0.6
+    bank_lead_similarity: float = 0.72
     # Refuse when best dense similarity - penalty x (share of the question's content words that no
     # indexed text uses) is below the threshold. Calibrated on evals/cases (146): refusal accuracy
     # 0.959 on the plateau threshold 0.30-0.35 at penalty 0.5 (0.925 with similarity alone).

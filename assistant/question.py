@@ -1,0 +1,148 @@
+"""Question analysis: what kind of reply a question wants and what it is about. Pure and
+deterministic; the answer plan and the scope check read it, nothing else computes it.
+
+Kinds (the reply the first sentence must give):
+    yes-no     "Can our hospital still buy mercury thermometers?"      -> Yes / No / Only ...
+    when       "By when must chlor-alkali plants stop using mercury?"   -> a date or deadline
+    how-long   "How long does an exemption last?"                       -> a period
+    how-many   "How many ratifications were needed?"                    -> a number
+    who        "Who is the depositary?"                                 -> an actor
+    what-is    "What is a mercury-added product?"                       -> a definition
+    must-do    "What must a country do about contaminated sites?"       -> a checklist of duties
+    which      "Which products are banned?"                             -> a list
+    why        "Why was the Convention needed?"                         -> a purpose
+    how        "How are disputes settled?"                              -> a procedure
+    provision  "What does Article 4 say?"                               -> the provision's core
+    other      anything else
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.refs import find_mentions
+
+KINDS = ("yes-no", "when", "how-long", "how-many", "who", "what-is", "must-do", "which", "why", "how",
+         "provision", "other")
+
+_PROVISION = re.compile(
+    r"^\s*(?:what|which)\s+(?:does|do|is in|is)\s+(?:the\s+)?(?:article|art\.?|annex|paragraph|preamble)\b[^?]{0,30}?"
+    r"\b(?:say|says|provide|cover|contain|state|set out|about|mean|require)\b\s*\??\s*$"
+    r"|^\s*(?:explain|summari[sz]e|tell me about|what is in|what's in)\s+(?:the\s+)?(?:article|annex|preamble)\b",
+    re.IGNORECASE)
+_MUST_DO = re.compile(
+    r"\b(?:what|which)\b.{0,60}\b(?:must|shall|have to|has to|need to|needs to|required?|obliged|obligations?|"
+    r"duty|duties|steps)\b|\bwhat do(?:es)?\b.{0,60}\brequire\b|\bchecklist\b|\bwhat (?:do|should|must) (?:we|i)\b"
+    r"|\bwhat (?:does|do) .{0,60}\bhave to do\b", re.IGNORECASE)
+_YES_NO = re.compile(
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could|may|must|shall|should|do|does|did|is|are|was|were|will|would|has|have|"
+    r"had|am)\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(?:when|by when|what year|which year|deadline|by what date|by which date|what date|"
+                   r"how soon|until when|since when|phase[- ]?out date)\b", re.IGNORECASE)
+_HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|\bwhat period\b", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount|threshold|limit)\b",
+                       re.IGNORECASE)
+_WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose|which (?:body|organi[sz]ation|country|countries|party|"
+                  r"parties|institution))\b", re.IGNORECASE)
+_WHAT_IS = re.compile(r"^\s*(?:what|who)(?:'s| is| are)\s+(?:a |an |the )?(?!difference)[\"'“]?[\w -]{2,60}?[\"'”]?"
+                      r"(?:\s+(?:mean|under the convention|in the convention|in the treaty))?\s*\?*\s*$"
+                      r"|\bwhat does\b.{1,60}\bmean\b|\bdefin(?:e|ition)\b|\bwhat counts as\b|\bmeaning of\b",
+                      re.IGNORECASE)
+_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+){0,2}(?:products?|processes|items|sources|lamps|"
+                    r"batteries|measures|categories|elements|types|kinds|things|industries|sectors|exemptions|"
+                    r"exclusions|countries)\b|\blist (?:of|the|all)\b|\bwhat (?:is|are) (?:on|in) the list\b",
+                    re.IGNORECASE)
+_WHY = re.compile(r"^\s*(?:and\s+)?why\b|\bwhat is the (?:purpose|objective|aim|goal)\b|\bwhat for\b",
+                  re.IGNORECASE)
+_HOW = re.compile(r"^\s*(?:and\s+)?how\b(?!\s+(?:many|much|long|soon))|\bwhat (?:is the )?(?:procedure|process)\b",
+                  re.IGNORECASE)
+
+# What a question may be about besides named provisions: a few families people ask by.
+FOCUS_TERMS = {
+    "product": ("thermometer", "lamp", "bulb", "tube", "battery", "batteries", "cosmetic", "cream", "soap",
+                "switch", "relay", "amalgam", "filling", "barometer", "manometer", "sphygmomanometer",
+                "pesticide", "biocide", "antiseptic", "vaccine", "thimerosal", "thiomersal", "product"),
+    "process": ("chlor-alkali", "chlor alkali", "acetaldehyde", "vinyl chloride", "vcm", "polyurethane",
+                "methylate", "ethylate", "catalyst", "manufacturing process"),
+    "sector": ("mining", "miner", "gold", "asgm", "coal", "power plant", "power station", "boiler", "cement",
+               "smelting", "incineration", "waste", "storage", "contaminated", "hospital", "dentist", "dental"),
+    "actor": ("conference of the parties", "secretariat", "depositary", "committee", "party", "parties",
+              "global environment facility", "gef"),
+}
+
+_RAW_ARTICLE = re.compile(r"\barticles?\s+(\d{1,3})(\s*\(\s*\d{1,2}\s*\))?", re.IGNORECASE)
+_RAW_ANNEX = re.compile(r"\bannex\s+([a-z])\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QuestionAnalysis:
+    kind: str
+    refs: tuple[str, ...] = ()  # canonical provisions named in the question
+    named: tuple[str, ...] = ()  # every provision the person wrote, even ones that cannot exist
+    focus: dict[str, tuple[str, ...]] = field(default_factory=dict)  # family -> terms found
+
+    @property
+    def wants_verdict(self) -> bool:
+        return self.kind == "yes-no"
+
+
+def question_kind(question: str) -> str:
+    """The reply a question wants, by the first rule that fits (order matters: "Can we still
+    sell thermometers after 2020?" is yes-no, "By when ...?" is when)."""
+    q = _asking_sentence(question)
+    if _PROVISION.search(q):
+        return "provision"
+    if _HOW_LONG.search(q):
+        return "how-long"
+    if _YES_NO.match(q):
+        return "yes-no"
+    if _WHEN.search(q):
+        return "when"
+    if _HOW_MANY.search(q):
+        return "how-many"
+    if _WHO.match(q):
+        return "who"
+    if _MUST_DO.search(q):
+        return "must-do"
+    if _WHY.search(q):
+        return "why"
+    if _WHICH.search(q):
+        return "which"
+    if _WHAT_IS.search(q):
+        return "what-is"
+    if _HOW.search(q):
+        return "how"
+    return "other"
+
+
+def _asking_sentence(question: str) -> str:
+    """"We are a dental clinic. Do we have to stop using amalgam?": the sentence that asks."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p.strip()]
+    asking = [p for p in parts if p.endswith("?")]
+    return (asking[-1] if asking else parts[-1] if parts else "")
+
+
+def named_provisions(question: str) -> tuple[str, ...]:
+    """Provisions as the person wrote them, including ones the Convention does not have
+    ("Article 99", "Annex F"), so that the answer can say they do not exist."""
+    out: list[str] = []
+    for m in _RAW_ARTICLE.finditer(question):
+        para = re.sub(r"\s", "", m[2] or "")
+        out.append(f"Article {int(m[1])}{para}")
+    for m in _RAW_ANNEX.finditer(question):
+        out.append(f"Annex {m[1].upper()}")
+    return tuple(dict.fromkeys(out))
+
+
+def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis:
+    """`previous_kind` is the kind of the conversation's last question: a follow-up that asks for
+    nothing new ("what about Annex B?") keeps it; "and by when?" asks for a date."""
+    kind = question_kind(question)
+    if kind == "other" and previous_kind:
+        kind = previous_kind
+    low = question.lower()
+    focus = {family: tuple(t for t in terms if re.search(r"\b" + re.escape(t), low))
+             for family, terms in FOCUS_TERMS.items()}
+    return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in find_mentions(question)),
+                            named=named_provisions(question), focus={k: v for k, v in focus.items() if v})

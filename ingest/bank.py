@@ -1,0 +1,169 @@
+"""The question bank: questions people ask, in their words, each with a direct own-words answer.
+
+A bank file is Markdown whose title starts with "# Question bank" (format: docs/question-bank.md).
+Each `##` entry becomes one chunk: its answer sentences are the passage (cited like the guide),
+and its phrasings are stored on the chunk as retrieval keys (`Chunk.questions`) that the index
+embeds beside the passage. Parsing happens only here; the checks live in evals/bank_check.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Chunk, Line, SourceDocument, content_id
+from .refs import Ref, RefError, common_ancestor, parse_ref_list
+from .structure import cited_refs
+
+BANK_TITLE = re.compile(r"^#\s+Question bank\b", re.IGNORECASE)
+KINDS = ("yes-no", "when", "how-long", "how-many", "who", "what-is", "must-do", "which", "why", "how", "provision")
+REASONS = ("parties-status", "national-law", "later-decision", "health-advice", "market-data", "science",
+           "household", "other")
+_META = re.compile(r"^-\s+(kind|refs|related|facts|answerable|reason|look):\s*(.*)$")
+_QUESTION = re.compile(r"^-\s+Q:\s*(.+)$")
+
+
+class BankError(ValueError):
+    """A bank entry that cannot be used; the message names the entry and the problem."""
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    id: str
+    questions: tuple[str, ...]
+    sentences: tuple[str, ...]  # the answer, one sentence each, with their bracketed refs
+    refs: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    kind: str = ""
+    answerable: bool = True
+    reason: str = ""  # why the texts do not answer (answerable False)
+    look: str = ""  # where to look instead (answerable False)
+    line: int = 0
+
+    @property
+    def answer(self) -> str:
+        return " ".join(self.sentences)
+
+    def facets(self) -> tuple[tuple[str, str], ...]:
+        """What a chunk keeps of the entry besides its text and questions."""
+        out = [("bank_id", self.id), ("kind", self.kind), ("answerable", "yes" if self.answerable else "no")]
+        out += [(name, value) for name, value in (("reason", self.reason), ("look", self.look),
+                                                  ("refs", "; ".join(self.refs)),
+                                                  ("related", "; ".join(self.related)),
+                                                  ("facts", "; ".join(self.facts))) if value]
+        return tuple(out)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "questions": list(self.questions), "answer": self.answer, "refs": list(self.refs),
+                "answerable": self.answerable, "kind": self.kind or None, "reason": self.reason or None,
+                "look": self.look or None, "facts": list(self.facts), "related": list(self.related)}
+
+
+def is_bank(lines: list[Line]) -> bool:
+    return any(BANK_TITLE.match(line.text.strip()) for line in lines[:5])
+
+
+def _ref_list(text: str, entry_id: str, name: str) -> tuple[str, ...]:
+    try:
+        return tuple(str(r) for r in parse_ref_list(text))
+    except RefError as exc:
+        raise BankError(f"entry {entry_id!r}: field {name!r}: {exc}") from None
+
+
+def parse_bank(lines: list[Line]) -> list[BankEntry]:
+    """Entries in file order. Raises BankError naming the entry for anything malformed."""
+    entries: list[BankEntry] = []
+    current: dict | None = None
+
+    def close() -> None:
+        if current is not None:
+            entries.append(_entry(current))
+
+    for number, line in enumerate(lines, start=1):
+        text = line.text.strip()
+        if text.startswith("## "):
+            close()
+            current = {"id": text[3:].strip(), "meta": {}, "questions": [], "sentences": [], "line": number}
+            continue
+        if current is None or not text or text.startswith("#"):
+            continue
+        if m := _META.match(text):
+            current["meta"][m[1]] = m[2].strip()
+        elif m := _QUESTION.match(text):
+            current["questions"].append(m[1].strip())
+        else:
+            current["sentences"].append(text)
+    close()
+    seen: set[str] = set()
+    for e in entries:
+        if e.id in seen:
+            raise BankError(f"entry {e.id!r} appears twice")
+        seen.add(e.id)
+    return entries
+
+
+def _entry(raw: dict) -> BankEntry:
+    meta, eid = raw["meta"], raw["id"]
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", eid):
+        raise BankError(f"entry {eid!r}: the id must be lower case words joined by '-'")
+    if not raw["questions"]:
+        raise BankError(f"entry {eid!r}: no '- Q:' phrasing")
+    if not raw["sentences"]:
+        raise BankError(f"entry {eid!r}: no answer")
+    answerable = meta.get("answerable", "yes").lower() not in ("no", "false")
+    kind = meta.get("kind", "")
+    if answerable and kind not in KINDS:
+        raise BankError(f"entry {eid!r}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    reason = meta.get("reason", "")
+    if not answerable and reason not in REASONS:
+        raise BankError(f"entry {eid!r}: reason must be one of {', '.join(REASONS)}, got {reason!r}")
+    refs = _ref_list(meta.get("refs", ""), eid, "refs")
+    if answerable and not refs:
+        raise BankError(f"entry {eid!r}: an answerable entry needs refs")
+    return BankEntry(id=eid, questions=tuple(raw["questions"]), sentences=tuple(raw["sentences"]), refs=refs,
+                     related=_ref_list(meta.get("related", ""), eid, "related"),
+                     facts=tuple(f.strip() for f in meta.get("facts", "").split(";") if f.strip()),
+                     kind=kind, answerable=answerable, reason=reason, look=meta.get("look", ""),
+                     line=raw["line"])
+
+
+def bank_chunks(doc: SourceDocument) -> list[Chunk]:
+    """One chunk per entry. The ref is what the answer rests on (the common provision of its
+    refs, else the first); the heading carries the first phrasing, so that the passage's own
+    embedding already looks like a question."""
+    chunks: list[Chunk] = []
+    for e in parse_bank(doc.lines):
+        text = "\n".join(e.sentences)
+        refs = [Ref.parse(r) for r in e.refs]
+        common = common_ancestor(refs) if refs else None
+        ref = str(common) if common is not None else (str(refs[0]) if refs else "")
+        cited = tuple(dict.fromkeys([*e.refs, *(str(r) for r in cited_refs(text))]))
+        heading = f"{e.questions[0]}"
+        chunks.append(Chunk(id=content_id(doc.doc_id, e.id, text, *e.questions), doc_id=doc.doc_id,
+                            doc_title=doc.title, doc_type=doc.doc_type, ref=ref, heading=heading,
+                            heading_path=(heading,), text=text, page_start=None, page_end=None,
+                            ordinal=len(chunks), cited_refs=cited, questions=e.questions, facets=e.facets()))
+    return chunks
+
+
+@dataclass
+class BankMatch:
+    """A bank entry matched to a question: the entry's chunk and how close the best phrasing is."""
+
+    chunk: Chunk
+    similarity: float
+    phrasing: str
+    facets: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def answerable(self) -> bool:
+        return self.facets.get("answerable", "yes") == "yes"
+
+    @property
+    def kind(self) -> str:
+        return self.facets.get("kind", "")
+
+    @property
+    def refs(self) -> list[str]:
+        return [r for r in self.facets.get("refs", "").split("; ") if r]
