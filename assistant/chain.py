@@ -20,11 +20,13 @@ from ingest.settings import Settings
 
 from . import prompts
 from .compose import Draft, compose, render_markdown
-from .intents import is_obligation_question
-from .condense import condense
+from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
+from .plan import choose_bank_lead, missing_provision
+from .question import QuestionAnalysis, analyze
 from .retrieval import Retrieval, Retriever
+from .scope import ScopeClassifier, ScopeVerdict, check_scope
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
 from .verify import parse_generated, verify
 
@@ -44,6 +46,13 @@ class Turn:
     injected: bool = False
     retrieval: Retrieval | None = None
     refusal: str | None = None
+    refusal_reason: str | None = None  # a key of prompts.REFUSAL_REASONS
+    analysis: QuestionAnalysis | None = None
+    scope: ScopeVerdict | None = None
+    missing: tuple[str, str] | None = None  # (provision asked for, statement that it does not exist)
+
+    def refuse(self, reason: str, text: str = prompts.REFUSAL) -> None:
+        self.refusal, self.refusal_reason = text, reason
 
 
 class Assistant:
@@ -53,6 +62,7 @@ class Assistant:
         self.retriever = Retriever(settings, store)
         self.generator = generator if generator is not None else (
             ChatGenerator.from_settings(settings) if use_generator else None)
+        self.scope_classifier = ScopeClassifier.load() if settings.scope_classifier else None
         self.prepare = RunnableLambda(self._condense) | RunnableLambda(self._retrieve)
         self.chain = self.prepare | RunnableLambda(self._extractive)
 
@@ -97,16 +107,19 @@ class Assistant:
     def _condense(self, turn: Turn) -> Turn:
         text = turn.question.strip()
         if not text:
-            turn.refusal = prompts.REFUSAL_EMPTY
+            turn.refuse("empty", prompts.REFUSAL_EMPTY)
             return turn
         if len(text) > self.settings.max_question_chars:
-            turn.refusal = prompts.REFUSAL_TOO_LONG.format(limit=self.settings.max_question_chars)
+            turn.refuse("too-long", prompts.REFUSAL_TOO_LONG.format(limit=self.settings.max_question_chars))
             return turn
         clean, turn.injected = sanitize(text)
         history = [sanitize(h)[0] for h in turn.history]
         turn.condensed = condense(clean, history)
+        # a follow-up that asks for nothing new keeps the kind of the question before it
+        previous = analyze(history[-1]).kind if history and is_followup(clean) else None
+        turn.analysis = analyze(clean, previous)
         if not clean:
-            turn.refusal = prompts.REFUSAL
+            turn.refuse("not-covered")
         return turn
 
     def _retrieve(self, turn: Turn) -> Turn:
@@ -115,21 +128,40 @@ class Assistant:
         k = self.settings.retrieve_k + (4 if turn.audience == "detailed" else 0)
         turn.retrieval = self.retriever.retrieve(turn.condensed, k, turn.filters, mode=self.settings.retrieval_mode)
         r = turn.retrieval
+        _, aux = self.retriever.current()
+        turn.missing = missing_provision(turn.analysis, aux.known_refs) if turn.analysis else None
+        if turn.missing is not None:
+            turn.refuse("no-such-provision", turn.missing[1])
+            return turn
+        if self.settings.scope_check and not r.explicit_found:
+            probability = None
+            if self.scope_classifier is not None:
+                probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
+            turn.scope = check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
+                                     classifier_threshold=self.scope_classifier.threshold
+                                     if self.scope_classifier is not None else 1.0)
+            if turn.scope is not None:
+                turn.refuse(turn.scope.reason, turn.scope.statement)
+                return turn
         if not r.passages:
-            turn.refusal = prompts.REFUSAL
+            turn.refuse("not-covered")
         elif not r.explicit_found and r.evidence < self.settings.refusal_threshold:
-            turn.refusal = prompts.REFUSAL
+            turn.refuse("not-covered")
         return turn
 
     def _draft(self, turn: Turn) -> Draft:
         r = turn.retrieval
         question = turn.condensed.question if not turn.condensed.carried else turn.condensed.standalone
         obligations = []
-        if is_obligation_question(turn.condensed.question):
+        analysis = turn.analysis
+        if analysis is not None and analysis.kind == "must-do":  # a checklist only when duties are asked for
             k = 8 if turn.audience == "detailed" else 5
             obligations = self.retriever.obligations_for(question, k, turn.filters)
+        lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
+                                followup=turn.condensed.carried) if analysis is not None else None
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
-                       explicit_refs=turn.condensed.refs, obligations=obligations)
+                       explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
+                       bank_lead=lead)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:
@@ -219,18 +251,64 @@ class Assistant:
         return out
 
     def _refusal(self, turn: Turn, generator: str = "extractive", unsupported: list[str] | None = None) -> Answer:
+        """A refusal that says why, what the texts are, where to look instead, and answers the part
+        of the question the texts do answer (cited), when there is one."""
         sentences = [Sentence(text=turn.refusal or prompts.REFUSAL, citations=[], kind="refusal")]
         retrieved = list(turn.retrieval.passages) if turn.retrieval else []
+        citations: list[Citation] = []
+        reason = turn.refusal_reason or ("not-covered" if turn.refusal == prompts.REFUSAL else None)
+        if turn.scope is not None:
+            partial = turn.scope.partial
+            if partial is not None:  # "... for any State it enters into force on the ninetieth day ..."
+                for line in [x.strip() for x in partial.chunk.text.split("\n")[1:] if x.strip()]:
+                    text, refs = _clean(line)
+                    if not refs:
+                        continue
+                    if not citations:
+                        citations.append(Citation(n=1, ref="; ".join(refs), doc_id=partial.chunk.doc_id,
+                                                  doc_title=partial.chunk.doc_title, doc_type=partial.chunk.doc_type,
+                                                  page=None, text=partial.chunk.text, chunk_id=partial.chunk.id))
+                        retrieved.append(Passage(partial.chunk, 0.0, None, None, "question-bank"))
+                    sentences.append(Sentence(text=text, citations=[1], kind="lead"))
+            _, aux = self.retriever.current()
+            sentences.append(Sentence(text=prompts.REFUSAL_WHY.format(documents=_documents(aux.facts.documents)),
+                                      citations=[], kind="refusal"))
+            if turn.scope.look:
+                sentences.append(Sentence(text=prompts.REFUSAL_LOOK.format(look=turn.scope.look.rstrip(".")),
+                                          citations=[], kind="refusal"))
         near = [p for p in retrieved if p.dense is not None and p.ref
                 and p.dense >= self.settings.refusal_threshold - 0.1][:3]
-        if near and turn.refusal == prompts.REFUSAL:
+        if turn.missing is not None and turn.retrieval is not None:
+            refs = ", ".join(list(dict.fromkeys(p.ref for p in retrieved if p.ref))[:3])
+            if refs:
+                sentences.append(Sentence(text=prompts.NO_SUCH_PROVISION_NEAREST.format(refs=refs), citations=[],
+                                          kind="refusal"))
+        elif near and reason == "not-covered":
             refs = ", ".join(dict.fromkeys(f"{p.ref} ({p.chunk.doc_title})" for p in near))
             sentences.append(Sentence(text=prompts.REFUSAL_NEAREST.format(refs=refs), citations=[], kind="refusal"))
+        if citations:
+            verify(sentences, citations, {p.chunk.id for p in retrieved})
+            sentences = [x for x in sentences if x.verified or x.kind == "refusal"]
         notes = [prompts.INJECTION_NOTE] if turn.injected else []
         condensed = turn.condensed or Condensed(turn.question, turn.question)
-        return Answer(question=turn.question, condensed=condensed, refused=True, sentences=sentences, citations=[],
+        return Answer(question=turn.question, condensed=condensed, refused=True, sentences=sentences,
+                      citations=citations if any(x.citations for x in sentences) else [],
                       retrieved=retrieved, audience=turn.audience, generator=generator, latency_ms=_ms(turn),
-                      unsupported=unsupported or [], notes=notes)
+                      unsupported=unsupported or [], notes=notes, refusal_reason=reason)
+
+
+def _clean(line: str) -> tuple[str, list[str]]:
+    from .compose import _clean_guide_sentence
+
+    return _clean_guide_sentence(line)
+
+
+def _documents(titles: tuple[str, ...]) -> str:
+    """"the Convention's text, a plain-language guide and ..." read from the index."""
+    shown = list(titles[:6])
+    more = len(titles) - len(shown)
+    listed = "; ".join(f"“{t}”" for t in shown)
+    return listed + (f" and {more} more document(s)" if more > 0 else "")
 
 
 def _renumber(sentences: list[Sentence], citations: list[Citation]) -> list[Citation]:

@@ -101,9 +101,37 @@ def cmd_corpus_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus_check(args: argparse.Namespace) -> int:
+    from evals.bank_check import check_amendments, check_bank, format_bank_report
+    from evals.guide_quality import DEFAULT_SHARED
     from evals.guide_quality import main as check_main
 
-    return check_main([str(p) for p in args.paths] + (["--shared", str(args.shared)] if args.shared else []))
+    rc = check_main([str(p) for p in args.paths] + (["--shared", str(args.shared)] if args.shared else []))
+    if rc == 2 or args.paths:
+        return rc
+    shared = args.shared or DEFAULT_SHARED
+    for name, report in (("question bank", check_bank(shared)), ("amendments note", check_amendments(shared))):
+        print(format_bank_report(name, report))
+        rc = rc or (0 if report.ok else 1)
+    return rc
+
+
+def cmd_corpus_questions(args: argparse.Namespace) -> int:
+    """The bundled question bank, read from corpus/bank/ (no index needed)."""
+    from evals.bank_check import load_bank
+
+    entries = load_bank()
+    if args.json:
+        print(json.dumps({"entries": [{k: e.to_json()[k] for k in ("id", "questions", "answer", "refs", "answerable")}
+                                      for e in entries]}, ensure_ascii=False, indent=1))
+        return 0
+    for e in entries:
+        status = "" if e.answerable else f"  (not answered: {e.reason})"
+        print(f"{e.id}  [{'; '.join(e.refs) or '-'}]{status}")
+        for q in e.questions:
+            print(f"    ? {q}")
+    print(f"{len(entries)} entries, {sum(len(e.questions) for e in entries)} phrasings, "
+          f"{sum(not e.answerable for e in entries)} for questions the texts do not answer")
+    return 0
 
 
 def _ref_summary(refs: list[str]) -> str:
@@ -171,6 +199,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", type=Path, metavar="FILE", help="guide files (default: corpus/guide/*.md)")
     p.add_argument("--shared", type=Path, default=None, help="folder with reference/ and seed/ (default: ../shared)")
     p.set_defaults(func=cmd_corpus_check)
+    p = csub.add_parser("questions", help="list the bundled question bank (corpus/bank/)",
+                        description="List the question bank: each entry's phrasings, answer, refs and whether "
+                                    "the texts answer it.")
+    p.add_argument("--json", action="store_true",
+                   help='print {"entries":[{"id","questions","answer","refs","answerable"}]}')
+    p.set_defaults(func=cmd_corpus_questions)
 
     _register_later_stages(sub)
     return parser

@@ -15,7 +15,11 @@ from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
 from .intents import is_conference_question, is_temporal_question
+from ingest.bank import BankMatch
+
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
+from .plan import drop_verdict, usable_lead, whole_excerpt
+from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
@@ -83,11 +87,14 @@ def _clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
 
 
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
-            binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None) -> Draft:
+            binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
+            analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
-    obligations: (Obligation, Chunk) pairs for a checklist, best first.
+    obligations: (Obligation, Chunk) pairs for a checklist, best first;
+    bank_lead: a question-bank entry close enough to the question to lead the answer with its own
+    direct reply (the answer plan, assistant/plan.py, decided it).
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -103,9 +110,6 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     draft = Draft()
     lead_limit = 3 if detailed else 2
     quote_limit = 3 if detailed else 1
-    treaty_top = [p for p in passages[:4] if p.chunk.doc_type in ("treaty", "cop-decision")]
-    if not detailed and len(treaty_top) >= 2:
-        quote_limit = 2  # two binding provisions both rank high: quote both
 
     conference_question = is_conference_question(question)
     # a question about the conference's messages is answered from the conference text, not the guide
@@ -117,12 +121,27 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 1. the plain-language lead, from the guide
     lead_refs: list[str] = []
-    if guides:
+    if bank_lead is not None:
+        # the entry's own reply leads: its first sentence is the verdict, date, number or actor asked for
+        chunk = bank_lead.chunk
+        if all(p.chunk.id != chunk.id for p in passages):
+            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "question-bank"))
+        for i, raw in enumerate(split_lines(chunk.text)[: 4 if detailed else 3]):
+            text, refs = _clean_guide_sentence(raw)
+            if i == 0 and analysis is not None and analysis.kind != "yes-no":
+                text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
+            ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
+            draft.say(text, ns, "lead")
+            lead_refs += [r for r in refs if r not in lead_refs]
+        focus = list(explicit_refs) or lead_refs[:2] or focus
+    elif guides:
         candidates = []
         for rank, p in enumerate(guides):
             for pos, raw in enumerate(split_sentences(p.chunk.text)):
                 text, refs = _clean_guide_sentence(raw)
-                if len(text) < 25 or text.endswith(":"):
+                if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
+                    continue
+                if not refs and not p.chunk.ref:  # a document's unreferenced introduction is about the document
                     continue
                 on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
@@ -139,8 +158,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 1b. a checklist of the obligations, each cited to the provision that imposes it
     retrieved_ids = {p.chunk.id for p in passages}
-    for row, chunk in obligations or []:
-        text = _obligation_text(row)
+    # only the duties of the provisions in focus, whole: never a cut item or another article's deadline
+    in_focus = [r.top() for f in (lead_refs or focus) if (r := Ref.try_parse(f)) is not None]
+    obligations = [(row, chunk) for row, chunk in obligations or []
+                   if (not in_focus or any(t.contains(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
+                   and "…" not in row.action]
+    for row, chunk in obligations:
+        text = _resolve_this(_obligation_text(row), row.ref)
         if row.deadline:
             text += f" ({deadline_phrase(row.deadline)})"
         if chunk.id not in retrieved_ids and all(p.chunk.id != chunk.id for p in draft.extra_passages):
@@ -160,6 +184,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 3. the binding text, quoted
     wanted_refs = list(dict.fromkeys([*focus, *lead_refs]))
+    if analysis is not None and analysis.kind == "provision":
+        # "what does Article 4 say?": its core operative paragraph, the first one
+        wanted_refs = [f"{r}(1)" if (x := Ref.try_parse(r)) is not None and x.kind == 1 and not x.paragraph
+                       and binding_lookup(f"{r}(1)") else r for r in wanted_refs]
+    if len({str(r.top()) for w in lead_refs if (r := Ref.try_parse(w)) is not None and not r.is_decision}) >= 2:
+        quote_limit = max(quote_limit, 2)  # the lead rests on two provisions: quote both
     quoted = 0
     seen_chunks: set[str] = set()
     sources: list[tuple[Chunk, str, Passage | None]] = []
@@ -170,8 +200,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         chunks = sorted(chunks, key=lambda c: -_score(c.text, query, idf, temporal))
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
-    for p in treaty[:2]:
-        sources.append((p.chunk, p.chunk.ref, p))
+    if not wanted_refs:  # nothing in focus: the best binding passages found
+        for p in treaty[:2]:
+            sources.append((p.chunk, p.chunk.ref, p))
     for chunk, ref, passage in sources:
         if quoted >= quote_limit or chunk.id in seen_chunks:
             continue
@@ -181,13 +212,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         seen_chunks.add(chunk.id)
         if passage is None:  # fetched by reference: it joins the retrieved passages it is cited from
             draft.extra_passages.append(Passage(chunk, 0.0, None, None, "cited-by-guide"))
-        n_sent = 3 if detailed else 2
-        if len(chunk.text) <= 700:  # a short provision or a table row is quoted whole
-            excerpt = _LABEL.sub("", chunk.text.replace("\n", " "))
-        else:
-            ranked = sorted(range(len(sentences)),
-                            key=lambda i: (-_score(sentences[i], query, idf, temporal), i))[:n_sent]
-            excerpt = " ".join(_LABEL.sub("", sentences[i]) for i in sorted(ranked))
+        # whole: a short provision entire, or the chapeau joined to the item the lead rests on
+        excerpt = _LABEL.sub("", whole_excerpt(chunk.text, chunk.ref, ref))
         label = chunk.ref or chunk.doc_title
         source = "the Convention" if chunk.doc_type == "treaty" else chunk.doc_title
         draft.say(f"{label} of {source} says: “{excerpt}”", [draft.cite(chunk)], "quote")
@@ -202,7 +228,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 5. dates in Annexes A and B were amended after 2013
     cited_refs_now = [c.ref for c in draft.citations]
-    if any(_YEAR.search(s.text) for s in draft.sentences) and any(_ANNEX_AB.match(r or "") for r in cited_refs_now):
+    amendment_known = any((r := Ref.try_parse(ref)) is not None and r.is_decision
+                          for c in draft.citations for ref in (c.ref, *_bracket_refs(c.text)))
+    if any(_YEAR.search(s.text) for s in draft.sentences) and any(_ANNEX_AB.match(r or "") for r in cited_refs_now) \
+            and not amendment_known:  # the generic caveat only where the answer gives no amendment
         draft.notes.append(prompts.AMENDMENT_NOTE)
     return draft
 
@@ -227,7 +256,27 @@ def _obligation_text(row) -> str:
     sentence = re.sub(r"\bshall only\b", "must only", sentence)
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
-    return sentence if len(sentence) <= 260 else sentence[:257].rsplit(" ", 1)[0] + " …"
+    return sentence  # whole: a cut item loses its conditions
+
+
+def split_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _bracket_refs(text: str) -> list[str]:
+    return [str(r) for r in cited_refs(text)]
+
+
+def _resolve_this(text: str, ref: str) -> str:
+    """"this Article" / "this paragraph" name the provision they sit in, in a checklist item
+    read on its own."""
+    r = Ref.try_parse(ref)
+    if r is None or r.kind != 1:
+        return text
+    text = re.sub(r"\bthis Article\b", f"Article {r.article}", text)
+    if r.paragraph:
+        text = re.sub(r"\bthis paragraph\b", f"paragraph {r.paragraph} of Article {r.article}", text)
+    return text
 
 
 def _inside(chunk: Chunk, ref: str) -> bool:

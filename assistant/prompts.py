@@ -32,3 +32,48 @@ AUDIENCE_TEXT = {
     "plain": "a local authority official: short, practical, no legal jargon, at most 5 sentences",
     "detailed": "a student: precise, name the provisions, mention cross-references and definitions, at most 10 sentences",
 }
+
+# ---- refusals that say why, and where to look instead (assistant/scope.py) ---------------------
+REFUSAL_WHY = "The texts here are {documents}."
+REFUSAL_LOOK = "Where to look instead: {look}."
+NO_SUCH_PROVISION_NEAREST = "The closest provisions are {refs}."
+SCOPE_PARTIES = "The texts here do not record which countries are Parties, or when each joined."
+LOOK_PARTIES = ("the list of Parties kept by the Convention's Secretariat (minamataconvention.org) or the "
+                "UN Treaty Collection")
+SCOPE_NATIONAL_LAW = "The texts here do not hold national, EU or US law; they hold the Convention itself."
+LOOK_NATIONAL_LAW = "the law of that country or region, or its environment ministry or agency"
+SCOPE_LATER_DECISION = ("The texts here do not hold the decisions of that meeting of the Conference of the Parties; "
+                        "of the later meetings they cover only {meetings}. Ingest the decision to ask about it.")
+LOOK_LATER_DECISION = "the meeting's report and decisions on minamataconvention.org"
+SCOPE_HEALTH = "The texts here are treaty texts and do not give personal health or medical advice."
+LOOK_HEALTH = "a doctor, or your national health or food-safety authority"
+SCOPE_HOUSEHOLD = "The texts here do not give household advice, such as cleaning up a broken lamp at home."
+LOOK_HOUSEHOLD = "your local council's or environment agency's advice on mercury spills and household waste"
+SCOPE_MARKET = "The texts here hold no prices, costs, budgets or market figures."
+LOOK_MARKET = "market reports, or the Global Mercury Assessment and trade statistics"
+SCOPE_SCIENCE = ("The texts here hold no scientific measurements, such as mercury's properties, typical "
+                 "contents or how many tonnes are emitted.")
+LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"
+SCOPE_OTHER_TREATY = "The texts here hold the Minamata Convention, not the rules of other treaties."
+LOOK_OTHER_TREATY = "that treaty's own text and secretariat"
+SCOPE_CLASSIFIED = "The texts here do not seem to answer this question; it looks like one about {topic}."
+SCOPE_TOPICS = {
+    "parties-status": "which countries are Parties", "national-law": "national, EU or US law",
+    "later-decision": "a decision of a later meeting", "health-advice": "personal health advice",
+    "household": "household advice", "market-data": "prices or market data", "science": "mercury science",
+    "other": "something outside the Convention's texts",
+}
+REFUSAL_REASONS = {
+    "empty": "the question was empty",
+    "too-long": "the question was too long",
+    "no-such-provision": "the provision asked about does not exist",
+    "not-covered": "no passage of the texts is close enough to the question",
+    "parties-status": "the texts do not record who is a Party",
+    "national-law": "the texts do not hold national, EU or US law",
+    "later-decision": "the texts do not hold that meeting's decisions",
+    "health-advice": "the texts give no personal health advice",
+    "household": "the texts give no household advice",
+    "market-data": "the texts hold no prices or market data",
+    "science": "the texts hold no scientific measurements",
+    "other": "the texts do not cover this question",
+}

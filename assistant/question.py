@@ -38,8 +38,11 @@ _MUST_DO = re.compile(
 _YES_NO = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could|may|must|shall|should|do|does|did|is|are|was|were|will|would|has|have|"
     r"had|am)\b", re.IGNORECASE)
-_WHEN = re.compile(r"\b(?:when|by when|what year|which year|deadline|by what date|by which date|what date|"
-                   r"how soon|until when|since when|phase[- ]?out date)\b", re.IGNORECASE)
+# "when" asks for a date at the start of the question; inside it, it is mostly a conjunction
+# ("what must be done with the mercury when plants close?")
+_WHEN = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:when|by when|until when|since when|from when)\b"
+                   r"|\b(?:by when|what year|which year|deadline|by what date|by which date|what date|"
+                   r"how soon|until when|since when|phase[- ]?out date|in what year)\b", re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|\bwhat period\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount|threshold|limit)\b",
                        re.IGNORECASE)

@@ -25,6 +25,7 @@ from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
+from .scope import IndexFacts, meeting_numbers
 from .types import Condensed, Filters, Passage
 
 # "Foo" means / “Foo” means: a definition in a legal text
@@ -52,6 +53,8 @@ class SnapshotAux:
     term_patterns: list[tuple[str, re.Pattern]] = field(default_factory=list)
     vocab_by_initial: dict[str, list[str]] = field(default_factory=dict)
     obligations: list = field(default_factory=list)  # ingest.obligations.Obligation rows
+    known_refs: set = field(default_factory=set)  # every provision a passage is of, or cites
+    facts: IndexFacts = field(default_factory=IndexFacts)  # what the index holds, for the scope check
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -76,8 +79,15 @@ class SnapshotAux:
             by_initial.setdefault(t[:1], []).append(t)
         from ingest.obligations import load_obligations
 
+        known = {r for r in refs if r is not None}
+        known |= {r for c in snap.chunks if not _out_of_scope_entry(c) for x in c.cited_refs
+                  if (r := Ref.try_parse(x)) is not None}
+        meetings = {r.meeting for r in known if r.is_decision}
+        for d in snap.documents.values():  # conference texts name their meeting in the title
+            meetings |= set(meeting_numbers(d.title))
+        facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
-                   obligations=load_obligations(snap))
+                   obligations=load_obligations(snap), known_refs=known, facts=facts)
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]

@@ -80,6 +80,7 @@ class Answer:
     latency_ms: float = 0.0
     unsupported: list[str] = field(default_factory=list)  # generated sentences that failed verification
     notes: list[str] = field(default_factory=list)
+    refusal_reason: str | None = None  # why the texts do not answer (prompts.REFUSAL_REASONS); None when answered
 
     @property
     def text(self) -> str:
@@ -93,6 +94,7 @@ class Answer:
         return {
             "answer": self.text,
             "refused": self.refused,
+            "refusal_reason": self.refusal_reason,
             "citations": [c.to_json() for c in self.citations],
             "retrieved": [{"ref": p.ref, "doc_id": p.chunk.doc_id, "score": round(float(p.score), 6)}
                           for p in self.retrieved],

@@ -9,7 +9,9 @@
 - `expected_doc_types` count any passage of that document type as a match (COP texts have no refs).
 - `facts` are short strings the answer text should contain (case-folded, see evals.metrics).
 - `history` holds the earlier questions of the same conversation, oldest first.
-- Tags are free: unknown tags are allowed.
+- Tags are free: unknown tags are allowed. Tag `tune` marks the cases `--tune` may use; cases
+  tagged `external` (third-party wording, evals/cases/external.jsonl) are never tuned on.
+- `source` (optional): the address of the public page whose wording the case keeps.
 
 Malformed input raises CaseFileError (a ValueError) naming the file, the line and the field.
 """
@@ -24,7 +26,7 @@ from pathlib import Path
 from ingest.models import DOC_TYPES
 from ingest.refs import Ref, RefError
 
-FIELDS = ("id", "question", "answerable", "expected_refs", "expected_doc_types", "facts", "tags", "history")
+FIELDS = ("id", "question", "answerable", "expected_refs", "expected_doc_types", "facts", "tags", "history", "source")
 REQUIRED = ("id", "question", "answerable")
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 
@@ -52,11 +54,14 @@ class Case:
     facts: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     history: tuple[str, ...] = ()
-    source: str = field(default="", compare=False)  # "file:line", for messages
+    source: str = ""  # the public page whose wording the case keeps (third-party cases)
+    location: str = field(default="", compare=False)  # "file:line", for messages
 
     def to_json(self) -> dict:
         d = asdict(self)
-        d.pop("source")
+        d.pop("location")
+        if not d["source"]:
+            d.pop("source")
         return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
 
 
@@ -111,7 +116,16 @@ def parse_case(obj, path: Path | str = "<input>", line: int | None = None) -> Ca
         name = "expected_refs" if refs else "expected_doc_types" if doc_types else "facts"
         raise CaseFileError(path, line, name, "an unanswerable case must not expect refs, doc types or facts")
     return Case(id=cid, question=question, answerable=answerable, expected_refs=refs, expected_doc_types=doc_types,
-                facts=facts, tags=tags, history=history, source=f"{path}:{line}" if line is not None else str(path))
+                facts=facts, tags=tags, history=history, source=_source(obj.get("source"), path, line),
+                location=f"{path}:{line}" if line is not None else str(path))
+
+
+def _source(value, path, line) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise CaseFileError(path, line, "source", f"must be the page's address (http...), got {value!r}")
+    return value
 
 
 def load_case_file(path: Path | str) -> list[Case]:
@@ -145,9 +159,9 @@ def load_cases(paths: Iterable[Path | str], tags: Iterable[str] | None = None) -
     for f in files:
         for c in load_case_file(f):
             if c.id in seen:
-                path, _, line = c.source.rpartition(":")
+                path, _, line = c.location.rpartition(":")
                 raise CaseFileError(path, int(line), "id", f"duplicate id {c.id!r} (first at {seen[c.id]})")
-            seen[c.id] = c.source
+            seen[c.id] = c.location
             cases.append(c)
     wanted = set(tags or ())
     if wanted:

@@ -98,13 +98,14 @@ def evaluate(cases, settings, *, baselines: bool = False, audience: str = "plain
     from ingest.index import IndexStore
 
     from .baselines import FACTORIES
-    from .metrics import aggregate, by_tag
+    from .metrics import aggregate, by_tag, refusals_by_reason
     from .runner import PipelineSystem, run_cases
 
     store = store or IndexStore(settings)
     pipeline = PipelineSystem(settings, store, name="pipeline")
     records = run_cases(pipeline, cases, audience, progress)
-    result: dict = {"cases": len(cases), "metrics": aggregate(records), "by_tag": by_tag(records), "baselines": {},
+    result: dict = {"cases": len(cases), "metrics": aggregate(records), "by_tag": by_tag(records),
+                    "refusals_by_reason": refusals_by_reason(records), "baselines": {},
                     "per_case": [r.to_json() for r in records]}
     if baselines:
         for name, factory in FACTORIES.items():
@@ -135,7 +136,9 @@ def format_results(result: dict, old: dict | None = None) -> str:
 
     systems = [("pipeline", result["metrics"])] + [(n, b["metrics"]) for n, b in result.get("baselines", {}).items()]
     short = {"citation_precision": "cit_prec", "citation_recall": "cit_rec", "fact_recall": "facts",
-             "refusal_accuracy": "refusal", "latency_p50_ms": "p50_ms", "latency_p95_ms": "p95_ms"}
+             "refusal_accuracy": "refusal", "latency_p50_ms": "p50_ms", "latency_p95_ms": "p95_ms",
+             "lead_fact_recall": "lead_fct", "verdict_rate": "verdict", "quote_precision": "quote_pr",
+             "truncated": "trunc", "repeated": "repeat", "meta_lead": "meta"}
     cols = [short.get(m, m) for m in METRICS]
     width = max(18, *(len(n) for n, _ in systems))
     lines = [f"{result['cases']} cases", "", f"{'system':<{width}} " + " ".join(f"{c:>8}" for c in cols)]
@@ -148,10 +151,15 @@ def format_results(result: dict, old: dict | None = None) -> str:
                                                           for k in METRICS))
         lines.append(f"{'(change)':<{width}} " + " ".join(
             f"{ {'improved': '+', 'regressed': 'WORSE', 'same': '=', 'n/a': '?'}[verdict[k]]:>8}" for k in METRICS))
-    tag_cols = ("hit@5", "mrr", "citation_recall", "fact_recall", "refusal_accuracy")
+    tag_cols = ("hit@1", "hit@5", "mrr", "fact_recall", "lead_fact_recall", "verdict_rate", "quote_precision",
+                "refusal_accuracy")
     lines += ["", "pipeline by tag:", f"{'tag':<14} {'cases':>5} " + " ".join(f"{short.get(c, c):>8}" for c in tag_cols)]
     for tag, m in result["by_tag"].items():
         lines.append(f"{tag:<14} {m['cases']:>5} " + " ".join(f"{_cell(m.get(c), c):>8}" for c in tag_cols))
+    reasons = result.get("refusals_by_reason") or {}
+    if reasons:
+        lines += ["", "pipeline refusals by reason (right = should refuse, wrong = answerable):"]
+        lines += [f"  {reason:<18} right {row['right']:>4}   wrong {row['wrong']:>4}" for reason, row in reasons.items()]
     failed = [c for c in result["per_case"] if not c["passed"]]
     lines += ["", f"failed cases (pipeline): {len(failed)} of {len(result['per_case'])}"]
     for c in failed:
@@ -233,6 +241,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def _tune(args, cases, settings, progress: bool) -> int:
     from .tune import format_tune, tune
+
+    tuning = [c for c in cases if "tune" in c.tags and "external" not in c.tags]
+    if not tuning:
+        print("error: no case is tagged `tune`; --tune never fits settings on the reporting cases "
+              "(third-party wording, tag `external`)", file=sys.stderr)
+        return 2
+    if len(tuning) < len(cases):
+        print(f"tuning on the {len(tuning)} case(s) tagged `tune`; {len(cases) - len(tuning)} other case(s) left out",
+              file=sys.stderr)
+    cases = tuning
 
     result = tune(cases, settings, audience=args.audience, progress=progress)
     print(format_tune(result))

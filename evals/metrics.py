@@ -41,9 +41,12 @@ from functools import lru_cache
 from ingest.refs import NUMBER_WORDS, Ref, RefError
 
 METRICS = ("hit@1", "hit@5", "mrr", "recall@5", "citation_precision", "citation_recall", "fact_recall",
+           "lead_fact_recall", "verdict_rate", "quote_precision", "truncated", "repeated", "meta_lead",
            "refusal_accuracy", "latency_p50_ms", "latency_p95_ms")
+# Shares of answers with a defect: lower is better, like latency.
+DEFECT_METRICS = ("truncated", "repeated", "meta_lead")
 # True when a larger value is better (used to mark regressions).
-HIGHER_IS_BETTER = {m: not m.startswith("latency") for m in METRICS}
+HIGHER_IS_BETTER = {m: not m.startswith("latency") and m not in DEFECT_METRICS for m in METRICS}
 
 
 @dataclass
@@ -80,6 +83,7 @@ class CaseRecord:
     expected_doc_types: list[str] = field(default_factory=list)
     facts: list[str] = field(default_factory=list)
     refused: bool = False
+    refusal_reason: str | None = None
     retrieved: list[Hit] = field(default_factory=list)  # rank order, top 10
     cited: list[Hit] = field(default_factory=list)
     answer: str = ""
@@ -297,11 +301,42 @@ def aggregate(records: Sequence[CaseRecord]) -> dict:
                                                   r.expected_doc_types) for r in answerable]),
         "fact_recall": _mean([len(split_facts(r.facts, "" if r.refused else r.answer)[0]) / len(r.facts)
                               for r in answerable if r.facts]),
+        **answer_metrics(answerable),
         "refusal_accuracy": _mean([1.0 if refusal_correct(r) else 0.0 for r in records]),
         "latency_p50_ms": percentile([r.latency_ms for r in records if r.error is None], 50),
         "latency_p95_ms": percentile([r.latency_ms for r in records if r.error is None], 95),
     }
     return {k: _round(v, 2 if k.startswith("latency") else 4) for k, v in out.items()}
+
+
+def answer_metrics(answerable: Sequence[CaseRecord]) -> dict:
+    """Answer-level metrics over answerable cases, as a reader meets the answer (evals.answers)."""
+    from .answers import is_truncated, has_repeats, lead_text, opens_with_verdict, quoted_refs, starts_with_meta
+    from assistant.question import question_kind
+
+    answered = [r for r in answerable if not r.refused and r.error is None]
+    yes_no = [r for r in answerable if question_kind(r.question) == "yes-no"]
+    quoting = [(r, q) for r in answered if (q := quoted_refs(r.answer))]
+    return {
+        "lead_fact_recall": _mean([len(split_facts(r.facts, "" if r.refused else lead_text(r.answer))[0]) / len(r.facts)
+                                   for r in answerable if r.facts]),
+        "verdict_rate": _mean([1.0 if not r.refused and opens_with_verdict(r.answer) else 0.0 for r in yes_no]),
+        "quote_precision": _mean([sum(any(ref_matches(e, q) for e in r.expected_refs) for q in qs) / len(qs)
+                                  for r, qs in quoting if r.expected_refs]),
+        "truncated": _mean([1.0 if is_truncated(r.answer) else 0.0 for r in answered]),
+        "repeated": _mean([1.0 if has_repeats(r.answer) else 0.0 for r in answered]),
+        "meta_lead": _mean([1.0 if starts_with_meta(r.answer) else 0.0 for r in answered]),
+    }
+
+
+def refusals_by_reason(records: Sequence[CaseRecord]) -> dict[str, dict[str, int]]:
+    """{reason: {"right": refused cases that should be, "wrong": answerable cases refused}}."""
+    out: dict[str, dict[str, int]] = {}
+    for r in records:
+        if r.refused:
+            row = out.setdefault(r.refusal_reason or "unknown", {"right": 0, "wrong": 0})
+            row["wrong" if r.answerable else "right"] += 1
+    return dict(sorted(out.items()))
 
 
 def by_tag(records: Sequence[CaseRecord]) -> dict[str, dict]:

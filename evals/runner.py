@@ -32,6 +32,7 @@ class Outcome:
     retrieved: list[Hit] = field(default_factory=list)  # rank order
     cited: list[Hit] = field(default_factory=list)
     latency_ms: float | None = None  # None: the runner's wall clock is used
+    refusal_reason: str | None = None
 
 
 class System(Protocol):
@@ -46,7 +47,8 @@ def outcome_from_answer(answer) -> Outcome:
     """assistant.types.Answer -> Outcome."""
     retrieved = [Hit(p.chunk.ref, p.chunk.doc_id, p.chunk.doc_type, float(p.score)) for p in answer.retrieved]
     cited = [Hit(c.ref, c.doc_id, c.doc_type) for c in answer.citations]
-    return Outcome(refused=answer.refused, text=answer.text, retrieved=retrieved, cited=cited)
+    return Outcome(refused=answer.refused, text=answer.text, retrieved=retrieved, cited=cited,
+                   refusal_reason=getattr(answer, "refusal_reason", None))
 
 
 class PipelineSystem:
@@ -88,6 +90,7 @@ def run_case(system: System, case: Case, audience: str = "plain", replay_history
         record.error = f"{type(exc).__name__}: {exc}"
         return score_record(record)
     record.refused = out.refused
+    record.refusal_reason = out.refusal_reason
     record.answer = out.text
     record.retrieved = out.retrieved[:TOP_RETRIEVED]
     record.cited = out.cited

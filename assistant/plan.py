@@ -1,0 +1,168 @@
+"""The answer plan: pure decisions about what an answer leads with and what it quotes.
+
+- `usable_lead`: a guide sentence may lead only if it says something about the subject: not
+  meta-text about the guide ("This part explains ..."), not a sentence that leans on one before
+  it ("... falls under Article 11 instead", "this article").
+- `bank_leads`: the question-bank entry's own answer leads when the match is strong and the
+  entry answers the kind of question asked.
+- `whole_excerpt`: what of a provision to quote: whole, or its chapeau joined to the item(s) the
+  lead rests on, never cut mid-sentence.
+- `missing_provision`: "Article 99", "Annex F" or "Article 7(9)" do not exist: say so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.refs import Ref
+
+from .question import QuestionAnalysis
+
+_META = re.compile(
+    r"^(?:this|the) (?:part|section|guide|chapter|page|document|note|summary)\b|\bthis guide\b|"
+    r"\bis not the binding text\b|\bcheck the official (?:wording|text)\b|^(?:see|read) (?:also|the)\b|"
+    r"\b(?:explains?|covers?) the (?:preamble|articles?|annex(?:es)?)\b|^in short\b|^main points\b",
+    re.IGNORECASE)
+_DANGLING = re.compile(
+    r"^(?:instead|however|also|so|thus|therefore|but|and|or|then|this|these|that|those|it|its|they|such|here|"
+    r"there|both|either|neither|the (?:plan|article|paragraph|list|annex|provision|same|latter|former|"
+    r"strategy|rule|body|committee)\b(?! of)|anything (?:that|which)|how well)\b"
+    r"|\binstead\.?$", re.IGNORECASE)
+# a sentence that can stand alone says something: it has a finite verb of the kinds the texts use
+_FINITE = re.compile(
+    r"\b(?:is|are|was|were|be|been|has|have|had|must|may|might|shall|should|can|cannot|could|will|would|does|do|"
+    r"did|needs?|means|appl(?:y|ies)|covers?|requires?|allows?|bans?|sets?|lists?|gives?|takes?|makes?|keeps?|"
+    r"asks?|says?|phases?|ends?|runs?|lets?|stays?|goes|comes?|counts?|includes?|excludes?|becomes?|decides?|"
+    r"adopts?|enters?|entered|added|removed|moved|listed|set|agreed|aims?|binds?|expires?|lasts?|continues?)\b",
+    re.IGNORECASE)
+_VERDICT = re.compile(r"^(?:yes|no|not|only|partly|it depends)\b", re.IGNORECASE)
+# the kinds of question each entry kind replies to directly
+_COMPATIBLE = {
+    "yes-no": {"yes-no", "when", "which", "must-do", "what-is", "how", "other"},
+    "when": {"when", "how-long", "yes-no", "other", "which"},
+    "how-long": {"how-long", "when", "other", "how-many"},
+    "how-many": {"how-many", "which", "other"},
+    "who": {"who", "other", "how", "what-is"},
+    "what-is": {"what-is", "which", "other", "provision", "why"},
+    "must-do": {"must-do", "how", "other", "which", "yes-no"},
+    "which": {"which", "what-is", "other", "how-many", "yes-no"},
+    "why": {"why", "what-is", "other", "provision"},
+    "how": {"how", "must-do", "other", "who"},
+    "provision": {"provision", "what-is", "other", "must-do", "why"},
+}
+
+
+def is_meta_text(sentence: str) -> bool:
+    return bool(_META.search(sentence.strip()))
+
+
+def usable_lead(sentence: str) -> bool:
+    """A sentence that can open an answer on its own."""
+    s = sentence.strip()
+    return len(s) >= 25 and not s.endswith(":") and not is_meta_text(s) and not _DANGLING.search(s) \
+        and "…" not in s and bool(_FINITE.search(s))
+
+
+def opens_with_verdict(text: str) -> bool:
+    return bool(_VERDICT.match(text.strip()))
+
+
+def drop_verdict(text: str) -> str:
+    """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
+    m = re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)
+    return text.strip()[m.end():] if m else text
+
+
+# words every question about this treaty shares: they say nothing about which entry fits
+_COMMON = frozenset("minamata convention mercury treaty country countries government governments party parties "
+                    "article annex say says tell about still allowed allow need must can does what which "
+                    "under use used using new".split())
+
+
+def _terms(text: str) -> set[str]:
+    from ingest.index import keyword_tokens
+
+    return {t for t in keyword_tokens(text) if len(t) >= 3 and t not in _COMMON}
+
+
+def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,
+                     followup: bool = False):
+    """The question-bank entry whose own answer should lead, or None. Among the closest answerable
+    entries, score = phrasing similarity + 0.15 x the share of the question's own words the entry
+    uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry must share at least
+    half of those words, agree with the provisions the question names, and answer its kind."""
+    own = _terms(question)
+    named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
+    best = None
+    for m in [m for m in matches if m.answerable][:5]:
+        if followup and m.kind != analysis.kind:
+            continue  # "and by when?" is not answered by repeating the first answer
+        words = _terms(" ".join([*m.chunk.questions, m.chunk.text]))
+        overlap = len(own & words) / len(own) if own else 1.0
+        if overlap < 0.5:
+            continue
+        refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
+        if named and not any(n.overlaps(r) for n in named for r in refs):
+            continue
+        score = m.similarity + 0.15 * overlap
+        if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
+            best = (score, m)
+    return best[1] if best else None
+
+
+def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, threshold: float) -> bool:
+    """Lead with the entry when its phrasing is close and it answers this kind of question;
+    a very close match leads whatever the kind (the phrasings were written for that question)."""
+    if similarity >= threshold + 0.12:
+        return True
+    if similarity < threshold:
+        return False
+    return analysis.kind in _COMPATIBLE.get(entry_kind, {analysis.kind}) or entry_kind == analysis.kind
+
+
+_LABEL_LINE = re.compile(r"^\(?([a-z]{1,2}|[ivx]{1,5}|\d{1,2})[.)]\s+")
+
+
+def whole_excerpt(text: str, chunk_ref: str, wanted: str | None = None, limit: int = 900) -> str:
+    """The passage to quote, whole sentences only. A passage short enough is quoted whole; when the
+    lead rests on one lettered item of a longer paragraph, its chapeau is joined to that item
+    ("... except: (b) To a non-Party ..."), not to whatever item follows the chapeau."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    joined = " ".join(lines)
+    if len(joined) <= limit or len(lines) == 1:
+        return joined
+    want, have = Ref.try_parse(wanted), Ref.try_parse(chunk_ref)
+    if want is not None and have is not None and have.contains(want) and want != have:
+        label = want.item or want.subparagraph
+        items = [line for line in lines[1:] if (m := _LABEL_LINE.match(line)) and m[1] == label]
+        if items:
+            return f"{lines[0]} {items[0]}"
+    # otherwise the chapeau (or first sentence) and the items that fit, whole
+    out = [lines[0]]
+    for line in lines[1:]:
+        if len(" ".join(out)) + len(line) + 1 > limit:
+            break
+        out.append(line)
+    return " ".join(out)
+
+
+def missing_provision(analysis: QuestionAnalysis, known: set[Ref]) -> tuple[str, str] | None:
+    """(the provision asked for, a plain statement) when the question names a provision that the
+    Convention does not have; None when every named provision exists."""
+    articles = sorted({r.article for r in known if r.kind == 1 and r.article})
+    annexes = sorted({r.annex for r in known if r.kind == 2 and r.annex})
+    for name in analysis.named:
+        ref = Ref.try_parse(name)
+        if name.startswith("Article"):
+            number = int(re.match(r"Article (\d+)", name)[1])
+            if articles and number not in articles:
+                return name, (f"The Convention has {max(articles)} articles; there is no {name}.")
+            if ref is not None and ref.paragraph:
+                paragraphs = sorted({r.paragraph for r in known if r.kind == 1 and r.article == number and r.paragraph})
+                if paragraphs and ref.paragraph not in paragraphs:
+                    count = max(paragraphs)
+                    return name, (f"Article {number} has {count} paragraph{'s' if count != 1 else ''}; "
+                                  f"there is no {name}.")
+        elif name.startswith("Annex") and annexes and name[-1] not in annexes:
+            return name, f"The annexes run from Annex {annexes[0]} to Annex {annexes[-1]}; there is no {name}."
+    return None

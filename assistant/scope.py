@@ -1,0 +1,226 @@
+"""Answerability: does the question ask for something the indexed texts hold?
+
+Near-topic questions use the texts' own words ("When did Japan become a Party?", "What did COP-3
+decide on waste thresholds?"), so similarity cannot see them. This check looks at what is asked
+for, held against what the index holds:
+
+1. A question-bank entry written for a question the texts do not answer matches more closely
+   than any answerable entry: its reason, its pointer, and its partial answer are used.
+2. What the question asks for, by rule: a named country's status or how many Parties there are;
+   a national, EU or US law; a numbered meeting whose decisions the index does not hold; a
+   quantity no treaty holds (prices, tonnes emitted); personal health or household advice;
+   mercury science.
+
+`ScopeVerdict` carries the reason (a short code, reported by the eval and `ask --json`) and the
+message parts. Pure apart from the index facts passed in (`IndexFacts`).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from ingest.bank import BankMatch
+
+from . import prompts
+
+
+@dataclass(frozen=True)
+class IndexFacts:
+    """What the index holds, read from it (never hard-coded): document titles, and the meetings
+    of the Conference of the Parties whose decisions or texts are ingested."""
+
+    documents: tuple[str, ...] = ()
+    meetings: frozenset[int] = frozenset()
+
+
+@dataclass
+class ScopeVerdict:
+    reason: str  # parties-status | national-law | later-decision | health-advice | market-data | science | household | other
+    statement: str  # what the texts do not hold
+    look: str = ""  # where to look instead
+    partial: BankMatch | None = None  # an entry whose answer covers the part the texts do answer
+    detail: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern:
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name"):
+            if (n := getattr(c, attr, None)) and len(n) >= 4:
+                names.add(n)
+    names |= {"USA", "UK", "United States", "Britain", "Great Britain", "Russia", "South Korea", "North Korea",
+              "Iran", "Vietnam", "Bolivia", "Venezuela", "Tanzania", "Syria", "Laos", "Moldova", "Taiwan",
+              "Congo", "Ivory Coast", "Czech Republic", "Turkey", "European Union", "the EU"}
+    alternation = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternation + r")\b")
+
+
+_STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
+                     r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|party to|parties to|"
+                     r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
+_HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
+                               r"(?:countries|parties|states|nations|signatories|governments)\b"
+                               r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
+                               r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
+_PARTY_CONTEXT = re.compile(r"\b(?:ratif\w*|joined|signed|so far|today|now|currently|yet|to date|at present|"
+                            r"become parties|are parties|signatories)\b", re.IGNORECASE)
+_LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|"
+                  r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
+                  r"criminal|offence|labell?ing)\b", re.IGNORECASE)
+_JURISDICTION = re.compile(r"\b(?:EU|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
+                           r"federal|national|provincial|our country's|domestic|Congress|Parliament|"
+                           r"REACH|RoHS|California|Minnesota|Ontario|New York State|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
+                           r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
+_OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris)\s+(?:Convention|Protocol|"
+                           r"Agreement)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
+_ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b|relate|relationship|cooperat\w+|coordinat\w+|"
+                                r"Minamata|this Convention)", re.IGNORECASE)
+_MEETING = re.compile(r"\b(?:COP[- ]?(\d{1,2})|(first|second|third|fourth|fifth|sixth|seventh|eighth)\s+"
+                      r"(?:meeting|session|conference)(?:\s+of\s+the\s+(?:conference\s+of\s+the\s+)?parties)?)\b",
+                      re.IGNORECASE)
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+_LATEST_MEETING = re.compile(r"\b(?:latest|last|most recent|recent|next|upcoming|future)\s+(?:COP|meeting|"
+                             r"conference|session)s?\b|\bwhere (?:was|is|will)\b.{0,40}\b(?:COP|meeting|held|"
+                             r"conference)\b|\b(?:host(?:ed|s)?|venue|held in)\b.{0,40}\b(?:COP|meeting|conference)\b",
+                             re.IGNORECASE)
+_ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|add(?:ed)?|phase[- ]?(?:out|down)|"
+                              r"amalgam|lamps?|fluorescent|cosmetics?|batter(?:y|ies)|products?|polyurethane|"
+                              r"switch(?:es)?|relays?)", re.IGNORECASE)
+_MARKET = re.compile(r"\b(?:price|prices|how much (?:does|do|did|would|will) .{1,40} cost|costly|expensive|"
+                     r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
+                     r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|"
+                     r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4}))\b", re.IGNORECASE)
+_QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
+                       r"produc\w*|mined|traded|used|consum\w*|people|workers|miners|deaths?|cases)\b"
+                       r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
+                       r"\b(?:emit\w*|released?|each year|per year|annually|a year)\b|\bhow many (?:people|workers|"
+                       r"miners|deaths|children)\b|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
+                       r"amount|level|concentration)", re.IGNORECASE)
+_HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
+                     r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
+                     r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
+                     r"blood test|exposed to mercury|side effects?)\b", re.IGNORECASE)
+_HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
+                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?: cleaner)?|household|"
+                        r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
+                        r"droplets?|beads of mercury|duct tape|my old)\b",
+                        re.IGNORECASE)
+_SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
+                      r"vapou?r pressure|half[- ]life|isotopes?|how does (?:methyl)?mercury (?:form|get|enter|"
+                      r"travel|accumulate|affect)|methylation|chemical symbol|why is mercury (?:liquid|toxic)|"
+                      r"where does mercury come from|how is methylmercury formed|mercury cycl\w+|permafrost)\b", re.IGNORECASE)
+
+
+CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
+
+
+@dataclass(frozen=True)
+class ScopeClassifier:
+    """Logistic regression on the question's MiniLM embedding: the probability that the texts do
+    not answer it. Fitted and calibrated by `python -m evals.scope_fit`, never on reported cases."""
+
+    weights: np.ndarray
+    bias: float
+    threshold: float
+
+    @classmethod
+    def load(cls, path: Path = CLASSIFIER_PATH) -> ScopeClassifier | None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        return cls(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]))
+
+    def probability(self, embedding) -> float:
+        z = float(np.asarray(embedding, dtype=np.float64) @ self.weights + self.bias)
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def meeting_numbers(question: str) -> list[int]:
+    out = []
+    for m in _MEETING.finditer(question):
+        out.append(int(m[1]) if m[1] else _ORDINALS[m[2].lower()])
+    return out
+
+
+def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_margin: float = 0.03,
+                bank_floor: float = 0.66, out_of_scope_probability: float | None = None,
+                classifier_threshold: float = 1.0, guard_similarity: float = 0.62) -> ScopeVerdict | None:
+    """None when the question may be answered; else why not. The classifier's probability refuses
+    only what neither the bank nor the rules explain, and never when an answerable bank entry is
+    close (its phrasings were written for answerable questions)."""
+    answerable = next((m for m in bank if m.answerable), None)
+    unanswerable = next((m for m in bank if not m.answerable), None)
+    partial = None
+    if unanswerable is not None and unanswerable.similarity >= bank_floor and (
+            answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin):
+        return ScopeVerdict(reason=unanswerable.facets.get("reason", "other"),
+                            statement=unanswerable.chunk.text.split("\n")[0].strip(),
+                            look=unanswerable.facets.get("look", ""), partial=unanswerable,
+                            detail={"bank_id": unanswerable.facets.get("bank_id"),
+                                    "similarity": round(unanswerable.similarity, 3)})
+    verdict = _by_rule(question, facts)
+    if verdict is not None and unanswerable is not None and unanswerable.facets.get("reason") == verdict.reason \
+            and unanswerable.similarity >= bank_floor - 0.1:
+        partial = unanswerable
+        verdict.partial = partial
+    if verdict is None and out_of_scope_probability is not None and out_of_scope_probability >= classifier_threshold \
+            and (answerable is None or answerable.similarity < guard_similarity):
+        reason = unanswerable.facets.get("reason", "other") if unanswerable is not None \
+            and unanswerable.similarity >= 0.45 else "other"
+        verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
+            topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
+            unanswerable.facets.get("look", "") if reason != "other" and unanswerable is not None else "",
+            detail={"classifier": round(out_of_scope_probability, 3)})
+    return verdict
+
+
+def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
+    q = question.strip()
+    countries = _country_pattern().findall(q)
+    if (countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q)):
+        return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,
+                            detail={"countries": countries})
+    if (_JURISDICTION.search(q) or countries) and _LAW.search(q) and not re.search(
+            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow)", q, re.IGNORECASE):
+        return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
+                            detail={"countries": countries})
+    meetings = meeting_numbers(re.sub(r"\b(?:by|at|before) its (?:first|second|third) meeting\b", "", q, flags=re.I))
+    missing = [n for n in meetings if n not in facts.meetings]
+    held = [n for n in meetings if n in facts.meetings]
+    if missing or (_LATEST_MEETING.search(q) and not (held and _ANNEX_AMENDMENT.search(q))):
+        return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
+            meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
+    if held and not _ANNEX_AMENDMENT.search(q) and not re.search(r"\b(?:message|agree|minister)", q, re.I) \
+            and 1 not in held:
+        # the index holds this meeting's annex amendments, not its other decisions
+        return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
+            meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
+    if _OTHER_TREATY.search(q) and not _ABOUT_THIS_TREATY.search(q):
+        return ScopeVerdict("other", prompts.SCOPE_OTHER_TREATY, prompts.LOOK_OTHER_TREATY)
+    if _HOUSEHOLD.search(q):
+        return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
+    if _HEALTH.search(q):
+        return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
+    if _MARKET.search(q):
+        return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
+    if _QUANTITY.search(q) or _SCIENCE.search(q):
+        return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
+    return None
+
+
+def _meeting_list(meetings: frozenset[int]) -> str:
+    if not meetings:
+        return "no meeting of the Conference of the Parties"
+    names = [f"COP-{n}" for n in sorted(meetings)]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,153 @@
+"""Question analysis, the answer plan, the scope rules and the answer-level metrics: pure
+functions, tested alone (no index, no ../shared)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.plan import bank_leads, is_meta_text, missing_provision, opens_with_verdict, usable_lead, whole_excerpt
+from assistant.question import analyze, question_kind
+from assistant.scope import IndexFacts, check_scope, meeting_numbers
+from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
+from ingest.refs import Ref, find_mentions
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("We are a dental clinic. Do we have to stop using amalgam fillings?", "yes-no"),
+    ("Are vaccines with thimerosal banned?", "yes-no"),
+    ("Can our hospital still buy mercury thermometers?", "yes-no"),
+    ("By when must chlor-alkali plants stop using mercury?", "when"),
+    ("and by when?", "when"),
+    ("How long does an exemption last?", "how-long"),
+    ("How many ratifications are needed for entry into force?", "how-many"),
+    ("Who is the depositary?", "who"),
+    ("What is a mercury-added product?", "what-is"),
+    ("What counts as mercury waste?", "what-is"),
+    ("What must a country do about sites already contaminated with mercury?", "must-do"),
+    ("Which products are banned?", "which"),
+    ("Why was the Convention needed?", "why"),
+    ("How are disputes settled?", "how"),
+    ("What does Article 4 say?", "provision"),
+])
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_a_followup_without_its_own_kind_keeps_the_previous_one():
+    assert analyze("what about Annex B?", previous_kind="when").kind == "when"
+    assert analyze("and by when?", previous_kind="yes-no").kind == "when"  # its own kind wins
+
+
+def test_named_provisions_keep_what_cannot_exist():
+    a = analyze("What does Article 99 say, and Annex F?")
+    assert a.named == ("Article 99", "Annex F")
+    assert a.refs == ()  # find_mentions ignores what cannot exist; the plan must not
+    assert analyze("Tell me about dental amalgam").focus["product"] == ("amalgam",)
+
+
+def test_missing_provisions_are_stated_from_what_the_index_holds():
+    known = {Ref.parse(r) for r in ("Article 1", "Article 7(1)", "Article 7(4)", "Article 35", "Annex A", "Annex E")}
+    assert missing_provision(analyze("What does Article 99 say?"), known) == (
+        "Article 99", "The Convention has 35 articles; there is no Article 99.")
+    assert missing_provision(analyze("What does Article 7(9) require?"), known)[1] == \
+        "Article 7 has 4 paragraphs; there is no Article 7(9)."
+    assert "no Annex F" in missing_provision(analyze("Tell me about Annex F"), known)[1]
+    assert missing_provision(analyze("What does Article 7(4) say?"), known) is None
+
+
+def test_leads_are_never_meta_text_fragments_or_dangling():
+    assert is_meta_text("This part explains the Preamble and Articles 1 to 9 for a town's officer.")
+    assert not usable_lead("This part explains the Preamble and Articles 1 to 9 for a town's officer.")
+    assert not usable_lead("Anything that counts as mercury waste falls under Article 11 instead.")
+    assert not usable_lead("How well developing countries implement the treaty depends on this article working well.")
+    assert not usable_lead("Vaccines that use thiomersal as a preservative")  # too short to stand alone
+    assert usable_lead("Parties may not allow mercury thermometers to be made, imported or exported after 2020.")
+    assert opens_with_verdict("No. Since 2020 ...") and opens_with_verdict("Only under conditions.")
+    assert not opens_with_verdict("Dental amalgam is phased down.")
+
+
+def test_a_strong_bank_match_leads_only_for_a_compatible_kind():
+    asked_when = analyze("By when must this stop?")
+    assert bank_leads("when", 0.75, asked_when, 0.72)
+    assert not bank_leads("who", 0.75, asked_when, 0.72)  # close, but it answers another question
+    assert bank_leads("who", 0.90, asked_when, 0.72)  # nearly the same phrasing: it leads
+    assert not bank_leads("when", 0.60, asked_when, 0.72)
+
+
+PARAGRAPH = ("6. Each Party shall not allow the export of mercury except:\n"
+             "(a) To a Party that has provided the exporting Party with its written consent, and only for the "
+             "purpose of a use allowed to the importing Party under this Convention or for environmentally sound "
+             "interim storage as set out in Article 10; or\n"
+             "(b) To a non-Party that has provided the exporting Party with its written consent, including "
+             "certification demonstrating that the non-Party has measures in place to ensure the protection of "
+             "human health and the environment and to ensure its compliance with the provisions of Articles 10 "
+             "and 11; and that such mercury will be used only for a use allowed to a Party under this Convention "
+             "or for environmentally sound interim storage as set out in Article 10.")
+
+
+def test_the_chapeau_is_joined_to_the_item_the_lead_rests_on():
+    quoted = whole_excerpt(PARAGRAPH, "Article 3(6)", "Article 3(6)(b)", limit=300)
+    assert quoted.startswith("6. Each Party shall not allow the export of mercury except: (b) To a non-Party")
+    assert "(a) To a Party" not in quoted
+    assert quoted.endswith("Article 10.")  # whole, never cut mid-sentence
+    assert whole_excerpt(PARAGRAPH, "Article 3(6)", None, limit=2000) == " ".join(PARAGRAPH.split("\n"))
+
+
+FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("When did Japan become a Party?", "parties-status"),
+    ("Has the United States ratified the Minamata Convention?", "parties-status"),
+    ("How many countries have ratified the treaty so far?", "parties-status"),
+    ("What is the EU's deadline for banning dental amalgam under its mercury regulation?", "national-law"),
+    ("Which city hosted the third meeting of the Conference of the Parties?", "later-decision"),
+    ("What budget did COP-4 approve?", "later-decision"),
+    ("How do I dispose of a broken energy-saving lamp at home?", "household"),
+    ("Is it safe to eat tuna while pregnant?", "health-advice"),
+    ("What is the price of mercury per flask?", "market-data"),
+    ("How many tonnes of mercury does artisanal gold mining emit each year?", "science"),
+    ("How much mercury does a typical compact fluorescent bulb contain?", "science"),
+    ("What is the boiling point of mercury?", "science"),
+])
+def test_scope_rules_see_what_is_asked_for(question, reason):
+    verdict = check_scope(question, [], FACTS)
+    assert verdict is not None and verdict.reason == reason
+
+
+@pytest.mark.parametrize("question", [
+    "Can our hospital still buy mercury thermometers?",
+    "When does the Convention enter into force for a country that ratifies it?",
+    "What did COP-4 add to Annex A?",
+    "How many ratifications were needed for the Convention to enter into force?",
+    "Which countries must prepare an ASGM national action plan?",
+    "What must Parties report to the Conference of the Parties?",
+    "Can the European Union vote at the Conference of the Parties?",
+    "What are the phase-out dates for fluorescent lamps under the amended Annex A?",
+])
+def test_scope_rules_leave_answerable_questions_alone(question):
+    assert check_scope(question, [], FACTS) is None
+
+
+def test_a_meeting_the_index_holds_is_answerable_and_one_it_lacks_is_not():
+    assert meeting_numbers("What did COP-4 and the fifth meeting decide?") == [4, 5]
+    assert check_scope("What did COP-4 decide about dental amalgam?", [], FACTS) is None
+    assert check_scope("What did COP-4 decide about dental amalgam?", [], IndexFacts(meetings=frozenset({1}))).reason \
+        == "later-decision"
+
+
+def test_decision_refs_are_refs():
+    r = Ref.parse("Decision MC-4/3")
+    assert str(r) == "Decision MC-4/3" and r.is_decision and r.parent() == Ref.parse("COP-4")
+    assert Ref.parse("COP-4").contains(r) and not Ref.parse("Annex A").overlaps(r)
+    assert find_mentions("What did decision MC-5/4 and COP 6 change?") == [Ref.parse("Decision MC-5/4"),
+                                                                           Ref.parse("COP-6")]
+
+
+def test_answer_metrics_read_the_answer_as_a_reader_does():
+    answer = ("No. Parties may not allow it after 2020 [1]. Large equipment is excluded [2].\n\n"
+              "Article 4(1) of the Convention says: “Each Party shall not allow …” [3]")
+    assert lead_text(answer) == "No. Parties may not allow it after 2020."
+    assert is_truncated(answer) and quoted_refs(answer) == ["Article 4(1)"]
+    assert has_repeats("It is banned after 2020 [1]. It is banned after 2020 [2].")
+    assert starts_with_meta("This part explains the annexes. Then facts.")
