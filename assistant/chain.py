@@ -135,7 +135,8 @@ class Assistant:
             return turn
         if self.settings.scope_check and not r.explicit_found:
             probability = None
-            if self.scope_classifier is not None:
+            if self.scope_classifier is not None and not turn.condensed.carried:
+                # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
                 probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
             turn.scope = check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
                                      classifier_threshold=self.scope_classifier.threshold

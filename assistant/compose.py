@@ -18,7 +18,7 @@ from .intents import is_conference_question, is_temporal_question
 from ingest.bank import BankMatch
 
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
-from .plan import drop_verdict, usable_lead, whole_excerpt
+from .plan import derive_verdict, drop_verdict, is_meta_text, same_fact, usable_lead, whole_excerpt
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -49,8 +49,8 @@ class Draft:
         return n
 
     def say(self, text: str, citations: list[int], kind: str) -> None:
-        if any(s.text == text for s in self.sentences):
-            return
+        if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
+            return  # a repeated fact is noise, even in other words
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
 
 
@@ -141,7 +141,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 text, refs = _clean_guide_sentence(raw)
                 if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
                     continue
-                if not refs and not p.chunk.ref:  # a document's unreferenced introduction is about the document
+                if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
                     continue
                 on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
@@ -155,6 +155,14 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
+
+    # 1a. a yes/no question gets a yes or a no, when the lead says it without doubt
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    if analysis is not None and analysis.kind == "yes-no" and leads:
+        verdict = derive_verdict(question, leads[0].text)
+        if verdict is not None:
+            first = leads[0].text
+            leads[0].text = f"{verdict} {first[:1].lower() + first[1:] if verdict.endswith(':') else first}"
 
     # 1b. a checklist of the obligations, each cited to the provision that imposes it
     retrieved_ids = {p.chunk.id for p in passages}
@@ -175,7 +183,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 2. a conference text: quoted, and said to be one (political messages, not obligations)
     if conference and (not guides or conference[0].score >= guides[0].score or conference_question):
-        pool = [(p, s) for p in conference[:3] for s in split_sentences(p.chunk.text) if len(s) > 30]
+        pool = [(p, s) for p in conference[:3] for s in split_sentences(p.chunk.text)
+                if len(s) > 30 and not is_meta_text(s) and not _is_intro(p.chunk)]
         best = sorted(pool, key=lambda ps: -_score(ps[1], query, idf, temporal))[: 4 if detailed else 3]
         for p, s in best:
             draft.say(s, [draft.cite(p.chunk)], "quote")
@@ -257,6 +266,11 @@ def _obligation_text(row) -> str:
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
     return sentence  # whole: a cut item loses its conditions
+
+
+def _is_intro(chunk: Chunk) -> bool:
+    """The text under a document's title, before its first section: about the document itself."""
+    return not chunk.heading_path or chunk.heading_path == (chunk.doc_title,)
 
 
 def split_lines(text: str) -> list[str]:

@@ -257,8 +257,28 @@ ACTOR_PHRASE = {
     "other": "The body named",
 }
 _MODAL_WORD = {"binding": "must", "soft": "should", "permissive": "may"}
-CSV_COLUMNS = ("doc_id", "ref", "page", "actor", "modality", "polarity", "deadline", "topic", "action", "conditions",
-               "dates", "exemptions", "sentence")
+CSV_COLUMNS = ("doc_id", "ref", "page", "actor", "modality", "polarity", "deadline", "amended", "topic", "action",
+               "conditions", "dates", "exemptions", "sentence")
+
+
+def with_amendments(rows: Iterable, entries: list) -> list[dict]:
+    """Rows as dicts, each Annex A/B row with the amended state beside its 2013 deadline:
+    {"amended": [{"entry", "before", "now", "decisions", "source"}]} (assistant/amendments.py)."""
+    from .amendments import amendments_for
+
+    out = []
+    for r in rows:
+        d = _as_dict(r)
+        found = amendments_for(d.get("ref", ""), d.get("action", ""), entries)
+        if found:
+            d["amended"] = [e.to_json() for e in found]
+        out.append(d)
+    return out
+
+
+def amended_phrase(row) -> str:
+    """"Batteries: those button types are listed too, after 2025 (Decision MC-5/4; ...)"."""
+    return " | ".join(f"{a['entry']}: {a['now']}" for a in (_get(row, "amended") or []))
 
 
 def deadline_phrase(deadline: str | None) -> str:
@@ -295,7 +315,8 @@ def checklist_line(row) -> str:
     page = _get(row, "page")
     if page is not None:
         where += f", p. {page}"
-    return f"- [ ] {text} — {where}"
+    amended = amended_phrase(row)
+    return f"- [ ] {text} — {where}" + (f"\n  - amended since 2013: {amended}" if amended else "")
 
 
 def to_json(rows: Iterable) -> str:
@@ -312,7 +333,7 @@ def to_csv(rows: Iterable) -> str:
         writer.writerow([
             d.get("doc_id", ""), d.get("ref", ""), "" if d.get("page") is None else d.get("page"),
             d.get("actor", ""), d.get("modality", ""), d.get("polarity", "duty"), d.get("deadline") or "",
-            d.get("topic", ""),
+            amended_phrase(d), d.get("topic", ""),
             d.get("action", ""), " | ".join(d.get("conditions") or []), "; ".join(d.get("dates") or []),
             "yes" if d.get("exemptions") else "no", d.get("sentence", ""),
         ])
@@ -337,14 +358,16 @@ def to_markdown(rows: Iterable, title: str | None = None) -> str:
 
 
 def to_table(rows: Iterable, width: int = 70) -> str:
-    header = ("ref", "actor", "modality", "polarity", "deadline", "topic", "action")
+    header = ("ref", "actor", "modality", "polarity", "deadline", "amended", "topic", "action")
     body = []
     for r in rows:
         action = _get(r, "action") or ""
         if len(action) > width:
             action = action[:width - 1].rstrip() + "…"
         body.append((_get(r, "ref") or "", _get(r, "actor") or "", _get(r, "modality") or "",
-                     _get(r, "polarity") or "duty", _get(r, "deadline") or "", _get(r, "topic") or "", action))
+                     _get(r, "polarity") or "duty", _get(r, "deadline") or "",
+                     ", ".join(dict.fromkeys(d for a in (_get(r, "amended") or []) for d in a["decisions"])),
+                     _get(r, "topic") or "", action))
     widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(header)]
     out = ["  ".join(h.ljust(w) for h, w in zip(header, widths)), "  ".join("-" * w for w in widths)]
     out += ["  ".join(c.ljust(w) for c, w in zip(b, widths)).rstrip() for b in body]
@@ -391,6 +414,7 @@ def cmd_obligations(args: argparse.Namespace) -> int:
         selected = sort_rows(selected)
         if args.limit:
             selected = selected[:args.limit]
+    selected = with_amendments(selected, _amended_entries(settings))
     if fmt == "json":
         print(to_json(selected))
     elif fmt == "csv":
@@ -405,6 +429,15 @@ def cmd_obligations(args: argparse.Namespace) -> int:
     if not selected and fmt != "table":
         print(f"no obligations match {_filters_text(args)}", file=sys.stderr)
     return 0
+
+
+def _amended_entries(settings) -> list:
+    """The amended Annex A/B entries the index holds (none when no amendments note is ingested)."""
+    from ingest.index import IndexStore
+
+    from .amendments import amended_entries
+
+    return amended_entries(IndexStore(settings).snapshot().chunks)
 
 
 def _filters_text(args: argparse.Namespace) -> str:

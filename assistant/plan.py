@@ -21,7 +21,9 @@ from .question import QuestionAnalysis
 _META = re.compile(
     r"^(?:this|the) (?:part|section|guide|chapter|page|document|note|summary)\b|\bthis guide\b|"
     r"\bis not the binding text\b|\bcheck the official (?:wording|text)\b|^(?:see|read) (?:also|the)\b|"
-    r"\b(?:explains?|covers?) the (?:preamble|articles?|annex(?:es)?)\b|^in short\b|^main points\b",
+    r"\b(?:explains?|covers?) the (?:preamble|articles?|annex(?:es)?)\b|^in short\b|^main points\b|"
+    r"\bthis (?:file|note|summary) (?:summarises|records|covers|is)\b|^it records\b|^please note\b|"
+    r"^(?:all )?dates(?:, limits and thresholds)? (?:here )?are those of\b",
     re.IGNORECASE)
 _DANGLING = re.compile(
     r"^(?:instead|however|also|so|thus|therefore|but|and|or|then|this|these|that|those|it|its|they|such|here|"
@@ -63,8 +65,82 @@ def usable_lead(sentence: str) -> bool:
         and "…" not in s and bool(_FINITE.search(s))
 
 
+def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:
+    """Two sentences that say the same thing: most content words shared."""
+    from ingest.index import keyword_tokens
+
+    x, y = set(keyword_tokens(a)), set(keyword_tokens(b))
+    return bool(x and y) and len(x & y) / min(len(x), len(y)) >= overlap
+
+
 def opens_with_verdict(text: str) -> bool:
     return bool(_VERDICT.match(text.strip()))
+
+
+_BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|will|would|has|have)\b.{0,120}\b(?:banned|prohibited|"
+                    r"phased[- ]out|outlawed|illegal|forbidden|caught by|covered by|included in|subject to|"
+                    r"on the list|listed)\b", re.IGNORECASE)
+_OBLIGATION_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|will|would|must|is|are|shall)\b.{0,100}\b(?:have to|has to|"
+                           r"need to|needs to|required to|obliged to|obligated to|must|bound to)\b", re.IGNORECASE)
+_PERMISSION_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,80}\b(?:build|open|start|make|manufacture|"
+                           r"produce|import|export|set up|begin)\b", re.IGNORECASE)
+_SAYS_Q = re.compile(r"^\s*(?:and\s+)?(?:(?:does|do)\s+(?:the\s+)?(?:treaty|convention|minamata convention|texts?)\s+"
+                     r"(?:say|mention|cover|address|deal with|have (?:any )?rules|contain)\b|(?:do|does|are there|is there)"
+                     r"\s+(?:any\s+)?(?:\w+\s+){0,2}(?:rules|provisions|requirements|obligations)\s+(?:that\s+)?"
+                     r"(?:cover|on|for|about|apply))", re.IGNORECASE)
+_EXEMPT_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:exempt|excluded|excepted|spared|left out)\b",
+                       re.IGNORECASE)
+_USE_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,60}\b(?:use|using|sell|selling|buy|keep|stock|"
+                    r"still use)\b", re.IGNORECASE)
+_TRADE_ONLY = re.compile(r"\b(?:made|manufactur\w*),? import\w*,? (?:or|and) export\w*", re.IGNORECASE)
+_PROHIBITS = re.compile(r"\b(?:may not|must not|shall not|can(?:not|'t) be|no longer|not (?:be )?allowed|banned|"
+                        r"prohibited)\b.{0,80}\b(?:made|manufactur\w*|import\w*|export\w*|built|open\w*|used|"
+                        r"allow\w*|production)", re.IGNORECASE)
+_EXCLUDES = re.compile(r"\b(?:excluded|do(?:es)? not apply|not covered|fall outside|outside (?:the|its) scope|"
+                       r"are exempt|is exempt|not subject to)\b", re.IGNORECASE)
+_BINDS = re.compile(r"\b(?:must|has to|have to|is required to|are required to|shall)\b(?! not)", re.IGNORECASE)
+_SOFT = re.compile(r"\b(?:endeavour|should|encouraged|may|as appropriate|where feasible|try to)\b", re.IGNORECASE)
+_NO_DUTY = re.compile(r"\b(?:does not require|need not|not required|is not obliged|no duty|not obliged)\b", re.IGNORECASE)
+
+
+def derive_verdict(question: str, lead: str) -> str | None:
+    """A yes or no for a yes/no question, read from what the lead sentence says, only where the
+    question and the sentence line up without doubt; None otherwise (better no verdict than a
+    wrong one). "Are skin-whitening creams banned?" + "... may not be made, imported or exported
+    after 2020" -> "Yes."; "Could someone build a new chlor-alkali plant?" + "A Party may not allow
+    mercury use ... at a facility that did not exist ..." -> "No."."""
+    if opens_with_verdict(lead):
+        return None
+    question = _asking(question)
+    if _EXEMPT_Q.search(question):
+        return "Yes." if re.search(r"\b(?:excepted|excluded|exempt|not covered|left out|spared)\b", lead, re.I) else None
+    if _BAN_Q.search(question):
+        if _EXCLUDES.search(lead):
+            return "No."
+        if _PROHIBITS.search(lead):
+            return "Yes."
+        return None
+    if _OBLIGATION_Q.search(question):
+        if _NO_DUTY.search(lead) or _EXCLUDES.search(lead):
+            return "No."
+        if _BINDS.search(lead) and not _SOFT.search(lead):
+            return "Yes."
+        if _SOFT.search(lead) and not _BINDS.search(lead):
+            return "Not as a strict duty:"
+        return None
+    if _PERMISSION_Q.search(question) and _PROHIBITS.search(lead) and not _EXCLUDES.search(lead):
+        return "No."
+    if _USE_Q.search(question) and _PROHIBITS.search(lead) and _TRADE_ONLY.search(lead):
+        return "Not as such:"  # the Convention bans making and trading the product, not using or selling it
+    if _SAYS_Q.search(question):
+        return "Yes."
+    return None
+
+
+def _asking(question: str) -> str:
+    from .question import _asking_sentence
+
+    return _asking_sentence(question)
 
 
 def drop_verdict(text: str) -> str:
@@ -104,7 +180,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
-        score = m.similarity + 0.15 * overlap
+        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0)
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None

@@ -18,7 +18,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from ingest.bank import BankMatch
+from ingest.bank import BankMatch, key_text
 from ingest.index import IndexStore, Snapshot, keyword_tokens
 from ingest.models import Chunk
 from ingest.refs import Ref, find_mentions
@@ -196,7 +196,7 @@ class Retriever:
         similarity, what MiniLM is best at), best first; out-of-scope entries included."""
         snap, aux = self.current()
         out = []
-        for cid, sim, phrasing in snap.bank_search(self.embed(query)):
+        for cid, sim, phrasing in snap.bank_search(self.embed(key_text(query))):
             i = snap.position[cid]
             if _allowed(snap.chunks[i], aux.refs[i], filters):
                 out.append(BankMatch(snap.chunks[i], sim, phrasing, dict(snap.chunks[i].facets)))
@@ -309,7 +309,7 @@ class Retriever:
                     i = snap.position[c.id]
                     if _allowed(c, aux.refs[i], filters):
                         fused[i] = max(fused.get(i, 0.0), anchor * (0.99 - 0.01 * n))
-        return sorted(fused.items(), key=lambda kv: -kv[1])
+        return _official_decisions_first(sorted(fused.items(), key=lambda kv: -kv[1]), snap, aux)
 
     @staticmethod
     def _says_something(question: str, aux: SnapshotAux) -> bool:
@@ -339,7 +339,7 @@ class Retriever:
                         out.append(i)
         return out[:4]
 
-    def chunks_for_ref(self, ref: str, doc_types: tuple[str, ...] = ("treaty",)) -> list[Chunk]:
+    def chunks_for_ref(self, ref: str, doc_types: tuple[str, ...] = ("treaty", "cop-decision")) -> list[Chunk]:
         """Chunks of the given provision (or of the smallest unit that holds it), document order."""
         snap, aux = self.current()
         wanted = Ref.try_parse(ref)
@@ -382,6 +382,25 @@ class Retriever:
 
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf
+
+
+def _official_decisions_first(ranked: list[tuple[int, float]], snap: Snapshot,
+                              aux: SnapshotAux) -> list[tuple[int, float]]:
+    """An ingested official decision outranks the bundled summary of the same decision: each
+    guidance passage on a decision is preceded by the best official passage of that decision."""
+    official = [(i, sc) for i, sc in ranked if snap.chunks[i].doc_type == "cop-decision" and aux.refs[i] is not None]
+    if not official:
+        return ranked
+    scores = dict(ranked)
+    for i, sc in ranked:
+        ref = aux.refs[i]
+        if snap.chunks[i].doc_type != "guidance" or ref is None or not ref.is_decision:
+            continue
+        for j, osc in official:
+            if aux.refs[j].overlaps(ref) and scores[j] <= sc:
+                scores[j] = sc * 1.001
+                break
+    return sorted(scores.items(), key=lambda kv: -kv[1])
 
 
 def _holding_chunk(row, recorded: Chunk | None, candidates: list[Chunk]) -> Chunk | None:

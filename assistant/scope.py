@@ -111,7 +111,7 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
                      r"blood test|exposed to mercury|side effects?)\b", re.IGNORECASE)
 _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
-                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?: cleaner)?|household|"
+                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?: cleaner)?|"
                         r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                         r"droplets?|beads of mercury|duct tape|my old)\b",
                         re.IGNORECASE)

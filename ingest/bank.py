@@ -60,6 +60,20 @@ class BankEntry:
                 "look": self.look or None, "facts": list(self.facts), "related": list(self.related)}
 
 
+_TREATY_NAME = re.compile(
+    r"\b(?:the\s+)?(?:Minamata(?:\s+(?:Convention|treaty))?(?:\s+on\s+Mercury)?"
+    r"|UN\s+mercury\s+(?:treaty|convention)|global\s+mercury\s+(?:treaty|convention)|mercury\s+(?:treaty|convention))\b",
+    re.IGNORECASE)
+
+
+def key_text(question: str) -> str:
+    """What is embedded to match a question to a phrasing: without the treaty's name, which every
+    question may carry and which would otherwise dominate MiniLM's similarity ("Who is the
+    depositary of the Minamata Convention on Mercury?" is about the depositary)."""
+    text = _TREATY_NAME.sub(" the Convention ", question)
+    return re.sub(r"\s+", " ", text).strip(" ,") or question
+
+
 def is_bank(lines: list[Line]) -> bool:
     return any(BANK_TITLE.match(line.text.strip()) for line in lines[:5])
 

@@ -131,9 +131,29 @@ def _fold_lead_ins(units: list[list[Block]]) -> list[list[Block]]:
     return out
 
 
+_DECISION_NUMBER = re.compile(r"\bMC-(\d{1,2})/(\d{1,2})\b")
+
+
+def decision_ref(doc: SourceDocument) -> Ref | None:
+    """The decision a COP decision document records ("Decision MC-4/3"), from its title or opening."""
+    head = " ".join([doc.title, *(line.text for line in doc.lines[:15])])
+    m = _DECISION_NUMBER.search(head)
+    return Ref.of_decision(int(m[1]), int(m[2])) if m else None
+
+
 def chunk_document(doc: SourceDocument, max_chars: int, overlap: int) -> list[Chunk]:
     if is_bank(doc.lines):  # a question bank: one chunk per entry, its phrasings as keys
         return bank_chunks(doc)
+    chunks = _chunk_text(doc, max_chars, overlap)
+    decision = decision_ref(doc) if doc.doc_type == "cop-decision" else None
+    if decision is not None:  # a decision is a provision too: cited, filtered and ranked like one
+        chunks = [dataclasses.replace(c, ref=c.ref or str(decision),
+                                      cited_refs=tuple(dict.fromkeys([*c.cited_refs, str(decision)])))
+                  for c in chunks]
+    return chunks
+
+
+def _chunk_text(doc: SourceDocument, max_chars: int, overlap: int) -> list[Chunk]:
     blocks = blocks_for(doc)
     legal = any(b.ref and not b.cited_refs for b in blocks) and doc.doc_type in ("treaty", "cop-decision")
     definition_lists = {b.ref for b in blocks if b.ref and _DEFINITIONS_CHAPEAU.match(b.text)} if legal else set()

@@ -410,6 +410,12 @@ BANK_KEYS = "bank_keys.jsonl"
 BANK_VECTORS = "bank_keys.npy"
 
 
+def key_text(question: str) -> str:
+    from .bank import key_text as bank_key_text
+
+    return bank_key_text(question)
+
+
 def read_bank_keys(gen_dir: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
     """(chunk id, phrasing) pairs and their embeddings, in the same order; empty when none."""
     keys_path, vectors_path = gen_dir / BANK_KEYS, gen_dir / BANK_VECTORS
@@ -426,7 +432,7 @@ def _write_bank_keys(gen_dir: Path, ordered: list[Chunk], base: dict[tuple[str, 
     if not keys:
         return
     missing = [k for k in keys if k not in base]
-    fresh = dict(zip(missing, np.asarray(embedder.encode([q for _, q in missing]), dtype=np.float32))) \
+    fresh = dict(zip(missing, np.asarray(embedder.encode([key_text(q) for _, q in missing]), dtype=np.float32))) \
         if missing else {}
     vectors = np.stack([base[k] if k in base else fresh[k] for k in keys]).astype(np.float32)
     with open(gen_dir / BANK_KEYS, "w", encoding="utf-8") as fh:

@@ -139,8 +139,9 @@ def test_followup_answer_stays_on_topic(assistant):
 def test_out_of_scope_is_refused(assistant, question):
     answer = assistant.ask(question)
     assert answer.refused
-    assert answer.sentences[0].text == prompts.REFUSAL
-    assert answer.citations == []
+    assert answer.refusal_reason in prompts.REFUSAL_REASONS  # every refusal says why
+    assert answer.sentences[0].text.startswith("The ") and "not" in answer.sentences[0].text
+    assert not any(s.citations for s in answer.sentences if s.kind != "lead")
     assert answer.to_json()["refused"] is True
 
 

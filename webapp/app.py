@@ -380,7 +380,8 @@ class App:
             raise gr.Error(str(exc)) from exc
         too_long = self.too_long(question)
         if too_long:
-            return {"answer": too_long, "refused": True, "citations": [], "retrieved": [], "latency_ms": 0.0}
+            return {"answer": too_long, "refused": True, "refusal_reason": "too-long", "citations": [], "retrieved": [],
+                    "latency_ms": 0.0}
         try:
             answer = self.assistant.ask(question, past[-HISTORY_TURNS:], audience, self.filters(_doc_ids(documents)))
         except Exception as exc:
@@ -428,7 +429,8 @@ class App:
                               for d in self.documents()]}
 
     # ---- obligations ---------------------------------------------------------------------------
-    OBLIGATION_HEADERS = ["ref", "actor", "modality", "polarity", "what", "deadline", "topic", "document", "page"]
+    OBLIGATION_HEADERS = ["ref", "actor", "modality", "polarity", "what", "deadline", "amended since 2013", "topic",
+                          "document", "page"]
 
     def obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "",
                     polarity: str = "") -> list:
@@ -448,11 +450,14 @@ class App:
             rows = self.obligations(topic, actor, modality, ref, polarity)
         except ValueError as exc:  # an unknown provision or filter value
             return f"⚠ {exc}", []
-        from assistant.obligations import ACTOR_PHRASE, modal_action
+        from assistant.obligations import ACTOR_PHRASE, amended_phrase, modal_action, with_amendments
 
-        # "what" keeps the provision's polarity: "must not allow …", "must only allow …", "may only … if"
+        amended = with_amendments(rows, self._amended_entries())
+        # "what" keeps the provision's polarity: "must not allow …", "must only allow …", "may only … if";
+        # an Annex A/B row shows the amended state beside its 2013 deadline, with the decision that set it
         table = [[o.ref, ACTOR_PHRASE.get(o.actor, o.actor), o.modality, o.polarity, modal_action(o),
-                  o.deadline or "", o.topic, o.doc_title, o.page or ""] for o in rows]
+                  o.deadline or "", amended_phrase(a), o.topic, o.doc_title, o.page or ""]
+                 for o, a in zip(rows, amended)]
         if not table:
             return ("No obligations match. Obligations are extracted from treaty and COP-decision texts: "
                     "ingest the Convention text (`minamata ingest your-copy.pdf`) to fill this table."), []
@@ -466,15 +471,26 @@ class App:
             rows = self.obligations(topic, actor, modality, ref, polarity)
         except ValueError as exc:
             return gr.update(visible=False), f"⚠ {exc}"
+        from assistant.obligations import with_amendments
+
         folder = self._export_dir()
         path = folder / "obligations.csv"
-        path.write_text(to_csv(rows), encoding="utf-8")
+        path.write_text(to_csv(with_amendments(rows, self._amended_entries())), encoding="utf-8")
         return gr.update(value=str(path), visible=True), f"{len(rows)} row(s) exported."
 
     def api_obligations(self, topic: str = "", actor: str = "", modality: str = "", ref: str = "",
                         polarity: str = "") -> dict:
         """The obligation table, filtered by topic, actor, modality, provision and polarity."""
-        return {"obligations": [o.to_json() for o in self.obligations(topic, actor, modality, ref, polarity)]}
+        from assistant.obligations import with_amendments
+
+        return {"obligations": with_amendments(self.obligations(topic, actor, modality, ref, polarity),
+                                               self._amended_entries())}
+
+    def _amended_entries(self) -> list:
+        from assistant.amendments import amended_entries
+
+        snap, _ = self.assistant.retriever.current()
+        return amended_entries(snap.chunks)
 
     # ---- about and staff ---------------------------------------------------------------------
     def about_rows(self) -> list[list]:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from assistant.prompts import REFUSAL_REASONS
 from ingest.index import keyword_tokens
 
 _SEGMENT_END = re.compile(r"[.;!?]+[”\"’)]*(?=\s)|\n")
@@ -82,10 +83,14 @@ def render_answer(answer, prefix: str = "src") -> str:
     related provisions. Refusals get their own look."""
     known = {c.n for c in answer.citations}
     if answer.refused:
-        body = "".join(f"<p>{_multiline(s.text)}</p>" for s in answer.sentences)
+        # the reason and the pointer come with the refusal; a part the texts do answer stays cited
+        body = "".join(f"<p>{_sentence_html(s, prefix, known) if s.citations else _multiline(s.text)}</p>"
+                       for s in answer.sentences)
         extra = _unsupported_html(answer.unsupported) + _notes_html(answer.notes)
-        return (f'<div class="mc-answer mc-refusal">'
-                f'<p class="mc-refusal-title"><span aria-hidden="true">✕</span> Not answered from the texts</p>'
+        reason = REFUSAL_REASONS.get(answer.refusal_reason or "", "")
+        why = f' <span class="mc-refusal-reason">— {esc(reason)}</span>' if reason else ""
+        return (f'<div class="mc-answer mc-refusal" data-refusal-reason="{esc(answer.refusal_reason or "")}">'
+                f'<p class="mc-refusal-title"><span aria-hidden="true">✕</span> Not answered from the texts{why}</p>'
                 f"{body}{extra}{_meta_html(answer)}</div>")
     groups: dict[str, list[str]] = {}
     for s in answer.sentences:

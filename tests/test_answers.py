@@ -1,0 +1,202 @@
+"""Answers as a user receives them, over the bundled corpus alone (what a fresh clone without
+../shared has): the question bank leads, yes/no questions get a verdict, missing provisions are
+named, near-topic questions are refused with their reason, later decisions are answered only when
+the index holds them, and an ingested official decision outranks the bundled summary."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.chain import Assistant
+from evals.answers import has_repeats, is_truncated, opens_with_verdict
+from ingest.index import IndexStore
+from ingest.pipeline import ingest_paths
+from ingest.refs import Ref
+from tests.conftest import CORPUS, make_settings, run_cli
+
+
+@pytest.fixture(scope="module")
+def assistant(corpus_index):
+    a = Assistant(corpus_index, use_generator=False)
+    a.warm_up()
+    return a
+
+
+def _cited_docs(answer) -> set[str]:
+    return {c.doc_id for c in answer.citations}
+
+
+def _well_formed(answer):
+    retrieved = {p.chunk.id for p in answer.retrieved}
+    assert all(c.chunk_id in retrieved for c in answer.citations), answer.text
+    for s in answer.sentences:
+        if s.kind in ("lead", "quote", "checklist"):
+            assert s.citations and s.verified, s
+    assert not is_truncated(answer.text) and not has_repeats(answer.text), answer.text
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Can our hospital still buy mercury thermometers?", "no"),
+    ("Are skin whitening creams with mercury banned under the Minamata treaty?", "yes"),
+    ("Could someone build a brand-new factory here that uses mercury to make chlorine?", "no"),
+])
+def test_yes_no_questions_get_a_verdict_first(assistant, question, verdict):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text
+    assert opens_with_verdict(answer.text), answer.text
+    assert answer.sentences[0].text.lower().startswith(verdict), answer.text
+    _well_formed(answer)
+
+
+def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
+    answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
+    assert answer.sentences[0].text.startswith("The Secretary-General of the United Nations"), answer.text
+    first = answer.citations[answer.sentences[0].citations[0] - 1]
+    assert first.doc_id.startswith("bank-") and Ref.parse("Article 34").contains(Ref.parse(first.ref))
+    _well_formed(answer)
+
+
+def test_leads_are_never_the_guides_introductions(assistant):
+    for q in ("What does the Convention say about mercury?", "Tell me about the Minamata Convention"):
+        answer = assistant.ask(q)
+        lead = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+        assert "This part" not in lead and "this file" not in lead.lower(), lead
+
+
+@pytest.mark.parametrize("question, statement", [
+    ("What does Article 99 say?", "The Convention has 35 articles; there is no Article 99."),
+    ("What does Article 7(9) require?", "Article 7 has 4 paragraphs; there is no Article 7(9)."),
+    ("Tell me about Annex F", "The annexes run from Annex A to Annex E; there is no Annex F."),
+])
+def test_provisions_that_do_not_exist_are_named(assistant, question, statement):
+    answer = assistant.ask(question)
+    assert answer.refused and answer.refusal_reason == "no-such-provision"
+    assert answer.sentences[0].text == statement
+    assert "closest provisions" in answer.text
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("When did Japan become a Party to the Minamata Convention?", "parties-status"),
+    ("What is the EU's deadline for banning dental amalgam under its own mercury regulation?", "national-law"),
+    ("Which city hosted the third meeting of the Conference of the Parties?", "later-decision"),
+    ("How do I dispose of a broken energy-saving lamp at home?", "household"),
+    ("How many tonnes of mercury does artisanal gold mining emit each year?", "science"),
+    ("How much mercury does a typical compact fluorescent bulb contain?", "science"),
+])
+def test_near_topic_questions_are_refused_with_their_reason(assistant, question, reason):
+    answer = assistant.ask(question)
+    assert answer.refused, answer.text
+    assert answer.refusal_reason == reason, (answer.refusal_reason, answer.text)
+    assert "The texts here are" in answer.text  # what the index holds, read from it
+    assert "Plain-language guide" in answer.text
+
+
+def test_a_refusal_answers_the_part_the_texts_do_answer(assistant):
+    answer = assistant.ask("Has Japan ratified the Minamata Convention yet?")
+    assert answer.refused and answer.refusal_reason == "parties-status"
+    cited = [s for s in answer.sentences if s.citations]
+    assert cited and all(s.verified for s in cited), answer.text
+    assert answer.to_json()["refusal_reason"] == "parties-status"
+
+
+def test_answerable_questions_with_countries_or_dates_are_not_refused(assistant):
+    for q in ("When does the Convention enter into force for a State that ratifies it?",
+              "Can the European Union vote at the Conference of the Parties?",
+              "What did COP-4 add to Annex A?"):
+        answer = assistant.ask(q)
+        assert not answer.refused, (q, answer.text)
+
+
+def test_a_followup_keeps_its_own_kind_instead_of_repeating(assistant):
+    first_q = "We are a dental clinic. Do we have to stop using amalgam fillings?"
+    first = assistant.ask(first_q)
+    follow = assistant.ask("And by when?", history=[first_q])
+    assert not follow.refused
+    assert follow.sentences[0].text != first.sentences[0].text, follow.text
+    assert any(y in follow.text for y in ("2034", "no phase-out date", "no date", "no fixed date")), follow.text
+
+
+def test_amended_annex_answers_give_todays_state_and_the_decision(assistant):
+    answer = assistant.ask("When do compact fluorescent lamps for general lighting have to be phased out?")
+    assert not answer.refused
+    assert any(Ref.try_parse(c.ref) is not None and Ref.parse(c.ref).is_decision for c in answer.citations), \
+        answer.text
+    assert "later meetings of the Conference of the Parties amended these annexes" not in answer.text
+
+
+def test_later_decisions_are_answered_only_when_the_index_holds_them(assistant, tmp_path, embedder):
+    question = "What did COP-4 decide about dental amalgam?"
+    held = assistant.ask(question)
+    assert not held.refused and any("MC-4/3" in c.ref for c in held.citations), held.text
+    settings = make_settings(tmp_path / "guide-only")
+    ingest_paths([CORPUS / "guide"], settings, store=IndexStore(settings, embedder=embedder))
+    bare = Assistant(settings, use_generator=False).ask(question)
+    assert bare.refused and bare.refusal_reason == "later-decision", bare.text
+    assert "COP-4" not in bare.sentences[0].text or "do not hold" in bare.sentences[0].text
+
+
+DECISION = """Decision MC-4/3: Review and amendment of annexes A and B to the Minamata Convention
+
+The Conference of the Parties,
+
+1. Decides to amend Part I of Annex A by adding the following products with the phase-out date 2025:
+compact fluorescent lamps with an integrated ballast for general lighting purposes that are 30 watts or
+less with a mercury content not exceeding 5 mg per lamp burner; mercury vacuum pumps; tire balancers and
+wheel weights; photographic film and paper; propellant for satellites and spacecraft.
+
+2. Decides to amend Part II of Annex A by adding that Parties shall exclude or not allow the use of
+mercury in bulk form by dental practitioners.
+"""
+
+
+def test_an_ingested_official_decision_outranks_the_bundled_summary(corpus_index, copy_index, tmp_path, embedder):
+    settings = copy_index(corpus_index)
+    path = tmp_path / "mc-4-3.md"
+    path.write_text(DECISION, encoding="utf-8")
+    results = ingest_paths([path], settings, store=IndexStore(settings, embedder=embedder), doc_type="cop-decision")
+    assert results[0].status == "added"
+    answer = Assistant(settings, use_generator=False).ask("What products did decision MC-4/3 add to Annex A?")
+    assert not answer.refused
+    ranked = [p for p in answer.retrieved if p.chunk.ref and Ref.parse(p.chunk.ref).is_decision]
+    assert ranked and ranked[0].chunk.doc_type == "cop-decision", [(p.chunk.doc_id, p.ref) for p in ranked[:4]]
+    assert "mc-4-3" in _cited_docs(answer), answer.text
+
+
+REGULATION = """# Riverton municipal mercury lamp collection rules
+
+## Collection points
+
+Every public library in Riverton keeps a sealed drum for spent fluorescent lamps. The drums are emptied
+every six weeks by the licensed contractor, who must weigh each load and report the weight to the
+environment office within ten days.
+"""
+
+
+def test_the_generic_path_answers_from_a_users_own_document(corpus_index, copy_index, tmp_path, embedder):
+    settings = copy_index(corpus_index)
+    path = tmp_path / "riverton-rules.md"
+    path.write_text(REGULATION, encoding="utf-8")
+    ingest_paths([path], settings, store=IndexStore(settings, embedder=embedder), doc_type="other")
+    answer = Assistant(settings, use_generator=False).ask(
+        "How often are the Riverton library drums for spent fluorescent lamps emptied?")
+    assert not answer.refused, answer.text
+    assert "riverton-rules" in _cited_docs(answer) and "six weeks" in answer.text, answer.text
+
+
+def test_ask_json_carries_the_refusal_reason(corpus_index):
+    env = {"MINAMATA_INDEX_DIR": str(corpus_index.index_dir)}
+    out = run_cli("ask", "What does Article 99 say?", "--json", env=env, check=True)
+    data = json.loads(out.stdout)
+    assert data["refused"] is True and data["refusal_reason"] == "no-such-provision"
+    out = run_cli("ask", "Can our hospital still buy mercury thermometers?", "--json", env=env, check=True)
+    assert json.loads(out.stdout)["refusal_reason"] is None
+
+
+def test_corpus_questions_lists_the_bank():
+    out = run_cli("corpus", "questions", "--json", check=True)
+    entries = json.loads(out.stdout)["entries"]
+    assert len(entries) >= 200 and sum(len(e["questions"]) for e in entries) >= 600
+    assert set(entries[0]) == {"id", "questions", "answer", "refs", "answerable"}
+    assert any(not e["answerable"] for e in entries)

@@ -1,0 +1,135 @@
+"""The question bank and the amendments note: parsing, their checks against ../shared, the
+amended Annex entries the obligation finder shows, and the scope classifier's fit."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.amendments import amended_entries, amendments_for
+from assistant.scope import ScopeClassifier
+from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
+from evals.scope_fit import choose_threshold, fit_logistic
+from ingest.bank import BankError, key_text, parse_bank
+from ingest.models import Chunk, Line
+from ingest.refs import Ref
+
+ENTRY = """# Question bank: test
+
+## thermometers
+- kind: yes-no
+- refs: Article 4(1); Annex A Part I
+- facts: 2020
+- Q: Can our hospital still buy mercury thermometers?
+- Q: Are mercury fever thermometers banned?
+- Q: Which thermometers does Annex A phase out?
+
+No. Parties may not allow them to be made, imported or exported after 2020 [Article 4(1); Annex A Part I].
+"""
+
+
+def _lines(text: str) -> list[Line]:
+    return [Line(t) for t in text.splitlines()]
+
+
+def test_an_entry_is_parsed_with_its_phrasings_refs_and_answer():
+    [e] = parse_bank(_lines(ENTRY))
+    assert e.id == "thermometers" and e.kind == "yes-no" and e.answerable
+    assert e.refs == ("Article 4(1)", "Annex A Part I") and e.facts == ("2020",)
+    assert len(e.questions) == 3 and e.sentences[0].startswith("No.")
+
+
+@pytest.mark.parametrize("broken, problem", [
+    (ENTRY.replace("- kind: yes-no", "- kind: maybe"), "kind must be one of"),
+    (ENTRY.replace("- refs: Article 4(1); Annex A Part I", "- refs: Article 4 paragraph 1"), "refs"),
+    (ENTRY.replace("## thermometers", "## Thermometers Entry"), "lower case"),
+    (ENTRY + ENTRY.split("\n", 2)[2], "appears twice"),
+    (ENTRY.replace("- refs: Article 4(1); Annex A Part I\n", "") , "needs refs"),
+])
+def test_a_malformed_entry_is_refused_with_its_name(broken, problem):
+    with pytest.raises(BankError, match=problem):
+        parse_bank(_lines(broken))
+
+
+def test_the_treaty_name_is_not_what_a_question_is_about():
+    assert key_text("Who is the depositary of the Minamata Convention on Mercury?") == \
+        "Who is the depositary of the Convention ?"
+    assert key_text("Is the mercury treaty binding?") == "Is the Convention binding?"
+
+
+def test_the_bundled_bank_is_large_and_covers_every_provision():
+    entries = load_bank()
+    assert len(entries) >= 200 and sum(len(e.questions) for e in entries) >= 600
+    refs = {Ref.parse(r) for e in entries for r in e.refs}
+    for n in range(1, 36):
+        assert any(Ref.of_article(n).contains(r) for r in refs), f"no entry on Article {n}"
+    for letter in "ABCDE":
+        assert any(Ref.of_annex(letter).contains(r) for r in refs), f"no entry on Annex {letter}"
+    assert any(Ref.parse("Preamble") == r for r in refs)
+    reasons = {e.reason for e in entries if not e.answerable}
+    assert {"parties-status", "national-law", "later-decision", "health-advice", "market-data", "science",
+            "household"} <= reasons
+
+
+def test_the_bundled_bank_passes_its_checks(reference_md):
+    report = check_bank(reference_md.parent.parent)
+    assert report.ok, "\n".join(report.problems[:20])
+    assert report.refs_checked > 1000
+
+
+def test_the_bank_check_catches_a_yes_that_contradicts_a_prohibition(reference_md, tmp_path):
+    bad = tmp_path / "bad.md"
+    bad.write_text(ENTRY.replace("No. Parties may not", "Yes. Parties may"), encoding="utf-8")
+    report = check_bank(reference_md.parent.parent, [bad])
+    assert any("prohibits" in p for p in report.problems), report.problems
+    copied = tmp_path / "copied.md"
+    copied.write_text(ENTRY.replace(
+        "No. Parties may not allow them to be made, imported or exported after 2020",
+        "No. Each Party shall not allow, by taking appropriate measures, the manufacture, import or export of "
+        "mercury-added products listed in Part I of Annex A after 2020"), encoding="utf-8")
+    assert any("copied" in p for p in check_bank(reference_md.parent.parent, [copied]).problems)
+
+
+def test_the_amendments_note_only_states_facts_from_the_facts_file(reference_md):
+    report = check_amendments(reference_md.parent.parent)
+    assert report.ok, "\n".join(report.problems[:20])
+    assert report.numbers_checked > 100
+
+
+def test_amended_entries_are_linked_to_the_annex_rows_they_change():
+    text = AMENDMENTS.read_text(encoding="utf-8")
+    section = text[text.index("## 2013 text and current state"):]
+    chunk = Chunk(id="c1", doc_id="annex-amendments", doc_title="Amendments", doc_type="guidance",
+                  ref="Annex A Part I", heading="x", heading_path=("x",), text=section, page_start=None,
+                  page_end=None, ordinal=0)
+    entries = amended_entries([chunk])
+    assert {"Batteries", "Cosmetics", "Dental amalgam"} <= {e.name for e in entries}
+    [batteries] = amendments_for("Annex A Part I", "not allow the manufacture of batteries, except button cells",
+                                 entries)
+    assert batteries.decisions == ["Decision MC-5/4"] and "2025" in batteries.summary()
+    assert amendments_for("Annex A Part I", "not allow the manufacture of high pressure mercury vapour lamps",
+                          entries) == []
+    assert amendments_for("Article 4(1)", "batteries", entries) == []  # only Annex A/B rows
+
+
+def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():
+    clf = ScopeClassifier.load()
+    assert clf is not None and clf.weights.shape == (384,)
+    from assistant.scope import CLASSIFIER_PATH
+
+    data = json.loads(CLASSIFIER_PATH.read_text())
+    assert data["calibration"]["calibrate_answerable_refused"] <= 0.03
+
+
+def test_the_logistic_fit_separates_and_the_threshold_caps_false_refusals():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    x = np.vstack([rng.normal(-1, 1, (200, 4)), rng.normal(1, 1, (200, 4))])
+    y = np.array([0] * 200 + [1] * 200, dtype=float)
+    w, b = fit_logistic(x, y)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    assert ((p > 0.5) == (y == 1)).mean() > 0.9
+    t = choose_threshold(p, y, max_false=0.02)
+    assert (p[y == 0] >= t).mean() <= 0.02
