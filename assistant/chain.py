@@ -9,6 +9,7 @@ the verified Answer.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from langchain_core.runnables import RunnableLambda
 
 from ingest.index import IndexStore
+from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
@@ -114,7 +116,7 @@ class Assistant:
             return turn
         clean, turn.injected = sanitize(text)
         history = [sanitize(h)[0] for h in turn.history]
-        turn.condensed = condense(clean, history)
+        turn.condensed = condense(clean, history if self.settings.condense_followups else [])
         # a follow-up that asks for nothing new keeps the kind of the question before it
         previous = analyze(history[-1]).kind if history and is_followup(clean) else None
         turn.analysis = analyze(clean, previous)
@@ -133,7 +135,11 @@ class Assistant:
         if turn.missing is not None:
             turn.refuse("no-such-provision", turn.missing[1])
             return turn
-        if self.settings.scope_check and not r.explicit_found:
+        # a named article or annex shields the question from the scope check; a named meeting does not
+        # ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex amendments are indexed)
+        named_provision = r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
+                                                   for n in turn.condensed.refs)
+        if self.settings.scope_check and not named_provision:
             probability = None
             if self.scope_classifier is not None and not turn.condensed.carried:
                 # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
@@ -305,11 +311,13 @@ def _clean(line: str) -> tuple[str, list[str]]:
 
 
 def _documents(titles: tuple[str, ...]) -> str:
-    """"the Convention's text, a plain-language guide and ..." read from the index."""
-    shown = list(titles[:6])
-    more = len(titles) - len(shown)
-    listed = "; ".join(f"“{t}”" for t in shown)
-    return listed + (f" and {more} more document(s)" if more > 0 else "")
+    """What the index holds, read from it and grouped: "the Minamata Convention on Mercury (official
+    text); Plain-language guide (4 parts); Question bank (5 parts); ..."."""
+    groups: dict[str, int] = {}
+    for t in titles:
+        name = re.split(r"[,:(]", t, maxsplit=1)[0].strip() or t
+        groups[name] = groups.get(name, 0) + 1
+    return "; ".join(f"{name} ({n} parts)" if n > 1 else name for name, n in groups.items())
 
 
 def _renumber(sentences: list[Sentence], citations: list[Citation]) -> list[Citation]:

@@ -112,6 +112,7 @@ def cmd_corpus_check(args: argparse.Namespace) -> int:
     for name, report in (("question bank", check_bank(shared)), ("amendments note", check_amendments(shared))):
         print(format_bank_report(name, report))
         rc = rc or (0 if report.ok else 1)
+    print("OK" if rc == 0 else "PROBLEMS FOUND")
     return rc
 
 

@@ -18,7 +18,7 @@ from .intents import is_conference_question, is_temporal_question
 from ingest.bank import BankMatch
 
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
-from .plan import derive_verdict, drop_verdict, is_meta_text, same_fact, usable_lead, whole_excerpt
+from .plan import derive_verdict, drop_verdict, is_meta_text, same_fact, topic_terms, usable_lead, whole_excerpt
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -167,9 +167,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # 1b. a checklist of the obligations, each cited to the provision that imposes it
     retrieved_ids = {p.chunk.id for p in passages}
     # only the duties of the provisions in focus, whole: never a cut item or another article's deadline
-    in_focus = [r.top() for f in (lead_refs or focus) if (r := Ref.try_parse(f)) is not None]
+    # (a leading bank entry names its provisions precisely: only their rows; else the articles in focus)
+    in_focus = [r if bank_lead is not None else r.top() for f in (lead_refs or focus)
+                if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+    if bank_lead is not None and bank_lead.kind != "must-do":
+        obligations = []  # the entry already replies; a checklist would answer another question
     obligations = [(row, chunk) for row, chunk in obligations or []
-                   if (not in_focus or any(t.contains(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
+                   if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
                    and "…" not in row.action]
     for row, chunk in obligations:
         text = _resolve_this(_obligation_text(row), row.ref)
@@ -202,11 +206,14 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     quoted = 0
     seen_chunks: set[str] = set()
     sources: list[tuple[Chunk, str, Passage | None]] = []
+    # what the question and the lead are about: a quote must share some of it, or it is beside the point
+    about = topic_terms(" ".join([question, *(x.text for x in draft.sentences if x.kind == "lead")]))
     for ref in wanted_refs:
         retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
-        # several chunks share a ref (the rows of an annex table): the one the question is about first
-        chunks = sorted(chunks, key=lambda c: -_score(c.text, query, idf, temporal))
+        # several chunks share a ref (the rows of an annex table): only a row the question is about
+        chunks = sorted(chunks, key=lambda c: (-len(about & topic_terms(c.text)), -_score(c.text, query, idf, temporal)))
+        chunks = [c for c in chunks if not about or about & topic_terms(c.text)]
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     if not wanted_refs:  # nothing in focus: the best binding passages found
@@ -223,6 +230,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             draft.extra_passages.append(Passage(chunk, 0.0, None, None, "cited-by-guide"))
         # whole: a short provision entire, or the chapeau joined to the item the lead rests on
         excerpt = _LABEL.sub("", whole_excerpt(chunk.text, chunk.ref, ref))
+        if excerpt.rstrip().endswith(":"):
+            continue  # a chapeau without its items says nothing on its own
         label = chunk.ref or chunk.doc_title
         source = "the Convention" if chunk.doc_type == "treaty" else chunk.doc_title
         draft.say(f"{label} of {source} says: “{excerpt}”", [draft.cite(chunk)], "quote")

@@ -81,7 +81,19 @@ _BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|will|would|has|have)\b.{
                     r"phased[- ]out|outlawed|illegal|forbidden|caught by|covered by|included in|subject to|"
                     r"on the list|listed)\b", re.IGNORECASE)
 _OBLIGATION_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|will|would|must|is|are|shall)\b.{0,100}\b(?:have to|has to|"
-                           r"need to|needs to|required to|obliged to|obligated to|must|bound to)\b", re.IGNORECASE)
+                           r"need to|needs to|required to|obliged to|obligated to|must|bound to|require|requires|"
+                           r"oblige|obliges|force|forces)\b", re.IGNORECASE)
+_DOES_BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:does|do|did|will)\b.{0,80}\b(?:ban|bans|prohibit|prohibits|outlaw|"
+                         r"phase out|forbid|forbids)\b", re.IGNORECASE)
+_ALLOWED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:allowed|permitted|legal|still possible)\b",
+                        re.IGNORECASE)
+_CHANGED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|was|were)\b.{0,80}\b(?:COP|Conference of the Parties|"
+                        r"decision|amendment|Parties|meeting)\b.{0,80}\b(?:add|added|list|listed|ban|banned|remove|"
+                        r"removed|drop|dropped|set|agree|agreed|adopt|adopted|change|changed|move|moved)\b",
+                        re.IGNORECASE)
+_CHANGED = re.compile(r"\b(?:added|listed|removed|dropped|set|agreed|adopted|moved|gave|given|made)\b", re.IGNORECASE)
+_NO_BAN = re.compile(r"\b(?:no (?:direct |outright )?ban|not (?:ban|banned|prohibit)|phase[- ]down|no phase-out date|"
+                     r"sets no)\b", re.IGNORECASE)
 _PERMISSION_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,80}\b(?:build|open|start|make|manufacture|"
                            r"produce|import|export|set up|begin)\b", re.IGNORECASE)
 _SAYS_Q = re.compile(r"^\s*(?:and\s+)?(?:(?:does|do)\s+(?:the\s+)?(?:treaty|convention|minamata convention|texts?)\s+"
@@ -114,8 +126,16 @@ def derive_verdict(question: str, lead: str) -> str | None:
     question = _asking(question)
     if _EXEMPT_Q.search(question):
         return "Yes." if re.search(r"\b(?:excepted|excluded|exempt|not covered|left out|spared)\b", lead, re.I) else None
+    if _CHANGED_Q.search(question) and _CHANGED.search(lead) and not re.search(r"\bnot\b|\bno\b", lead, re.I):
+        return "Yes."
+    if _DOES_BAN_Q.search(question):
+        if _EXCLUDES.search(lead) or _NO_BAN.search(lead):
+            return "No."
+        return "Yes." if _PROHIBITS.search(lead) else None
+    if _ALLOWED_Q.search(question) and _PROHIBITS.search(lead) and not _EXCLUDES.search(lead):
+        return "No."
     if _BAN_Q.search(question):
-        if _EXCLUDES.search(lead):
+        if _EXCLUDES.search(lead) or _NO_BAN.search(lead):
             return "No."
         if _PROHIBITS.search(lead):
             return "Yes."
@@ -155,10 +175,21 @@ _COMMON = frozenset("minamata convention mercury treaty country countries govern
                     "under use used using new".split())
 
 
-def _terms(text: str) -> set[str]:
+def topic_terms(text: str) -> set[str]:
+    """The words that say what a text is about, without those every text about the treaty shares."""
     from ingest.index import keyword_tokens
 
-    return {t for t in keyword_tokens(text) if len(t) >= 3 and t not in _COMMON}
+    return {t for t in keyword_tokens(text) if len(t) >= 3 and not t.isdigit() and t not in _COMMON
+            and t not in _GENERIC}
+
+
+_terms = topic_terms
+# words of any provision or question that do not tell one topic from another
+_GENERIC = frozenset("shall each take measures measure provision provisions date after before following "
+                     "product products listed list set specified accordance include including other such "
+                     "within years year time period paragraph subparagraph annex part also manufacture import "
+                     "export imported exported made making phase out content added allowed ban banned phased "
+                     "stop stopped".split())
 
 
 def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,

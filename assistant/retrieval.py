@@ -225,7 +225,7 @@ class Retriever:
             return Retrieval([], [], 0.0, False)
         terms = aux.content_terms(condensed.question)
         unknown = aux.unknown_terms(terms)
-        query = aux.correct_spelling(condensed.standalone)
+        query = aux.correct_spelling(condensed.standalone) if self.settings.spelling_correction else condensed.standalone
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
         keyword = self.keyword_ranking(query, pool, filters) if mode in ("hybrid", "bm25") else []
@@ -241,7 +241,8 @@ class Retriever:
             if condensed.carried and mode == "hybrid" and self._says_something(condensed.question, aux):
                 # a follow-up is searched twice: with its context, and as asked, so that what is
                 # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
-                own = aux.correct_spelling(condensed.question)
+                own = aux.correct_spelling(condensed.question) if self.settings.spelling_correction \
+                    else condensed.question
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)
             ranked = self._with_bank(ranked, bank, snap, aux, filters)
@@ -283,7 +284,8 @@ class Retriever:
             seen.add(i)
             passages.append(Passage(snap.chunks[i], score, dense_sim.get(i), kw_score.get(i), mode))
         definitions = [Passage(snap.chunks[i], 0.0, None, None, "definition")
-                       for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen]
+                       for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen] \
+            if self.settings.definitions else []
         share_unknown = len(unknown) / max(1, len(terms))
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal

@@ -146,6 +146,27 @@ class ScopeClassifier:
         return 1.0 / (1.0 + math.exp(-z))
 
 
+def asks_for(question: str, reason: str) -> bool:
+    """Whether the question's own words ask for what an out-of-scope reason is about: a bank
+    entry's reason is taken only when they do ("What must a country with gold mining do?" is close to
+    "Which countries have submitted a plan?", but it asks for no country's status)."""
+    q = question
+    signals = {
+        "parties-status": lambda: bool(_country_pattern().search(q) or _STATUS.search(q) or _HOW_MANY_PARTIES.search(q)),
+        "national-law": lambda: bool(_JURISDICTION.search(q) or _country_pattern().search(q)),
+        "later-decision": lambda: bool(_MEETING.search(q) or _LATEST_MEETING.search(q)
+                                       or re.search(r"\b(?:decid\w*|decision|adopted|agreed|so far|since)\b", q, re.I)),
+        "health-advice": lambda: bool(_HEALTH.search(q) or re.search(r"\b(?:health|safe|sick|symptom|doctor|"
+                                                                     r"pregnan\w*|child\w*|eat)\b", q, re.I)),
+        "household": lambda: bool(_HOUSEHOLD.search(q) or re.search(r"\b(?:home|house|I|my)\b", q)),
+        "market-data": lambda: bool(_MARKET.search(q) or re.search(r"\b(?:how much|cost|price|trade|traded|"
+                                                                   r"market|sell|bought)\b", q, re.I)),
+        "science": lambda: bool(_QUANTITY.search(q) or _SCIENCE.search(q)
+                                or re.search(r"\b(?:how much|how many|tonnes?|tons|per year|each year)\b", q, re.I)),
+    }
+    return signals.get(reason, lambda: True)()
+
+
 def meeting_numbers(question: str) -> list[int]:
     out = []
     for m in _MEETING.finditer(question):
@@ -163,7 +184,8 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     unanswerable = next((m for m in bank if not m.answerable), None)
     partial = None
     if unanswerable is not None and unanswerable.similarity >= bank_floor and (
-            answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin):
+            answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin) and (
+            unanswerable.similarity >= 0.88 or asks_for(question, unanswerable.facets.get("reason", "other"))):
         return ScopeVerdict(reason=unanswerable.facets.get("reason", "other"),
                             statement=unanswerable.chunk.text.split("\n")[0].strip(),
                             look=unanswerable.facets.get("look", ""), partial=unanswerable,

@@ -27,10 +27,15 @@ def parse_generated(text: str) -> list[Sentence]:
     """Split generated text into sentences and lift their [n] markers out."""
     pieces = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"(\-*])|\n+", text.strip())
     out = []
+    verdict = ""
     for piece in pieces:
         piece = piece.strip().lstrip("-* ").strip()
         if not piece:
             continue
+        if re.fullmatch(r"(?:yes|no)[.!]", piece, re.IGNORECASE):
+            verdict = piece + " "  # "No." is the opening of the next sentence, not a claim of its own
+            continue
+        piece, verdict = verdict + piece, ""
         numbers = [int(n) for n in MARKER.findall(piece)]
         clean = re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", piece)).strip()
         if clean:

@@ -48,6 +48,10 @@ class Settings:
     bank_weight: float = 2.0
     bank_bring_similarity: float = 0.6
     bank_lead_score: float = 0.82
+    # Features that can be switched off one at a time (the ablation tests check each owns a figure)
+    spelling_correction: bool = True  # "mercry" -> "mercury" against the indexed vocabulary
+    condense_followups: bool = True  # "and by when?" keeps the topic of the conversation
+    definitions: bool = True  # defined terms in the question bring their definition along
     scope_check: bool = True  # refuse near-topic questions the texts cannot answer (assistant/scope.py)
     scope_classifier: bool = True  # ... including those only the question-embedding classifier flags
     # Refuse when best dense similarity - penalty x (share of the question's content words that no
@@ -89,6 +93,8 @@ class Settings:
 
 def _coerce(f: dataclasses.Field, raw: str):
     kind = str(f.type)
+    if kind == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
     if "int" in kind and "str" not in kind:
         return int(raw)
     if "float" in kind:

@@ -280,7 +280,7 @@ def test_ask_json_shape(full_index, tmp_path):
     proc = run_cli("ask", "by when?", "--index", str(full_index.index_dir), "--history", str(history), "--json",
                    check=True)
     payload = json.loads(proc.stdout)
-    assert list(payload) == ["answer", "refused", "citations", "retrieved", "latency_ms"]
+    assert list(payload) == ["answer", "refused", "refusal_reason", "citations", "retrieved", "latency_ms"]
     assert isinstance(payload["answer"], str) and payload["refused"] is False
     for c in payload["citations"]:
         assert set(c) == {"n", "ref", "doc_id", "doc_title", "page", "text"}

@@ -359,7 +359,7 @@ def test_cli_eval_writes_json_and_a_self_contained_report(full_index, tmp_path):
     assert {"cases", "metrics", "by_tag", "baselines", "per_case"} <= set(data)
     assert data["cases"] == len(picked) == len(data["per_case"])
     assert set(data["metrics"]) == set(METRICS)
-    assert all(isinstance(data["metrics"][m], float) for m in METRICS)
+    assert all(isinstance(data["metrics"][m], float) for m in METRICS if m not in ("verdict_rate", "quote_precision"))
     assert "smoke" in data["by_tag"] and set(METRICS) <= set(data["by_tag"]["smoke"])
     assert data["baselines"] == {}
     for c in data["per_case"]:
@@ -396,12 +396,14 @@ def test_ablation_the_unknown_term_penalty_owns_near_topic_refusals(full_index, 
     from evals.runner import PipelineSystem, run_cases
     from ingest.index import IndexStore
 
-    cases = [c for c in load_cases([CASES_DIR]) if not c.answerable and not c.history]
+    cases = [c for c in load_cases([CASES_DIR], tags=["tune"]) if not c.answerable and not c.history]
     assert len(cases) >= 10
     store = IndexStore(full_index, embedder=embedder)
     refused = {}
     for penalty in (full_index.unknown_term_penalty, 0.0):
-        system = PipelineSystem(full_index.replace(unknown_term_penalty=penalty), store, use_generator=False)
+        # the scope check is off in both runs: it would refuse most of these on its own
+        settings = full_index.replace(unknown_term_penalty=penalty, scope_check=False)
+        system = PipelineSystem(settings, store, use_generator=False)
         try:
             refused[penalty] = sum(r.refused for r in run_cases(system, cases, progress=False))
         finally:

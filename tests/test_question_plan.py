@@ -74,22 +74,20 @@ def test_a_strong_bank_match_leads_only_for_a_compatible_kind():
     assert not bank_leads("when", 0.60, asked_when, 0.72)
 
 
-PARAGRAPH = ("6. Each Party shall not allow the export of mercury except:\n"
-             "(a) To a Party that has provided the exporting Party with its written consent, and only for the "
-             "purpose of a use allowed to the importing Party under this Convention or for environmentally sound "
-             "interim storage as set out in Article 10; or\n"
-             "(b) To a non-Party that has provided the exporting Party with its written consent, including "
-             "certification demonstrating that the non-Party has measures in place to ensure the protection of "
-             "human health and the environment and to ensure its compliance with the provisions of Articles 10 "
-             "and 11; and that such mercury will be used only for a use allowed to a Party under this Convention "
-             "or for environmentally sound interim storage as set out in Article 10.")
+# an own-words paragraph shaped like a treaty paragraph: a chapeau and two lettered items
+PARAGRAPH = ("6. No Party may let the substance leave its territory except:\n"
+             "(a) To another Party that agreed in writing beforehand, and then solely for a purpose that Party "
+             "may pursue, or for safe keeping pending a permitted use as the storage article describes; or\n"
+             "(b) To a State outside the treaty that agreed in writing beforehand and also certified that it "
+             "protects people and nature, that it keeps the storage and waste rules of the treaty, and that the "
+             "substance will serve solely a purpose a Party may pursue, or safe keeping as described above.")
 
 
 def test_the_chapeau_is_joined_to_the_item_the_lead_rests_on():
     quoted = whole_excerpt(PARAGRAPH, "Article 3(6)", "Article 3(6)(b)", limit=300)
-    assert quoted.startswith("6. Each Party shall not allow the export of mercury except: (b) To a non-Party")
-    assert "(a) To a Party" not in quoted
-    assert quoted.endswith("Article 10.")  # whole, never cut mid-sentence
+    assert quoted.startswith("6. No Party may let the substance leave its territory except: (b) To a State outside")
+    assert "(a) To another Party" not in quoted
+    assert quoted.endswith("as described above.")  # whole, never cut mid-sentence
     assert whole_excerpt(PARAGRAPH, "Article 3(6)", None, limit=2000) == " ".join(PARAGRAPH.split("\n"))
 
 

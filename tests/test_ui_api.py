@@ -19,7 +19,7 @@ from tests.conftest import REPO_ROOT, make_settings
 from webapp.feedback import CSV_COLUMNS, EVAL_KEYS, FeedbackStore, parse_rating
 
 THERMOMETER_Q = "Can a hospital still buy mercury thermometers?"
-ANSWER_KEYS = {"answer", "refused", "citations", "retrieved", "latency_ms"}
+ANSWER_KEYS = {"answer", "refused", "refusal_reason", "citations", "retrieved", "latency_ms"}
 CITATION_KEYS = {"n", "ref", "doc_id", "doc_title", "page", "text"}
 
 # A user-added note about mercury thermometers with markup in it: it must show as text, never run.
