@@ -139,7 +139,10 @@ class Assistant:
         # ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex amendments are indexed)
         named_provision = r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
                                                    for n in turn.condensed.refs)
-        if self.settings.scope_check and not named_provision:
+        # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
+        own_document = any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= self.settings.refusal_threshold
+                           for p in r.passages[:8])
+        if self.settings.scope_check and not named_provision and not own_document:
             probability = None
             if self.scope_classifier is not None and not turn.condensed.carried:
                 # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
@@ -166,6 +169,10 @@ class Assistant:
             obligations = self.retriever.obligations_for(question, k, turn.filters)
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried) if analysis is not None else None
+        _, aux = self.retriever.current()
+        own = max((p.dense or 0.0 for p in r.passages[:8] if p.chunk.doc_id in aux.facts.own_documents), default=0.0)
+        if lead is not None and own >= lead.similarity:
+            lead = None  # the user's own document is closer to the question than any bank phrasing
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead)

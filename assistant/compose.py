@@ -119,6 +119,15 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     conference = [p for p in passages[:6 if conference_question else 3] if p.chunk.doc_type == "conference-text"]
     treaty = [p for p in passages if p.chunk.doc_type in ("treaty", "cop-decision")]
 
+    # 0. a document the user ingested (doc_type other) answers far more closely than the guide: it leads
+    own = [p for p in passages[:8] if p.chunk.doc_type == "other" and (p.dense or 0.0) >= 0.55]
+    best_guide = max((p.dense or 0.0 for p in guides), default=0.0)
+    if own and bank_lead is None and (own[0].dense or 0.0) >= best_guide + 0.1:
+        best = sorted(split_sentences(own[0].chunk.text), key=lambda x: -_score(x, query, idf, temporal))[:2]
+        for sentence in best:
+            draft.say(BRACKET_RE.sub("", sentence).strip(), [draft.cite(own[0].chunk)], "lead")
+        guides = []
+
     # 1. the plain-language lead, from the guide
     lead_refs: list[str] = []
     if bank_lead is not None:

@@ -85,7 +85,11 @@ class SnapshotAux:
         meetings = {r.meeting for r in known if r.is_decision}
         for d in snap.documents.values():  # conference texts name their meeting in the title
             meetings |= set(meeting_numbers(d.title))
-        facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings))
+        from ingest.manifest import bundled_ids
+
+        own = frozenset(d.id for d in snap.documents.values() if d.id not in bundled_ids() and d.doc_type != "treaty")
+        facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings),
+                           own_documents=own)
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts)
 
@@ -298,7 +302,9 @@ class Retriever:
         they do not replace retrieval, so a user's own documents still rank on their own."""
         s = self.settings
         fused = dict(ranked)
-        answerable = [m for m in bank if m.answerable]
+        # only entries phrased near the question take part: a far match must not outrank a passage
+        # of the user's own documents that answers the question closely
+        answerable = [m for m in bank if m.answerable and m.similarity >= s.bank_bring_similarity - 0.1]
         for rank, m in enumerate(answerable[:10]):
             i = snap.position[m.chunk.id]
             fused[i] = fused.get(i, 0.0) + s.bank_weight / (s.rrf_k + rank + 1)

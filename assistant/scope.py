@@ -38,6 +38,7 @@ class IndexFacts:
 
     documents: tuple[str, ...] = ()
     meetings: frozenset[int] = frozenset()
+    own_documents: frozenset[str] = frozenset()  # doc ids a user ingested beyond the bundled corpus
 
 
 @dataclass

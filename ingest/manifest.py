@@ -68,6 +68,16 @@ def find_manifest_entry(file: Path) -> ManifestEntry | None:
     return None
 
 
+def bundled_ids() -> frozenset[str]:
+    """Ids of the documents bundled in corpus/ (the project's own); any other is a user's."""
+    from .settings import REPO_ROOT
+
+    try:
+        return frozenset(e.id for e in Manifest.load(REPO_ROOT / "corpus" / MANIFEST_NAME).documents)
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return frozenset()
+
+
 def stale_hashes(manifest_path: Path) -> list[tuple[str, str, str]]:
     """(id, recorded, actual) for bundled documents whose content hash is out of date."""
     from .loaders import file_sha256

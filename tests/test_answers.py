@@ -53,8 +53,9 @@ def test_yes_no_questions_get_a_verdict_first(assistant, question, verdict):
 def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
     answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
     assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text
-    first = answer.citations[answer.sentences[0].citations[0] - 1]
-    assert first.doc_id.startswith("bank-") and Ref.parse("Article 34").contains(Ref.parse(first.ref))
+    cited = [answer.citations[n - 1] for n in answer.sentences[0].citations]
+    assert all(c.doc_id.startswith("bank-") for c in cited)
+    assert any(Ref.parse("Article 34").contains(Ref.parse(c.ref)) for c in cited), [c.ref for c in cited]
     _well_formed(answer)
 
 
