@@ -323,6 +323,7 @@ def _documents(titles: tuple[str, ...]) -> str:
     groups: dict[str, int] = {}
     for t in titles:
         name = re.split(r"[,:(]", t, maxsplit=1)[0].strip() or t
+        name = " ".join(name.split()[:8]).rstrip(".")  # a title taken from a document's first line can run on
         groups[name] = groups.get(name, 0) + 1
     return "; ".join(f"{name} ({n} parts)" if n > 1 else name for name, n in groups.items())
 

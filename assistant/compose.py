@@ -14,6 +14,7 @@ from ingest.refs import Ref
 from ingest.structure import BRACKET_RE, cited_refs
 
 from . import prompts
+from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from ingest.bank import BankMatch
 
@@ -123,7 +124,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     own = [p for p in passages[:8] if p.chunk.doc_type == "other" and (p.dense or 0.0) >= 0.55]
     best_guide = max((p.dense or 0.0 for p in guides), default=0.0)
     if own and bank_lead is None and (own[0].dense or 0.0) >= best_guide + 0.1:
-        best = sorted(split_sentences(own[0].chunk.text), key=lambda x: -_score(x, query, idf, temporal))[:2]
+        best = sorted((x for x in split_sentences(own[0].chunk.text) if not is_instruction(x)),
+                      key=lambda x: -_score(x, query, idf, temporal))[:2]
         for sentence in best:
             draft.say(BRACKET_RE.sub("", sentence).strip(), [draft.cite(own[0].chunk)], "lead")
         guides = []

@@ -28,3 +28,9 @@ def sanitize(question: str) -> tuple[str, bool]:
             continue
         kept.append(sentence.strip())
     return " ".join(kept), dropped
+
+
+def is_instruction(sentence: str) -> bool:
+    """A sentence that gives the assistant orders ("ignore all previous instructions ..."): data in a
+    document, never something an answer repeats as its own."""
+    return bool(_INJECTION.search(sentence))

@@ -39,8 +39,8 @@ _FINITE = re.compile(
     re.IGNORECASE)
 _VERDICT = re.compile(r"^(?:yes|no|not|only|partly|it depends)\b", re.IGNORECASE)
 # the kinds of question each entry kind replies to directly
-_COMPATIBLE = {
-    "yes-no": {"yes-no", "when", "which", "must-do", "what-is", "how", "other"},
+_COMPATIBLE = {  # entry kind -> the question kinds its first sentence replies to
+    "yes-no": {"yes-no", "must-do", "other"},
     "when": {"when", "how-long", "yes-no", "other", "which"},
     "how-long": {"how-long", "when", "other", "how-many"},
     "how-many": {"how-many", "which", "other"},
@@ -224,6 +224,8 @@ def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, t
         return True
     if similarity < threshold:
         return False
+    if analysis.kind == "yes-no" and entry_kind not in ("yes-no", "must-do"):
+        return False  # a yes/no question needs an entry that says yes or no, not a fragment ("Because ...")
     return analysis.kind in _COMPATIBLE.get(entry_kind, {analysis.kind}) or entry_kind == analysis.kind
 
 

@@ -227,8 +227,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if held and not _ANNEX_AMENDMENT.search(q) and not re.search(r"\b(?:message|agree|minister)", q, re.I) \
             and 1 not in held:
         # the index holds this meeting's annex amendments, not its other decisions
-        return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
-            meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
+        return ScopeVerdict("later-decision", prompts.SCOPE_HELD_MEETING.format(
+            meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if _OTHER_TREATY.search(q) and not _ABOUT_THIS_TREATY.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OTHER_TREATY, prompts.LOOK_OTHER_TREATY)
     if _HOUSEHOLD.search(q):

@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ingest.models import Line
-from ingest.refs import Ref
-from ingest.structure import parse_legal
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 HEADER = "UNEP — Minamata Convention on Mercury — text and annexes"
@@ -110,16 +107,16 @@ def markdown_to_pdf(md_path: Path, out: Path, *, hyphenate_every: int = 3) -> di
         pdf.ln(1.5)
     pdf.output(str(out))
 
-    # Which page each provision starts on: parse the source the same way ingestion will.
+    # Which page each provision starts on, from the layout's own record of what it placed where
+    # (never from the parser under test): "Article 7" headings, "3." paragraph openings, "Part I" headings.
     pages: dict[str, int] = {}
-    blocks = parse_legal([Line(t) for t in md_path.read_text(encoding="utf-8").splitlines()])
-    page_of_text: dict[tuple[str, str], int] = {}
     for where, text, page in layout:
-        page_of_text.setdefault((where, text[:60]), page)
-    for b in blocks:
-        if not b.ref or b.ref in pages:
+        if not where:
             continue
-        key = (str(Ref.parse(b.ref).top()), _plain(b.text.split("\n")[0])[:60])
-        if key in page_of_text:
-            pages[b.ref] = page_of_text[key]
+        ref = where
+        if m := re.match(r"^(\d{1,2})\.\s", text):
+            ref = f"{where}({int(m[1])})" if where.startswith("Article") else where
+        elif (m := re.match(r"^Part (I{1,3}|IV|V)\b", text)) and where.startswith("Annex"):
+            ref = f"{where} Part {m[1]}"
+        pages.setdefault(ref, page)
     return pages

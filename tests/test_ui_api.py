@@ -36,12 +36,12 @@ as hazardous waste until the collection service takes them.
 XSS_QUESTION = "What did the clinic do with its broken mercury thermometers?"
 
 
-def build_xss_index(full_index, root: Path, embedder):
+def build_xss_index(base, root: Path, embedder):
     """A copy of the session index with the XSS note ingested (doc type "other")."""
     from ingest.index import IndexStore
     from ingest.pipeline import ingest_paths
 
-    shutil.copytree(full_index.index_dir, root / "index")
+    shutil.copytree(base.index_dir, root / "index")
     doc = root / f"{XSS_DOC_ID}.md"
     doc.write_text(XSS_DOC, encoding="utf-8")
     settings = make_settings(root / "index")
@@ -52,10 +52,10 @@ def build_xss_index(full_index, root: Path, embedder):
 
 # ---- a running server --------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def ui_server(full_index, tmp_path_factory):
+def ui_server(corpus_index, tmp_path_factory):
     from webapp.server import UIServer
 
-    server = UIServer(full_index.index_dir, tmp_path_factory.mktemp("ui-api-data"))
+    server = UIServer(corpus_index.index_dir, tmp_path_factory.mktemp("ui-api-data"))
     server.start(timeout=180)
     yield server
     server.stop()
@@ -99,19 +99,19 @@ def test_ask_uses_the_history_and_the_audience(client):
 
 
 def test_ask_filters_by_document(client):
-    result = _ask(client, THERMOMETER_Q, documents="minamata-convention")
+    result = _ask(client, THERMOMETER_Q, documents="guide-part4")
     assert not result["refused"]
-    assert {c["doc_id"] for c in result["citations"]} == {"minamata-convention"}
+    assert {c["doc_id"] for c in result["citations"]} == {"guide-part4"}
 
 
 def test_out_of_scope_questions_are_refused(client):
     result = _ask(client, "Who won the last football World Cup?")
     assert result["refused"] is True and result["citations"] == []
-    assert "do not answer" in result["answer"]
+    assert "not" in result["answer"] and result["refusal_reason"]
 
 
-def test_a_question_over_the_length_limit_gets_a_clear_message(client, full_index):
-    limit = full_index.max_question_chars
+def test_a_question_over_the_length_limit_gets_a_clear_message(client, corpus_index):
+    limit = corpus_index.max_question_chars
     result = _ask(client, "Is mercury allowed in thermometers? " * (limit // 36 + 2))
     assert set(result) == ANSWER_KEYS and result["refused"] is True
     assert f"the limit is {limit:,} characters" in result["answer"] and "shorten" in result["answer"]
@@ -155,21 +155,21 @@ def test_feedback_via_the_api_lands_in_sqlite(client, ui_server):
 def test_documents_endpoint_lists_the_index(client):
     docs = client.predict(api_name="/documents")["documents"]
     ids = {d["id"] for d in docs}
-    assert {"minamata-convention", "guide-part1", "cop1-key-messages"} <= ids
+    assert {"guide-part1", "cop1-key-messages", "bank-products-exemptions", "annex-amendments"} <= ids
     assert all(d["chunks"] > 0 and d["title"] and d["doc_type"] for d in docs)
 
 
 # ---- rendering of real answers -------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def xss_settings(full_index, tmp_path_factory, embedder):
-    return build_xss_index(full_index, tmp_path_factory.mktemp("xss"), embedder)
+def xss_settings(corpus_index, tmp_path_factory, embedder):
+    return build_xss_index(corpus_index, tmp_path_factory.mktemp("xss"), embedder)
 
 
 @pytest.fixture(scope="module")
-def assistant(full_index):
+def assistant(corpus_index):
     from assistant.chain import Assistant
 
-    return Assistant(full_index)
+    return Assistant(corpus_index)
 
 
 def test_document_markup_is_escaped_in_the_rendered_html(xss_settings):
@@ -327,10 +327,10 @@ def test_csv_and_eval_case_exports(tmp_path):
 
 
 # ---- the app's handlers, in process ------------------------------------------------------------
-def test_chat_handler_streams_then_renders_the_answer(full_index, assistant, tmp_path):
+def test_chat_handler_streams_then_renders_the_answer(corpus_index, assistant, tmp_path):
     from webapp.app import App
 
-    app = App(full_index.replace(data_dir=tmp_path / "data"), assistant)
+    app = App(corpus_index.replace(data_dir=tmp_path / "data"), assistant)
     steps = list(app.respond(THERMOMETER_Q, [], "plain", []))
     assert len(steps) >= 3  # the question, streamed pieces, the final answer
     first_chat, *_ = steps[0]
@@ -354,12 +354,12 @@ def test_chat_handler_streams_then_renders_the_answer(full_index, assistant, tmp
     assert md.count("### Sources") == 2 and "the limit is 1,000 characters" in md
 
 
-def test_staff_tab_needs_the_password_and_shows_the_eval_report(full_index, assistant, tmp_path):
+def test_staff_tab_needs_the_password_and_shows_the_eval_report(corpus_index, assistant, tmp_path):
     import gradio as gr
 
     from webapp.app import App
 
-    settings = full_index.replace(staff_password="s3cret", data_dir=tmp_path / "data")
+    settings = corpus_index.replace(staff_password="s3cret", data_dir=tmp_path / "data")
     app = App(settings, assistant)
     with pytest.raises(gr.Error):
         app.staff_refresh(False)
@@ -385,7 +385,7 @@ def test_staff_tab_needs_the_password_and_shows_the_eval_report(full_index, assi
     case = json.loads(Path(cases_update["value"]).read_text(encoding="utf-8"))
     assert case["expected_refs"] == ["Article 8(4)"] and "1 thumbs-down" in message
 
-    open_app = App(full_index.replace(data_dir=tmp_path / "open"), assistant)  # no password set: open
+    open_app = App(corpus_index.replace(data_dir=tmp_path / "open"), assistant)  # no password set: open
     assert open_app.staff_refresh(False)[0] == []
 
 
@@ -399,7 +399,23 @@ def test_a_missing_index_is_a_friendly_message(tmp_path):
     assert "The index is empty" in app.about_settings() and app.doc_choices() == []
 
 
-def test_obligations_api_filters_the_table(client):
+@pytest.fixture(scope="module")
+def treaty_client(full_index, tmp_path_factory):
+    """A server over the index with the official text: obligations come from treaty texts."""
+    from gradio_client import Client
+
+    from webapp.server import UIServer
+
+    server = UIServer(full_index.index_dir, tmp_path_factory.mktemp("ui-api-treaty"))
+    server.start(timeout=180)
+    try:
+        yield Client(server.url, verbose=False)
+    finally:
+        server.stop()
+
+
+def test_obligations_api_filters_the_table(treaty_client):
+    client = treaty_client
     asgm = client.predict("ASGM", "all", "binding", "", api_name="/obligations")["obligations"]
     assert asgm and all(o["topic"] == "ASGM" and o["modality"] == "binding" for o in asgm)
     plan = next(o for o in asgm if o["ref"] == "Article 7(3)(b)")

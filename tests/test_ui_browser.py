@@ -49,11 +49,11 @@ def _need_browser() -> None:
 @pytest.fixture(scope="module")
 def server(request, tmp_path_factory, embedder):
     _need_browser()  # before the index: a missing browser must be reported as such, not as missing texts
-    full_index = request.getfixturevalue("full_index")
+    corpus_index = request.getfixturevalue("corpus_index")  # the bundled corpus alone: no ../shared needed
     from webapp.server import UIServer
 
     root = tmp_path_factory.mktemp("ui-browser")
-    settings = build_xss_index(full_index, root, embedder)  # the corpus plus a note with markup in it
+    settings = build_xss_index(corpus_index, root, embedder)  # the corpus plus a note with markup in it
     srv = UIServer(settings.index_dir, root / "data")
     srv.start(timeout=180)
     yield srv
@@ -241,7 +241,15 @@ def test_markup_in_documents_and_questions_never_runs(driver, server):
     _no_alert(d)
 
 
-def test_obligations_tab_lists_cited_obligations(driver, server):
+def test_obligations_tab_lists_cited_obligations(driver, server, reference_md, embedder):
+    # obligations come from treaty texts: the official text is ingested into the running server's index
+    # (it serves the new generation without a restart); this is the one browser test that needs ../shared
+    from ingest.index import IndexStore
+    from ingest.pipeline import ingest_paths
+    from tests.conftest import make_settings
+
+    settings = make_settings(server.index_dir)
+    ingest_paths([reference_md], settings, store=IndexStore(settings, embedder=embedder), doc_type="treaty")
     d = driver
     _open(d, server)
     tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]")
