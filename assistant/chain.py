@@ -33,6 +33,8 @@ from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sen
 from .verify import parse_generated, verify
 
 log = logging.getLogger(__name__)
+# a passage of a user's own document at least this close to the question answers it (compose.py uses it too)
+OWN_DOCUMENT_SIMILARITY = 0.55
 
 
 @dataclass
@@ -140,7 +142,7 @@ class Assistant:
         named_provision = r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
                                                    for n in turn.condensed.refs)
         # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
-        own_document = any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= self.settings.refusal_threshold
+        own_document = any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= OWN_DOCUMENT_SIMILARITY
                            for p in r.passages[:8])
         if self.settings.scope_check and not named_provision and not own_document:
             probability = None

@@ -87,7 +87,8 @@ class SnapshotAux:
             meetings |= set(meeting_numbers(d.title))
         from ingest.manifest import bundled_ids
 
-        own = frozenset(d.id for d in snap.documents.values() if d.id not in bundled_ids() and d.doc_type != "treaty")
+        own = frozenset(d.id for d in snap.documents.values() if d.id not in bundled_ids()
+                        and d.doc_type not in ("treaty", "conference-text"))
         facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings),
                            own_documents=own)
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
