@@ -94,29 +94,14 @@ def question_kind(question: str) -> str:
     """The reply a question wants, by the first rule that fits (order matters: "Can we still
     sell thermometers after 2020?" is yes-no, "By when ...?" is when)."""
     q = _asking_sentence(question)
-    if _PROVISION.search(q):
-        return "provision"
-    if _HOW_LONG.search(q):
-        return "how-long"
-    if _YES_NO.match(q):
-        return "yes-no"
-    if _WHEN.search(q):
-        return "when"
-    if _HOW_MANY.search(q):
-        return "how-many"
-    if _WHO.match(q):
-        return "who"
-    if _MUST_DO.search(q):
-        return "must-do"
-    if _WHY.search(q):
-        return "why"
-    if _WHICH.search(q):
-        return "which"
-    if _WHAT_IS.search(q):
-        return "what-is"
-    if _HOW.search(q):
-        return "how"
-    return "other"
+    return next((kind for kind, rule in _KIND_RULES if rule(q)), "other")
+
+
+# first rule that fits wins; `match` anchors at the start of the asking sentence, `search` looks anywhere
+_KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search), ("yes-no", _YES_NO.match),
+               ("when", _WHEN.search), ("how-many", _HOW_MANY.search), ("who", _WHO.match),
+               ("must-do", _MUST_DO.search), ("why", _WHY.search), ("which", _WHICH.search),
+               ("what-is", _WHAT_IS.search), ("how", _HOW.search))
 
 
 def _asking_sentence(question: str) -> str:
