@@ -263,3 +263,33 @@ def test_obligations_tab_lists_cited_obligations(driver, server, reference_md, e
     assert "national action plan" in table and "3 years" in table
     assert "Article 8" not in table  # the provision filter applies
     assert "obligation(s)" in d.find_element("id", "mc-ob-summary").text
+
+
+def test_staff_tab_is_locked_by_its_password_on_a_running_server(driver, server, tmp_path_factory):
+    """A second server with MINAMATA_STAFF_PASSWORD set: the feedback table stays hidden until the right
+    password is given; a wrong one is refused."""
+    from webapp.server import UIServer
+
+    locked = UIServer(server.index_dir, tmp_path_factory.mktemp("ui-staff-data"),
+                      env={"MINAMATA_STAFF_PASSWORD": "s3cret-staff"})
+    locked.start(timeout=180)
+    try:
+        d = driver
+        _open(d, locked)
+        tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]")
+                                  if b.text.strip() == "Staff"], message="no Staff tab")[0]
+        _click(d, tab)
+        box = _wait(d, lambda d: d.find_elements("css selector", "#mc-staff-password input"))[0]
+        assert not [e for e in d.find_elements("id", "mc-staff-refresh") if e.is_displayed()]
+        box.send_keys("wrong")
+        _click(d, d.find_element("id", "mc-staff-unlock"))
+        _wait(d, lambda d: "Wrong password" in d.page_source, message="a wrong password was not refused")
+        assert not [e for e in d.find_elements("id", "mc-staff-refresh") if e.is_displayed()]
+        box = d.find_element("css selector", "#mc-staff-password input")
+        box.clear()
+        box.send_keys("s3cret-staff")
+        _click(d, d.find_element("id", "mc-staff-unlock"))
+        _wait(d, lambda d: [e for e in d.find_elements("id", "mc-staff-refresh") if e.is_displayed()],
+              message="the right password did not open the staff tab")
+    finally:
+        locked.stop()
