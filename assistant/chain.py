@@ -25,7 +25,7 @@ from .compose import Draft, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
-from .plan import choose_bank_lead, missing_provision
+from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision
 from .question import QuestionAnalysis, analyze
 from .retrieval import Retrieval, Retriever
 from .scope import ScopeClassifier, ScopeVerdict, check_scope
@@ -33,8 +33,6 @@ from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sen
 from .verify import parse_generated, verify
 
 log = logging.getLogger(__name__)
-# a passage of a user's own document at least this close to the question answers it (compose.py uses it too)
-OWN_DOCUMENT_SIMILARITY = 0.55
 
 
 @dataclass
@@ -137,29 +135,37 @@ class Assistant:
         if turn.missing is not None:
             turn.refuse("no-such-provision", turn.missing[1])
             return turn
-        # a named article or annex shields the question from the scope check; a named meeting does not
-        # ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex amendments are indexed)
-        named_provision = r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
-                                                   for n in turn.condensed.refs)
-        # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
-        own_document = any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= OWN_DOCUMENT_SIMILARITY
-                           for p in r.passages[:8])
-        if self.settings.scope_check and not named_provision and not own_document:
-            probability = None
-            if self.scope_classifier is not None and not turn.condensed.carried:
-                # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
-                probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
-            turn.scope = check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
-                                     classifier_threshold=self.scope_classifier.threshold
-                                     if self.scope_classifier is not None else 1.0)
-            if turn.scope is not None:
-                turn.refuse(turn.scope.reason, turn.scope.statement)
-                return turn
+        turn.scope = self._out_of_scope(turn, aux)
+        if turn.scope is not None:
+            turn.refuse(turn.scope.reason, turn.scope.statement)
+            return turn
         if not r.passages:
             turn.refuse("not-covered")
         elif not r.explicit_found and r.evidence < self.settings.refusal_threshold:
             turn.refuse("not-covered")
         return turn
+
+    def _out_of_scope(self, turn: Turn, aux) -> ScopeVerdict | None:
+        """Why the texts cannot answer the question, or None (assistant/scope.py)."""
+        r = turn.retrieval
+        if not self.settings.scope_check:
+            return None
+        # a named article or annex shields the question from the scope check; a named meeting does not
+        # ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex amendments are indexed)
+        if r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
+                                    for n in turn.condensed.refs):
+            return None
+        # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
+        if any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= OWN_DOCUMENT_SIMILARITY
+               for p in r.passages[:8]):
+            return None
+        probability = None
+        if self.scope_classifier is not None and not turn.condensed.carried:
+            # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
+            probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
+        threshold = self.scope_classifier.threshold if self.scope_classifier is not None else 1.0
+        return check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
+                           classifier_threshold=threshold)
 
     def _draft(self, turn: Turn) -> Draft:
         r = turn.retrieval

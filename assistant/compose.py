@@ -19,7 +19,7 @@ from .intents import is_conference_question, is_temporal_question
 from ingest.bank import BankMatch
 
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
-from .plan import derive_verdict, drop_verdict, is_meta_text, same_fact, topic_terms, usable_lead, whole_excerpt
+from .plan import OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, same_fact, topic_terms, usable_lead, whole_excerpt
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -121,7 +121,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     treaty = [p for p in passages if p.chunk.doc_type in ("treaty", "cop-decision")]
 
     # 0. a document the user ingested (doc_type other) answers far more closely than the guide: it leads
-    own = [p for p in passages[:8] if p.chunk.doc_type == "other" and (p.dense or 0.0) >= 0.55]
+    own = [p for p in passages[:8] if p.chunk.doc_type == "other" and (p.dense or 0.0) >= OWN_DOCUMENT_SIMILARITY]
     best_guide = max((p.dense or 0.0 for p in guides), default=0.0)
     if own and bank_lead is None and (own[0].dense or 0.0) >= best_guide + 0.1:
         best = sorted((x for x in split_sentences(own[0].chunk.text) if not is_instruction(x)),

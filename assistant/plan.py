@@ -18,6 +18,10 @@ from ingest.refs import Ref
 
 from .question import QuestionAnalysis
 
+# a passage of a document the user ingested at least this close to the question answers it: it leads
+# the answer, and the bank and the scope check stand aside
+OWN_DOCUMENT_SIMILARITY = 0.55
+
 _META = re.compile(
     r"^(?:this|the) (?:part|section|guide|chapter|page|document|note|summary)\b|\bthis guide\b|"
     r"\bis not the binding text\b|\bcheck the official (?:wording|text)\b|^(?:see|read) (?:also|the)\b|"
