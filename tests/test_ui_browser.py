@@ -112,6 +112,13 @@ def _ask(d, question: str, answers_before: int) -> object:
     return d.find_elements("css selector", "#mc-chat .mc-answer:not(.mc-streaming)")[-1]
 
 
+def _open_tab(d, server, name: str) -> None:
+    _open(d, server)
+    tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]") if b.text.strip() == name],
+                message=f"no {name} tab")[0]
+    _click(d, tab)
+
+
 def _click(d, element) -> None:
     d.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
     element.click()
@@ -251,10 +258,7 @@ def test_obligations_tab_lists_cited_obligations(driver, server, reference_md, e
     settings = make_settings(server.index_dir)
     ingest_paths([reference_md], settings, store=IndexStore(settings, embedder=embedder), doc_type="treaty")
     d = driver
-    _open(d, server)
-    tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]")
-                              if b.text.strip() == "Obligations"], message="no Obligations tab")[0]
-    _click(d, tab)
+    _open_tab(d, server, "Obligations")
     box = _wait(d, lambda d: d.find_elements("css selector", "#mc-ob-ref textarea, #mc-ob-ref input"))[0]
     box.send_keys("Article 7")
     _click(d, d.find_element("id", "mc-ob-show"))
@@ -275,10 +279,7 @@ def test_staff_tab_is_locked_by_its_password_on_a_running_server(driver, server,
     locked.start(timeout=180)
     try:
         d = driver
-        _open(d, locked)
-        tab = _wait(d, lambda d: [b for b in d.find_elements("css selector", "button[role=tab]")
-                                  if b.text.strip() == "Staff"], message="no Staff tab")[0]
-        _click(d, tab)
+        _open_tab(d, locked, "Staff")
         box = _wait(d, lambda d: d.find_elements("css selector", "#mc-staff-password input"))[0]
         assert not [e for e in d.find_elements("id", "mc-staff-refresh") if e.is_displayed()]
         box.send_keys("wrong")
