@@ -21,11 +21,11 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .compose import Draft, compose, render_markdown
+from .compose import Draft, clean_guide_sentence, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
-from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision
+from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, split_lines
 from .question import QuestionAnalysis, analyze
 from .retrieval import Retrieval, Retriever
 from .scope import ScopeClassifier, ScopeVerdict, check_scope
@@ -156,8 +156,7 @@ class Assistant:
                                     for n in turn.condensed.refs):
             return None
         # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
-        if any(p.chunk.doc_id in aux.facts.own_documents and (p.dense or 0.0) >= OWN_DOCUMENT_SIMILARITY
-               for p in r.passages[:8]):
+        if _own_document_similarity(r, aux) >= OWN_DOCUMENT_SIMILARITY:
             return None
         probability = None
         if self.scope_classifier is not None and not turn.condensed.carried:
@@ -178,8 +177,7 @@ class Assistant:
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried) if analysis is not None else None
         _, aux = self.retriever.current()
-        own = max((p.dense or 0.0 for p in r.passages[:8] if p.chunk.doc_id in aux.facts.own_documents), default=0.0)
-        if lead is not None and own >= lead.similarity:
+        if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
@@ -213,7 +211,7 @@ class Assistant:
             return
         text = "".join(pieces).strip()
         if prompts.REFUSAL in text and len(text) < len(prompts.REFUSAL) + 40:
-            turn.refusal = prompts.REFUSAL
+            turn.refuse("not-covered")
             yield self._refusal(turn, generator=self.generator.name)
             return
         sentences = parse_generated(text)
@@ -246,7 +244,7 @@ class Assistant:
         if unsupported and generator != "extractive":
             notes.append(prompts.UNSUPPORTED_NOTE.format(count=len(unsupported)))
         if not kept:
-            turn.refusal = prompts.REFUSAL
+            turn.refuse("not-covered")
             return self._refusal(turn, generator=generator, unsupported=unsupported)
         return Answer(question=turn.question, condensed=turn.condensed, refused=False, sentences=kept,
                       citations=citations, retrieved=retrieved, related=related, audience=turn.audience,
@@ -277,21 +275,20 @@ class Assistant:
         of the question the texts do answer (cited), when there is one."""
         sentences = [Sentence(text=turn.refusal or prompts.REFUSAL, citations=[], kind="refusal")]
         retrieved = list(turn.retrieval.passages) if turn.retrieval else []
-        citations: list[Citation] = []
-        reason = turn.refusal_reason or ("not-covered" if turn.refusal == prompts.REFUSAL else None)
+        cited = Draft()
+        reason = turn.refusal_reason
         if turn.scope is not None:
             partial = turn.scope.partial
             if partial is not None:  # "... for any State it enters into force on the ninetieth day ..."
-                for line in [x.strip() for x in partial.chunk.text.split("\n")[1:] if x.strip()]:
-                    text, refs = _clean(line)
+                n = None
+                for line in split_lines(partial.chunk.text)[1:]:
+                    text, refs = clean_guide_sentence(line)
                     if not refs:
                         continue
-                    if not citations:
-                        citations.append(Citation(n=1, ref="; ".join(refs), doc_id=partial.chunk.doc_id,
-                                                  doc_title=partial.chunk.doc_title, doc_type=partial.chunk.doc_type,
-                                                  page=None, text=partial.chunk.text, chunk_id=partial.chunk.id))
+                    if n is None:  # one citation of the entry, under the refs of its first cited sentence
+                        n = cited.cite(partial.chunk, "; ".join(refs))
                         retrieved.append(Passage(partial.chunk, 0.0, None, None, "question-bank"))
-                    sentences.append(Sentence(text=text, citations=[1], kind="lead"))
+                    sentences.append(Sentence(text=text, citations=[n], kind="lead"))
             _, aux = self.retriever.current()
             sentences.append(Sentence(text=prompts.REFUSAL_WHY.format(documents=_documents(aux.facts.documents)),
                                       citations=[], kind="refusal"))
@@ -308,6 +305,7 @@ class Assistant:
         elif near and reason == "not-covered":
             refs = ", ".join(dict.fromkeys(f"{p.ref} ({p.chunk.doc_title})" for p in near))
             sentences.append(Sentence(text=prompts.REFUSAL_NEAREST.format(refs=refs), citations=[], kind="refusal"))
+        citations = cited.citations
         if citations:
             verify(sentences, citations, {p.chunk.id for p in retrieved})
             sentences = [x for x in sentences if x.verified or x.kind == "refusal"]
@@ -319,15 +317,14 @@ class Assistant:
                       unsupported=unsupported or [], notes=notes, refusal_reason=reason)
 
 
-def _clean(line: str) -> tuple[str, list[str]]:
-    from .compose import _clean_guide_sentence
-
-    return _clean_guide_sentence(line)
+def _own_document_similarity(r: Retrieval, aux) -> float:
+    """How close the closest passage of a document the user ingested (not the bundled corpus) is."""
+    return max((p.dense or 0.0 for p in r.passages[:8] if p.chunk.doc_id in aux.facts.own_documents), default=0.0)
 
 
 def _documents(titles: tuple[str, ...]) -> str:
-    """What the index holds, read from it and grouped: "the Minamata Convention on Mercury (official
-    text); Plain-language guide (4 parts); Question bank (5 parts); ..."."""
+    """What the index holds, read from it and grouped by title: "Minamata Convention on Mercury;
+    Plain-language guide (4 parts); Question bank (5 parts); ..."."""
     groups: dict[str, int] = {}
     for t in titles:
         name = re.split(r"[,:(]", t, maxsplit=1)[0].strip() or t

@@ -13,13 +13,14 @@ from ingest.models import Chunk
 from ingest.refs import Ref
 from ingest.structure import BRACKET_RE, cited_refs
 
+from ingest.bank import BankMatch
+
 from . import prompts
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
-from ingest.bank import BankMatch
-
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
-from .plan import OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, same_fact, topic_terms, usable_lead, whole_excerpt
+from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, same_fact, split_lines,
+                   topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -78,7 +79,7 @@ def _score(sentence: str, query: set[str], idf: dict[str, float], temporal: bool
     return score
 
 
-def _clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
+def clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
     """Strip the guide's bracketed references; return the text and the refs it cited."""
     refs = [str(r) for r in cited_refs(sentence)]
     text = BRACKET_RE.sub("", sentence)
@@ -138,7 +139,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         if all(p.chunk.id != chunk.id for p in passages):
             draft.extra_passages.append(Passage(chunk, 0.0, None, None, "question-bank"))
         for i, raw in enumerate(split_lines(chunk.text)[: 4 if detailed else 3]):
-            text, refs = _clean_guide_sentence(raw)
+            text, refs = clean_guide_sentence(raw)
             if i == 0 and analysis is not None and analysis.kind != "yes-no":
                 text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
@@ -149,7 +150,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         candidates = []
         for rank, p in enumerate(guides):
             for pos, raw in enumerate(split_sentences(p.chunk.text)):
-                text, refs = _clean_guide_sentence(raw)
+                text, refs = clean_guide_sentence(raw)
                 if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
                     continue
                 if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
@@ -223,8 +224,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
         # several chunks share a ref (the rows of an annex table): only a row the question is about
-        chunks = sorted(chunks, key=lambda c: (-len(about & topic_terms(c.text)), -_score(c.text, query, idf, temporal)))
-        chunks = [c for c in chunks if not about or about & topic_terms(c.text)]
+        shared = {c.id: len(about & topic_terms(c.text)) for c in chunks}
+        chunks = sorted(chunks, key=lambda c: (-shared[c.id], -_score(c.text, query, idf, temporal)))
+        chunks = [c for c in chunks if not about or shared[c.id]]
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     if not wanted_refs:  # nothing in focus: the best binding passages found
@@ -291,10 +293,6 @@ def _obligation_text(row) -> str:
 def _is_intro(chunk: Chunk) -> bool:
     """The text under a document's title, before its first section: about the document itself."""
     return not chunk.heading_path or chunk.heading_path == (chunk.doc_title,)
-
-
-def split_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
 
 
 def _bracket_refs(text: str) -> list[str]:

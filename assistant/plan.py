@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
-from .question import QuestionAnalysis
+from .question import QuestionAnalysis, asking_sentence
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -42,16 +43,17 @@ _FINITE = re.compile(
     r"adopts?|enters?|entered|added|removed|moved|listed|set|agreed|aims?|binds?|expires?|lasts?|continues?)\b",
     re.IGNORECASE)
 _VERDICT = re.compile(r"^(?:yes|no|not|only|partly|it depends)\b", re.IGNORECASE)
-# the kinds of question each entry kind replies to directly
-_COMPATIBLE = {  # entry kind -> the question kinds its first sentence replies to
+# entry kind -> the question kinds its first sentence replies to. A yes/no question needs an entry that
+# says yes or no (or lists the duty asked about), not a fragment such as "By 2034:" or "Because ...".
+_COMPATIBLE = {
     "yes-no": {"yes-no", "must-do", "other"},
-    "when": {"when", "how-long", "yes-no", "other", "which"},
+    "when": {"when", "how-long", "other", "which"},
     "how-long": {"how-long", "when", "other", "how-many"},
     "how-many": {"how-many", "which", "other"},
     "who": {"who", "other", "how", "what-is"},
     "what-is": {"what-is", "which", "other", "provision", "why"},
     "must-do": {"must-do", "how", "other", "which", "yes-no"},
-    "which": {"which", "what-is", "other", "how-many", "yes-no"},
+    "which": {"which", "what-is", "other", "how-many"},
     "why": {"why", "what-is", "other", "provision"},
     "how": {"how", "must-do", "other", "who"},
     "provision": {"provision", "what-is", "other", "must-do", "why"},
@@ -71,8 +73,6 @@ def usable_lead(sentence: str) -> bool:
 
 def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:
     """Two sentences that say the same thing: most content words shared."""
-    from ingest.index import keyword_tokens
-
     x, y = set(keyword_tokens(a)), set(keyword_tokens(b))
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= overlap
 
@@ -127,7 +127,7 @@ def derive_verdict(question: str, lead: str) -> str | None:
     mercury use ... at a facility that did not exist ..." -> "No."."""
     if opens_with_verdict(lead):
         return None
-    question = _asking(question)
+    question = asking_sentence(question)
     if _EXEMPT_Q.search(question):
         return "Yes." if re.search(r"\b(?:excepted|excluded|exempt|not covered|left out|spared)\b", lead, re.I) else None
     if _CHANGED_Q.search(question) and _CHANGED.search(lead) and not re.search(r"\bnot\b|\bno\b", lead, re.I):
@@ -161,12 +161,6 @@ def derive_verdict(question: str, lead: str) -> str | None:
     return None
 
 
-def _asking(question: str) -> str:
-    from .question import _asking_sentence
-
-    return _asking_sentence(question)
-
-
 def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
     m = re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)
@@ -181,13 +175,10 @@ _COMMON = frozenset("minamata convention mercury treaty country countries govern
 
 def topic_terms(text: str) -> set[str]:
     """The words that say what a text is about, without those every text about the treaty shares."""
-    from ingest.index import keyword_tokens
-
     return {t for t in keyword_tokens(text) if len(t) >= 3 and not t.isdigit() and t not in _COMMON
             and t not in _GENERIC}
 
 
-_terms = topic_terms
 # words of any provision or question that do not tell one topic from another
 _GENERIC = frozenset("shall each take measures measure provision provisions date after before following "
                      "product products listed list set specified accordance include including other such "
@@ -202,13 +193,13 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     entries, score = phrasing similarity + 0.15 x the share of the question's own words the entry
     uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry must share at least
     half of those words, agree with the provisions the question names, and answer its kind."""
-    own = _terms(question)
+    own = topic_terms(question)
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     best = None
     for m in [m for m in matches if m.answerable][:5]:
         if followup and m.kind != analysis.kind:
             continue  # "and by when?" is not answered by repeating the first answer
-        words = _terms(" ".join([*m.chunk.questions, m.chunk.text]))
+        words = topic_terms(" ".join([*m.chunk.questions, m.chunk.text]))
         overlap = len(own & words) / len(own) if own else 1.0
         if overlap < 0.5:
             continue
@@ -228,19 +219,22 @@ def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, t
         return True
     if similarity < threshold:
         return False
-    if analysis.kind == "yes-no" and entry_kind not in ("yes-no", "must-do"):
-        return False  # a yes/no question needs an entry that says yes or no, not a fragment ("Because ...")
     return analysis.kind in _COMPATIBLE.get(entry_kind, {analysis.kind}) or entry_kind == analysis.kind
 
 
 _LABEL_LINE = re.compile(r"^\(?([a-z]{1,2}|[ivx]{1,5}|\d{1,2})[.)]\s+")
 
 
+def split_lines(text: str) -> list[str]:
+    """The non-empty lines of a passage, stripped: a bank answer's sentences, a provision's items."""
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
 def whole_excerpt(text: str, chunk_ref: str, wanted: str | None = None, limit: int = 900) -> str:
     """The passage to quote, whole sentences only. A passage short enough is quoted whole; when the
     lead rests on one lettered item of a longer paragraph, its chapeau is joined to that item
     ("... except: (b) To a non-Party ..."), not to whatever item follows the chapeau."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    lines = split_lines(text)
     joined = " ".join(lines)
     if len(joined) <= limit or len(lines) == 1:
         return joined

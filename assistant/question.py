@@ -93,7 +93,7 @@ class QuestionAnalysis:
 def question_kind(question: str) -> str:
     """The reply a question wants, by the first rule that fits (order matters: "Can we still
     sell thermometers after 2020?" is yes-no, "By when ...?" is when)."""
-    q = _asking_sentence(question)
+    q = asking_sentence(question)
     return next((kind for kind, rule in _KIND_RULES if rule(q)), "other")
 
 
@@ -104,7 +104,7 @@ _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search),
                ("what-is", _WHAT_IS.search), ("how", _HOW.search))
 
 
-def _asking_sentence(question: str) -> str:
+def asking_sentence(question: str) -> str:
     """"We are a dental clinic. Do we have to stop using amalgam?": the sentence that asks."""
     parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p.strip()]
     asking = [p for p in parts if p.endswith("?")]

@@ -141,10 +141,6 @@ class Retrieval:
     evidence: float = 0.0  # best_dense, lowered by the share of question words the texts never use
     bank: list[BankMatch] = field(default_factory=list)  # question-bank entries by closest phrasing
 
-    @property
-    def best_bank(self) -> BankMatch | None:
-        return self.bank[0] if self.bank else None
-
 
 
 class Retriever:
@@ -204,7 +200,7 @@ class Retriever:
         for cid, sim, phrasing in snap.bank_search(self.embed(key_text(query))):
             i = snap.position[cid]
             if _allowed(snap.chunks[i], aux.refs[i], filters):
-                out.append(BankMatch(snap.chunks[i], sim, phrasing, dict(snap.chunks[i].facets)))
+                out.append(BankMatch(snap.chunks[i], sim, phrasing))
             if len(out) >= n:
                 break
         return out
@@ -230,7 +226,7 @@ class Retriever:
             return Retrieval([], [], 0.0, False)
         terms = aux.content_terms(condensed.question)
         unknown = aux.unknown_terms(terms)
-        query = aux.correct_spelling(condensed.standalone) if self.settings.spelling_correction else condensed.standalone
+        query = self._spelled(condensed.standalone, aux)
         pool = max(30, 4 * k)
         dense = self.dense_ranking(query, pool, filters) if mode in ("hybrid", "dense") else []
         keyword = self.keyword_ranking(query, pool, filters) if mode in ("hybrid", "bm25") else []
@@ -246,8 +242,7 @@ class Retriever:
             if condensed.carried and mode == "hybrid" and self._says_something(condensed.question, aux):
                 # a follow-up is searched twice: with its context, and as asked, so that what is
                 # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
-                own = aux.correct_spelling(condensed.question) if self.settings.spelling_correction \
-                    else condensed.question
+                own = self._spelled(condensed.question, aux)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)
             ranked = self._with_bank(ranked, bank, snap, aux, filters)
@@ -319,6 +314,9 @@ class Retriever:
                     if _allowed(c, aux.refs[i], filters):
                         fused[i] = max(fused.get(i, 0.0), anchor * (0.99 - 0.01 * n))
         return _official_decisions_first(sorted(fused.items(), key=lambda kv: -kv[1]), snap, aux)
+
+    def _spelled(self, text: str, aux: SnapshotAux) -> str:
+        return aux.correct_spelling(text) if self.settings.spelling_correction else text
 
     @staticmethod
     def _says_something(question: str, aux: SnapshotAux) -> bool:

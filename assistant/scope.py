@@ -185,27 +185,23 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     refusal accuracy at 0.99 instead of 0.97, so it stays."""
     answerable = next((m for m in bank if m.answerable), None)
     unanswerable = next((m for m in bank if not m.answerable), None)
-    partial = None
     if unanswerable is not None and unanswerable.similarity >= bank_floor and (
             answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin) and (
-            unanswerable.similarity >= 0.88 or asks_for(question, unanswerable.facets.get("reason", "other"))):
-        return ScopeVerdict(reason=unanswerable.facets.get("reason", "other"),
-                            statement=unanswerable.chunk.text.split("\n")[0].strip(),
-                            look=unanswerable.facets.get("look", ""), partial=unanswerable,
-                            detail={"bank_id": unanswerable.facets.get("bank_id"),
+            unanswerable.similarity >= 0.88 or asks_for(question, unanswerable.reason)):
+        return ScopeVerdict(reason=unanswerable.reason, statement=unanswerable.chunk.text.split("\n")[0].strip(),
+                            look=unanswerable.look, partial=unanswerable,
+                            detail={"bank_id": unanswerable.chunk.facet("bank_id"),
                                     "similarity": round(unanswerable.similarity, 3)})
     verdict = _by_rule(question, facts)
-    if verdict is not None and unanswerable is not None and unanswerable.facets.get("reason") == verdict.reason \
+    if verdict is not None and unanswerable is not None and unanswerable.reason == verdict.reason \
             and unanswerable.similarity >= bank_floor - 0.1:
-        partial = unanswerable
-        verdict.partial = partial
+        verdict.partial = unanswerable
     if verdict is None and out_of_scope_probability is not None and out_of_scope_probability >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity):
-        reason = unanswerable.facets.get("reason", "other") if unanswerable is not None \
-            and unanswerable.similarity >= 0.45 else "other"
+        reason = unanswerable.reason if unanswerable is not None and unanswerable.similarity >= 0.45 else "other"
         verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
             topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
-            unanswerable.facets.get("look", "") if reason != "other" and unanswerable is not None else "",
+            unanswerable.look if reason != "other" and unanswerable is not None else "",
             detail={"classifier": round(out_of_scope_probability, 3)})
     return verdict
 

@@ -25,7 +25,7 @@ from ingest.refs import Ref, RefError, parse_ref_list
 from ingest.settings import REPO_ROOT
 from ingest.structure import BRACKET_RE
 
-from .guide_quality import OfficialText, copied_runs, number_values, sentence_numbers
+from .guide_quality import OfficialText, copied_runs, number_values, sentence_numbers, shared_sources
 
 BANK_DIR = REPO_ROOT / "corpus" / "bank"
 AMENDMENTS = REPO_ROOT / "corpus" / "amendments" / "annex-amendments.md"
@@ -55,18 +55,13 @@ def load_bank(paths: list[Path] | None = None) -> list[BankEntry]:
     return entries
 
 
-def _sources(shared: Path) -> list[str]:
-    return [p.read_text(encoding="utf-8", errors="replace") for folder in ("reference", "seed")
-            for p in sorted((shared / folder).glob("*")) if p.is_file() and p.name != "SOURCES.md"]
-
-
 def check_bank(shared: Path, paths: list[Path] | None = None) -> BankReport:
     official = OfficialText(shared / "reference" / "minamata-convention.md")
     facts_text = (shared / "reference" / FACTS_FILE).read_text(encoding="utf-8")
     decision_numbers = number_values(facts_text)
     known_decisions = {Ref.of_decision(int(a), int(b)) for a, b in re.findall(r"MC-(\d)/(\d{1,2})", facts_text)}
     known_decisions |= {Ref.of_decision(int(n)) for n in re.findall(r"COP-(\d)", facts_text)}
-    sources = _sources(shared)
+    sources = shared_sources(shared)
     report = BankReport()
     owner: dict[str, str] = {}
     for e in load_bank(paths):
@@ -128,7 +123,7 @@ def check_amendments(shared: Path, path: Path = AMENDMENTS) -> BankReport:
     support = number_values(facts_text)
     text = path.read_text(encoding="utf-8")
     report = BankReport(entries=1)
-    for run in copied_runs(text, _sources(shared)):
+    for run in copied_runs(text, shared_sources(shared)):
         report.problems.append(f"{path.name}: copied 12-word run: {run}")
     for line in text.splitlines():
         cited = [r for m in BRACKET_RE.finditer(line) for r in _try_refs(m[1])]

@@ -140,11 +140,16 @@ class Report:
         return self.short_sentences / self.sentences if self.sentences else 0.0
 
 
+def shared_sources(shared: Path) -> list[str]:
+    """The texts of ../shared whose wording must not be copied: the reference texts and the seed."""
+    return [p.read_text(encoding="utf-8", errors="replace")
+            for folder in ("reference", "seed") for p in sorted((shared / folder).glob("*"))
+            if p.is_file() and p.name != "SOURCES.md"]
+
+
 def check_files(files: list[Path], shared: Path, *, facts: bool = True) -> Report:
     official = OfficialText(shared / "reference" / "minamata-convention.md")
-    sources = [p.read_text(encoding="utf-8", errors="replace")
-               for folder in ("reference", "seed") for p in sorted((shared / folder).glob("*"))
-               if p.is_file() and p.name != "SOURCES.md"]
+    sources = shared_sources(shared)
     report = Report()
     for path in files:
         text = path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ embeds beside the passage. Parsing happens only here; the checks live in evals/b
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .models import Chunk, Line, SourceDocument, content_id
 from .refs import Ref, RefError, common_ancestor, parse_ref_list
@@ -163,21 +163,29 @@ def bank_chunks(doc: SourceDocument) -> list[Chunk]:
 
 @dataclass
 class BankMatch:
-    """A bank entry matched to a question: the entry's chunk and how close the best phrasing is."""
+    """A bank entry matched to a question: the entry's chunk (which carries the entry's fields)
+    and how close the best phrasing is."""
 
     chunk: Chunk
     similarity: float
     phrasing: str
-    facets: dict[str, str] = field(default_factory=dict)
 
     @property
     def answerable(self) -> bool:
-        return self.facets.get("answerable", "yes") == "yes"
+        return self.chunk.facet("answerable", "yes") == "yes"
 
     @property
     def kind(self) -> str:
-        return self.facets.get("kind", "")
+        return self.chunk.facet("kind")
 
     @property
     def refs(self) -> list[str]:
-        return [r for r in self.facets.get("refs", "").split("; ") if r]
+        return [r for r in self.chunk.facet("refs").split("; ") if r]
+
+    @property
+    def reason(self) -> str:
+        return self.chunk.facet("reason", "other")
+
+    @property
+    def look(self) -> str:
+        return self.chunk.facet("look")

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .bank import key_text
 from .models import Chunk
 from .settings import Settings
 
@@ -408,12 +409,6 @@ def _write_obligations(path: Path, ordered: list[Chunk], base: list[dict], new_c
 
 BANK_KEYS = "bank_keys.jsonl"
 BANK_VECTORS = "bank_keys.npy"
-
-
-def key_text(question: str) -> str:
-    from .bank import key_text as bank_key_text
-
-    return bank_key_text(question)
 
 
 def read_bank_keys(gen_dir: Path) -> tuple[list[tuple[str, str]], np.ndarray]:
