@@ -9,6 +9,7 @@ An entry is linked to an obligation row of the Annex it changes by the words of 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -43,7 +44,7 @@ class AmendedEntry:
     def summary(self) -> str:
         """"after 2025 (Decision MC-5/4; in force ...)": the new state, without its bracketed refs."""
         text = re.sub(r"\s*\[[^\]]+\]", "", self.now).strip()
-        return text[:1].lower() + text[1:]
+        return text if text.startswith(("Annex", "Article", "Decision", "COP")) else text[:1].lower() + text[1:]
 
     def to_json(self) -> dict:
         return {"entry": self.name, "before": re.sub(r"\s*\[[^\]]+\]", "", self.before).strip(),
@@ -94,3 +95,86 @@ def amendments_for(ref: str, action: str, entries: list[AmendedEntry]) -> list[A
         if name <= words:
             out.append(e)
     return out
+
+
+# ---- the amended entries a question is about -------------------------------------------------
+# Words people use for an entry's name words ("skin-lightening cream" is a cosmetic).
+_QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathode"), "eefl": ("external", "electrode"),
+                     "lfl": ("linear", "fluorescent"), "tyre": ("tire",), "cream": ("cosmetic",),
+                     "soap": ("cosmetic",), "thruster": ("propellant",), "satellit": ("satellite",),
+                     "straight": ("linear",), "tube": ("linear",), "button": ("battery",), "cell": ("battery",),
+                     "relay": ("relay", "switch")}
+_NAME_NOISE = frozenset("and or of the with in for a an by to i ni u non mercury lamp lamps w mg less more than up "
+                        "used containing".split())
+
+
+def _stem(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("es") and word[:-2].endswith(("ss", "sh", "ch", "x")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
+
+
+def _name_words(text: str) -> set[str]:
+    out: set[str] = set()
+    for w in re.findall(r"[a-z]+", text.lower()):
+        if w in _NAME_NOISE:
+            continue
+        w = _stem(w)
+        out |= set(_QUESTION_ALIASES.get(w, (w,)))
+    return out
+
+
+def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) -> list[AmendedEntry]:
+    """The amended entries a question names: at least `share` of an entry's name words (aliases
+    expanded: "CFLs", "skin-lightening creams", "satellite thrusters") occur in the text, and either
+    all of them or one that few names share ("amalgam", "tyre"; "fluorescent" alone names no entry).
+    Only the closest entries are kept, at most three."""
+    words = _name_words(text)
+    names = [(e, _name_words(e.name)) for e in entries]
+    used_by = Counter(w for _, name in names for w in name)
+    scored = []
+    for e, name in names:
+        matched = name & words
+        if not name or not matched:
+            continue
+        ratio = len(matched) / len(name)
+        if ratio >= share and (ratio == 1 or any(used_by[w] <= 2 and len(w) >= 4 for w in matched)):
+            scored.append((ratio, len(matched), e))
+    if not scored:
+        return []
+    best = max(r for r, _, _ in scored)
+    return [e for r, _, e in sorted(scored, key=lambda s: (-s[0], -s[1])) if r == best][:3]
+
+
+def amended_sentence(entry: AmendedEntry) -> str:
+    """"Mercury vacuum pumps: in the 2013 text, not listed; as amended, listed, after 2025 (Decision
+    MC-4/3; in force since 28 September 2023)." The note's own words, without its bracketed refs:
+    the 2013 state first, since the amended one often refers back to it ("those button types")."""
+    before = re.sub(r"\s*\[[^\]]+\]", "", entry.before).strip().rstrip(".")
+    return f"{entry.name}: in the 2013 text, {before}; as amended, {entry.summary().rstrip('.')}."
+
+
+_PHASE_OUT = re.compile(r"^(?:listed(?: too)?, |all [^,]+ listed, |no added mercury at all, |those [^,]+ listed too, |"
+                        r"the spared items are listed too, |annex b part i, )?after (20\d\d)\b", re.IGNORECASE)
+_STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
+_MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are)\b.{0,100}\b(?:allowed|permitted|legal|buy|sell|make|"
+                    r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible)\b", re.IGNORECASE)
+_BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b(?:banned|prohibited|phased[- ]out|"
+                       r"outlawed|listed|added|covered)\b", re.IGNORECASE)
+
+
+def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None:
+    """A yes or no read from an entry's amended state, where the state is a confirmed phase-out year
+    that has passed (`year` is the current year): "Can we still buy mercury propellant?" -> "No.";
+    "Is mercury propellant banned?" -> "Yes.". None when it is not that
+    plain (an inferred year, an adopted but not yet binding change, a measure rather than a date)."""
+    m = _PHASE_OUT.match(entry.summary())
+    if m is None or "inferred" in entry.now or int(m[1]) >= year:
+        return None
+    if _MAY_Q.search(question) and (_STILL_Q.search(question) or not _BANNED_Q.search(question)):
+        return "No."
+    if _BANNED_Q.search(question):
+        return "Yes."
+    return None

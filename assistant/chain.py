@@ -8,6 +8,7 @@ the verified Answer.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import time
@@ -21,6 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
+from .amendments import entries_about
 from .compose import Draft, clean_guide_sentence, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
@@ -179,9 +181,11 @@ class Assistant:
         _, aux = self.retriever.current()
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
+        names = {id(e) for e in entries_about(question, [e for e, _ in aux.amended])}
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
-                       bank_lead=lead)
+                       bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
+                       year=datetime.date.today().year)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

@@ -16,11 +16,12 @@ from ingest.structure import BRACKET_RE, cited_refs
 from ingest.bank import BankMatch
 
 from . import prompts
+from .amendments import AmendedEntry, amended_sentence, amended_verdict
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
-from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, same_fact, split_lines,
-                   topic_terms, usable_lead, whole_excerpt)
+from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
+                   same_fact, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -85,18 +86,32 @@ def clean_guide_sentence(sentence: str) -> tuple[str, list[str]]:
     text = BRACKET_RE.sub("", sentence)
     text = re.sub(r"\s+([.,;:])", r"\1", text).strip()
     text = re.sub(r"^\*\*(.+?)\*\*:?\s*", r"\1: ", text)
-    return text, refs
+    return _name_decisions(text, refs), refs
+
+
+def _name_decisions(text: str, refs: list[str]) -> str:
+    """"COP-4 added …" citing Decision MC-4/3 reads "COP-4 (Decision MC-4/3) added …": the reader
+    sees which decision set it, not only which meeting."""
+    for ref in refs:
+        r = Ref.try_parse(ref)
+        if r is None or not r.is_decision or not r.decision or f"MC-{r.meeting}/" in text:
+            continue
+        text = re.sub(rf"\b(COP[- ]?{r.meeting})\b(?!\.\d)", rf"\1 ({r})", text, count=1)
+    return text
 
 
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
-            analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None) -> Draft:
+            analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
+            amended: list[tuple[AmendedEntry, Chunk]] = (), year: int = 2026) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
     obligations: (Obligation, Chunk) pairs for a checklist, best first;
     bank_lead: a question-bank entry close enough to the question to lead the answer with its own
-    direct reply (the answer plan, assistant/plan.py, decided it).
+    direct reply (the answer plan, assistant/plan.py, decided it);
+    amended: the amended Annex A/B entries the question names, each with the passage of the
+    amendments note that holds it; the state that applies now leads, beside the 2013 one.
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -168,15 +183,19 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
 
-    # 1a. a yes/no question gets a yes or a no, when the lead says it without doubt
+    # 1a. an Annex A/B entry a later meeting changed: today's state beside the 2013 one, first,
+    # unless the lead already gives the amended date and names the decision
+    now_verdict = _amended_lead(draft, amended, analysis, question, year)
+
+    # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
     if analysis is not None and analysis.kind == "yes-no" and leads:
-        verdict = derive_verdict(question, leads[0].text)
-        if verdict is not None:
+        verdict = now_verdict or derive_verdict(question, leads[0].text)
+        if verdict is not None and not opens_with_verdict(leads[0].text):
             first = leads[0].text
             leads[0].text = f"{verdict} {first[:1].lower() + first[1:] if verdict.endswith(':') else first}"
 
-    # 1b. a checklist of the obligations, each cited to the provision that imposes it
+    # 1c. a checklist of the obligations, each cited to the provision that imposes it
     retrieved_ids = {p.chunk.id for p in passages}
     # only the duties of the provisions in focus, whole: never a cut item or another article's deadline
     # (a leading bank entry names its provisions precisely: only their rows; else the articles in focus)
@@ -268,6 +287,39 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
 
 _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
+
+
+def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int) -> str | None:
+    """Put the amended state of each entry the question names before the other lead sentences,
+    unless the lead already gives the amended date and names the decision; return the verdict the
+    amended state gives a yes/no question, if it gives one plainly (it outranks a verdict the lead
+    carries, which may have been written for another question)."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    said = " ".join(x.text for x in leads)
+    added: list[Sentence] = []
+    verdict = None
+    for entry, chunk in amended:
+        if verdict is None and analysis is not None and analysis.kind == "yes-no":
+            verdict = amended_verdict(question, entry, year)
+        years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
+        named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
+        if years and all(y in said for y in years) and any(d in said for d in named):
+            continue  # the lead already says it
+        if all(p.chunk.id != chunk.id for p in draft.extra_passages):
+            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "amendment"))  # fetched as the entry's source
+        ns = [draft.cite(chunk, r) for r in entry.refs]
+        added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
+    if added:
+        kept = leads[: max(1, 3 - len(added))]
+        for x in kept:
+            x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
+        draft.sentences = added + kept + [x for x in draft.sentences if x.kind != "lead"]
+    first = next((x for x in draft.sentences if x.kind == "lead"), None)
+    if verdict is not None and first is not None and not first.text.lower().startswith(verdict.lower().rstrip(".")):
+        # the lead's own yes or no disagrees with the amended state: it goes, the amended one is given
+        first.text = drop_verdict(re.sub(r"^(?:yes|no)(?:, [^:.]{1,40})?:\s*", "", first.text, flags=re.I))
+        first.text = first.text[:1].upper() + first.text[1:]
+    return verdict
 
 
 def _obligation_text(row) -> str:

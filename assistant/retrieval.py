@@ -55,6 +55,7 @@ class SnapshotAux:
     obligations: list = field(default_factory=list)  # ingest.obligations.Obligation rows
     known_refs: set = field(default_factory=set)  # every provision a passage is of, or cites
     facts: IndexFacts = field(default_factory=IndexFacts)  # what the index holds, for the scope check
+    amended: list = field(default_factory=list)  # (AmendedEntry, Chunk): Annex A/B entries later meetings changed
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -89,10 +90,14 @@ class SnapshotAux:
 
         own = frozenset(d.id for d in snap.documents.values() if d.id not in bundled_ids()
                         and d.doc_type not in ("treaty", "conference-text"))
+        from .amendments import amended_entries
+
+        by_id = {c.id: c for c in snap.chunks}
+        amended = [(e, by_id[e.chunk_id]) for e in amended_entries(snap.chunks) if e.chunk_id in by_id]
         facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings),
-                           own_documents=own)
+                           own_documents=own, amended=tuple(e for e, _ in amended))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
-                   obligations=load_obligations(snap), known_refs=known, facts=facts)
+                   obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended)
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]

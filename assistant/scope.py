@@ -29,6 +29,7 @@ import numpy as np
 from ingest.bank import BankMatch
 
 from . import prompts
+from .amendments import entries_about
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class IndexFacts:
     documents: tuple[str, ...] = ()
     meetings: frozenset[int] = frozenset()
     own_documents: frozenset[str] = frozenset()  # doc ids a user ingested beyond the bundled corpus
+    amended: tuple = ()  # assistant.amendments.AmendedEntry: the Annex A/B entries whose amendments it holds
 
 
 @dataclass
@@ -112,7 +114,7 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
                      r"blood test|exposed to mercury|side effects?)\b", re.IGNORECASE)
 _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
-                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?: cleaner)?|"
+                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                         r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                         r"droplets?|beads of mercury|duct tape|my old)\b",
                         re.IGNORECASE)
@@ -196,8 +198,10 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     if verdict is not None and unanswerable is not None and unanswerable.reason == verdict.reason \
             and unanswerable.similarity >= bank_floor - 0.1:
         verdict.partial = unanswerable
+    # the classifier does not refuse a question about an Annex entry whose amendments the index holds
     if verdict is None and out_of_scope_probability is not None and out_of_scope_probability >= classifier_threshold \
-            and (answerable is None or answerable.similarity < guard_similarity):
+            and (answerable is None or answerable.similarity < guard_similarity) \
+            and not entries_about(question, list(facts.amended)):
         reason = unanswerable.reason if unanswerable is not None and unanswerable.similarity >= 0.45 else "other"
         verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
             topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),

@@ -127,6 +127,32 @@ def test_amended_annex_answers_give_todays_state_and_the_decision(assistant):
     assert "later meetings of the Conference of the Parties amended these annexes" not in answer.text
 
 
+@pytest.mark.parametrize("question, year, decision", [
+    ("When do mercury vacuum pumps have to be phased out?", "2025", "MC-4/3"),
+    ("What date applies to button zinc silver oxide batteries with less than 2% mercury?", "2025", "MC-5/4"),
+])
+def test_an_amended_entry_leads_with_its_amended_date_and_decision(assistant, question, year, decision):
+    answer = assistant.ask(question)
+    assert not answer.refused, answer.text  # "vacuum" is not household advice here
+    lead = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert year in lead and decision in lead, answer.text
+    _well_formed(answer)
+
+
+def test_a_yes_no_question_on_an_amended_entry_gets_the_amended_verdict(assistant):
+    answer = assistant.ask("Can we still buy mercury propellant for a satellite?")
+    assert answer.sentences[0].text.startswith("No"), answer.text
+    assert "2025" in answer.text and "MC-4/3" in answer.text
+    _well_formed(answer)
+
+
+def test_a_lead_citing_a_decision_names_it():
+    from assistant.compose import clean_guide_sentence
+
+    text, _ = clean_guide_sentence("COP-4 added display lamps of every length [Annex A Part I; Decision MC-4/3].")
+    assert text.startswith("COP-4 (Decision MC-4/3) added")
+
+
 def test_later_decisions_are_answered_only_when_the_index_holds_them(assistant, tmp_path, embedder):
     question = "What did COP-4 decide about dental amalgam?"
     held = assistant.ask(question)

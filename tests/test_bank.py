@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.amendments import amended_entries, amendments_for
+from assistant.amendments import amended_entries, amended_sentence, amended_verdict, amendments_for, entries_about
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
 from evals.scope_fit import choose_threshold, fit_logistic
@@ -111,6 +111,44 @@ def test_amended_entries_are_linked_to_the_annex_rows_they_change():
     assert amendments_for("Annex A Part I", "not allow the manufacture of high pressure mercury vapour lamps",
                           entries) == []
     assert amendments_for("Article 4(1)", "batteries", entries) == []  # only Annex A/B rows
+
+
+def _note_entries():
+    text = AMENDMENTS.read_text(encoding="utf-8")
+    chunk = Chunk(id="c1", doc_id="annex-amendments", doc_title="Amendments", doc_type="guidance",
+                  ref="Annex A Part I", heading="x", heading_path=("x",),
+                  text=text[text.index("## 2013 text and current state"):], page_start=None, page_end=None, ordinal=0)
+    return amended_entries([chunk])
+
+
+@pytest.mark.parametrize("question, names", [
+    ("When do mercury vacuum pumps have to be phased out?", {"Mercury vacuum pumps"}),
+    ("Are skin-lightening creams with mercury still allowed?", {"Cosmetics"}),
+    ("Is mercury satellite thruster propellant banned?", {"Satellite and spacecraft propellant"}),
+    ("What about tyre balancers?", {"Tire balancers and wheel weights"}),
+    ("By when must halophosphate fluorescent tubes stop being made?", {"Halophosphate linear lamps"}),
+    ("Can our hospital still buy mercury thermometers?", set()),  # unchanged since 2013
+    ("What must a country with gold mining do?", set()),
+])
+def test_a_question_names_the_amended_entries_it_is_about(question, names):
+    assert {e.name for e in entries_about(question, _note_entries())} == names
+
+
+def test_the_amended_sentence_gives_the_2013_state_and_todays_with_its_decision():
+    pumps = next(e for e in _note_entries() if e.name == "Mercury vacuum pumps")
+    sentence = amended_sentence(pumps)
+    assert sentence.index("2013") < sentence.index("2025") and "Decision MC-4/3" in sentence
+    assert "[" not in sentence  # the note's bracketed refs become citations, not text
+
+
+def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
+    entries = {e.name: e for e in _note_entries()}
+    assert amended_verdict("Can we still buy mercury propellant?", entries["Satellite and spacecraft propellant"],
+                           2026) == "No."
+    assert amended_verdict("Are mercury vacuum pumps banned?", entries["Mercury vacuum pumps"], 2026) == "Yes."
+    assert amended_verdict("Can we still buy them?", entries["Mercury vacuum pumps"], 2025) is None  # not yet past
+    assert amended_verdict("Are triband tubes still allowed?", entries["Triband linear lamps"], 2030) is None  # inferred
+    assert amended_verdict("Is amalgam still allowed?", entries["Dental amalgam"], 2026) is None  # no plain date
 
 
 def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():
