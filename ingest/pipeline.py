@@ -23,8 +23,8 @@ log = logging.getLogger(__name__)
 
 # Bump when parsing, chunking or obligation extraction changes what a file turns into: documents
 # ingested under another version are re-ingested even when the file itself is unchanged.
-INGEST_VERSION = 4  # 2: obligations carry polarity and keep "not" / "only"; 3: question-bank keys;
-# 4: bank keys embedded without the treaty's name
+INGEST_VERSION = 5  # 2: obligations carry polarity and keep "not" / "only"; 3: question-bank keys;
+# 4: bank keys embedded without the treaty's name; 5: obligation rules for procedures, passives, chapeaux
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:

@@ -153,10 +153,14 @@ def test_gold_evaluation_meets_thresholds(rows):
         assert rules[field]["recall"] >= 0.95, (field, rules[field])
     assert rules["deadline"]["precision"] >= 0.9 and rules["deadline"]["recall"] >= 0.9, rules["deadline"]
     assert rules["restrictive_kept"]["kept"] == rules["restrictive_kept"]["gold"] >= 10
-    # articles labelled after the rules and never tuned on: floors a little under what was measured
-    # (record P 0.84 / R 0.69, polarity P 0.96 / R 0.78) - the README reports these, not the above
+    # articles labelled after the rules and never tuned on (16, 18, 19, 22, 28, 33 since 13, 25-27, 30, 32
+    # and Annex E were read to mend rules): floors a little under what was measured on its 15 records
+    # (record P 0.94 / R 1.00, polarity P 0.94 / R 1.00) - the README reports these, not the above
     assert held_out["record"]["precision"] >= 0.78 and held_out["record"]["recall"] >= 0.63, held_out["record"]
     assert held_out["polarity"]["precision"] >= 0.9, held_out["polarity"]
+    dev = result["by_split"]["dev"]  # measured record P 0.96 / R 0.90, polarity P 0.99 / R 0.93
+    assert dev["record"]["precision"] >= 0.92 and dev["record"]["recall"] >= 0.85, dev["record"]
+    assert dev["restrictive_kept"]["kept"] == dev["restrictive_kept"]["gold"], dev["restrictive_kept"]
     report = format_obligation_report(result, misses=True)
     assert "actor" in report and "deadline" in report and "Article 7" in report.replace("Art ", "Article ")
     # JSON dict rows (as stored in obligations.jsonl) score the same as objects
@@ -310,6 +314,9 @@ def test_checklist_picks_obligations_for_a_question(rows):
     ("shall at its first meeting adopt guidance", "first meeting"),
     ("provide a review every three years", "3 years"),
     ("within ninety days of the request", "90 days"),
+    ("make the designation within a further two-month period", "2 months"),
+    ("communicated at least six months before the meeting", "6 months"),
+    ("subject to approval by the second meeting of the Conference of the Parties", "second meeting"),
     ("as soon as practicable", None),
     ("on the day the Convention enters into force for that State", None),
 ])
@@ -477,3 +484,145 @@ def test_obligations_from_a_pdf_layout_of_the_convention(tmp_path):
     annex = [o for o in found if o.ref == "Annex A Part I"]
     assert len(annex) >= 9 and {o.deadline for o in annex} == {"2020"}
     assert [o.deadline for o in found if o.ref == "Article 4(1)"] == ["2020"]
+
+
+# A treaty-shaped text written for these tests (not from any real treaty): dispute procedures in an
+# annex with its own articles, passives whose actor comes from context, chapeaux that state a duty of
+# their own, and items that are sentences of their own.
+PROCEDURE_TREATY = """# Agreement on Test Widgets
+
+## Article 4 — Widget amendments
+
+1. Amendments to this Agreement may be proposed by any Party.
+
+2. Amendments to this Agreement shall be adopted at a meeting of the Conference of the Parties. The text of a proposed amendment shall be sent to the Parties by the Secretariat at least three months before that meeting.
+
+3. The following steps shall apply to new widget annexes:
+
+a) Any Party that objects to a new widget annex shall so inform the Depositary within six months of its circulation; and
+
+b) Such annexes shall enter into force for the remaining Parties one year later.
+
+4. Any State may join the widget register by writing to the Secretariat:
+
+a) When it joins this Agreement; or
+
+b) No later than the date upon which a new widget annex enters into force for it.
+
+5. The Conference of the Parties shall review the register regularly. It shall perform the tasks given to it by this Agreement and, for that purpose, shall:
+
+a) Publish a widget report; and
+
+b) Consult widget makers.
+
+## Article 5 — Widget reservations
+
+1. No exceptions may be made to this Agreement.
+
+2. The lapse of a widget annex shall in no way affect proceedings already begun.
+
+## Annex E — Widget panel procedure
+
+### Part I — Panel procedure
+
+#### Article 1
+
+1. The claimant party shall tell the Secretariat that it is taking a widget dispute to the panel. Unless the panel decides otherwise, the costs of the panel shall be borne by the parties to the dispute in equal shares.
+
+2. If a dispute is sent to the panel, a widget panel shall be established. Each party to the dispute shall name one panellist, and the two arbitrators so named shall choose the chair.
+
+#### Article 2
+
+1. Each party to the dispute shall pay its panellist. The President of the panel shall not be a national of any party to the dispute.
+
+2. Any vacancy shall be filled as for the first appointment.
+
+#### Article 3
+
+If one of the parties to the dispute does not name a panellist within one month, the other party may ask the Depositary, who shall name the panellist within a further one-month period.
+
+#### Article 4
+
+Decisions of the arbitral tribunal shall be taken by a majority of its members. It may set its own timetable. Absence of a party shall not constitute a bar to the proceedings.
+
+#### Article 5
+
+The parties to the dispute and the arbitrators are under an obligation to keep widget secrets. In particular, they shall endeavour to answer questions. The arbitral tribunal may hear the views the parties to the dispute may express.
+
+#### Article 6
+
+The parties to the dispute shall help the arbitral tribunal and, in particular, using all means available, shall:
+
+a) Give it all widget documents; and
+
+b) Let it hear widget experts.
+"""
+
+
+@pytest.fixture(scope="module")
+def procedure_rows(tmp_path_factory) -> list[Obligation]:
+    path = tmp_path_factory.mktemp("procedure") / "widget-procedure.md"
+    path.write_text(PROCEDURE_TREATY, encoding="utf-8")
+    doc = load_document(path, 25, doc_type="treaty")
+    return extract_obligations(chunk_document(doc, 1400, 200))
+
+
+def _labels(rows, ref):
+    return sorted((r.actor, r.modality, r.polarity, r.deadline) for r in rows if r.ref == ref)
+
+
+ANNEX = "Annex E Part I Article "
+
+
+@pytest.mark.parametrize("ref, expected, rule", [
+    # an instrument as subject of a passive with an actor as agent: the agent's permission or duty
+    ("Article 4(1)", [("party", "permissive", "permission", None)], "instrument passive, agent 'by any Party'"),
+    ("Article 4(2)", [("cop", "binding", "duty", None), ("secretariat", "binding", "duty", "3 months")],
+     "agent 'at a meeting of'; 'three months before'"),
+    # an item with an actor as subject under a chapeau that is not "… shall:" is its own sentence
+    ("Article 4(3)(a)", [("party_conditional", "binding", "duty", "6 months")], "item with its own subject"),
+    # the timing phrase of an item times the obligation of a non-"shall:" chapeau
+    ("Article 4(4)", [("other", "permissive", "permission", "entry into force")], "deadline from the items"),
+    # a "… shall:" chapeau that first states a duty of its own; "It" is the previous actor, for the items too
+    ("Article 4(5)", [("cop", "binding", "duty", None), ("cop", "binding", "duty", None)], "chapeau lead duty"),
+    ("Article 4(5)(a)", [("cop", "binding", "duty", None)], "chapeau 'It … shall:' after a sentence naming it"),
+    ("Article 5(1)", [("party", "binding", "prohibition", None)], "'No X may be made' forbids"),
+    ("Article 5(2)", [], "'shall in no way affect' is scope"),
+    # dispute roles: lower-case "party", "to the dispute", "claimant party" bind only those Parties;
+    # a mention inside "Unless …," is not the main clause's subject
+    (ANNEX + "1(1)", [("party_conditional", "binding", "duty", None)] * 2, "dispute parties; 'Unless X …, the costs'"),
+    # an indefinite body before a passive is set up, not acting; ", and the two arbitrators so named shall"
+    (ANNEX + "1(2)", [("other", "binding", "duty", None)] + [("party_conditional", "binding", "duty", None)] * 2,
+     "'a panel shall be established'; coordinated new subject"),
+    # "shall not be a national": says what the chair is; the vacancy is filled by the dispute parties
+    (ANNEX + "2(1)", [("other", "binding", "prohibition", None), ("party_conditional", "binding", "duty", None)],
+     "the chair's prohibition"),
+    (ANNEX + "2(2)", [("party_conditional", "binding", "duty", None)], "a describing clause hands on no actor"),
+    # "the other party may ask X, who shall …": the antecedent acts; "a further one-month period"
+    (ANNEX + "3", [("other", "binding", "duty", "1 month"), ("party_conditional", "permissive", "permission", "1 month")],
+     "relative clause on an actor"),
+    # each annex article is its own context: "Decisions of the tribunal" name whose act it is; "It may";
+    # "shall not constitute" is a status
+    (ANNEX + "4", [("other", "binding", "duty", None), ("other", "permissive", "permission", None)],
+     "owner of the subject, pronoun subject, negated status verb"),
+    # "X and Y are under an obligation to": one duty each; "they shall endeavour" is the previous actor's;
+    # "the views the parties may express" grants nothing
+    (ANNEX + "5", [("party_conditional", "binding", "duty", None), ("other", "binding", "duty", None),
+                   ("party_conditional", "soft", "duty", None), ("other", "permissive", "permission", None)],
+     "'are under an obligation to', coordinated subjects"),
+    (ANNEX + "6", [("party_conditional", "binding", "duty", None)], "chapeau lead duty of the dispute parties"),
+    (ANNEX + "6(a)", [("party_conditional", "binding", "duty", None)], "items of the dispute parties' chapeau"),
+])
+def test_procedures_passives_and_chapeaux(procedure_rows, ref, expected, rule):
+    assert _labels(procedure_rows, ref) == sorted(expected), (rule, [(r.actor, r.modality, r.polarity, r.deadline,
+                                                                       r.action) for r in procedure_rows if r.ref == ref])
+
+
+def test_procedure_actions_keep_their_words(procedure_rows):
+    found = {(r.ref, r.actor, r.polarity): r for r in procedure_rows}
+    assert found[("Article 5(1)", "party", "prohibition")].action.startswith("not allow exceptions to be made")
+    assert found[(ANNEX + "3", "other", "duty")].action.startswith("name the panellist")
+    assert found[(ANNEX + "3", "party_conditional", "permission")].action.startswith("ask the Depositary")
+    assert found[(ANNEX + "4", "other", "permission")].action.startswith("set its own timetable")
+    assert [r.action for r in procedure_rows if r.ref == ANNEX + "6"] == ["help the arbitral tribunal"]
+    assert [r.action for r in procedure_rows if r.ref == "Article 4(5)"][1].startswith("perform the tasks")
