@@ -152,11 +152,11 @@ class Assistant:
         r = turn.retrieval
         if not self.settings.scope_check:
             return None
-        # a named article or annex shields the question from the scope check; a named meeting does not
-        # ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex amendments are indexed)
-        if r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
-                                    for n in turn.condensed.refs):
-            return None
+        # a named article or annex shields the question from all but the rules of the scope check; a
+        # named meeting does not ("What did COP-5 decide on waste thresholds?" names COP-5, whose annex
+        # amendments are indexed)
+        names_provision = r.explicit_found and any((x := Ref.try_parse(n)) is not None and not x.is_decision
+                                                   for n in turn.condensed.refs)
         # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
         if _own_document_similarity(r, aux) >= OWN_DOCUMENT_SIMILARITY:
             return None
@@ -166,7 +166,7 @@ class Assistant:
             probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
         threshold = self.scope_classifier.threshold if self.scope_classifier is not None else 1.0
         return check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
-                           classifier_threshold=threshold)
+                           classifier_threshold=threshold, names_provision=names_provision)
 
     def _draft(self, turn: Turn) -> Draft:
         r = turn.retrieval

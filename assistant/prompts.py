@@ -59,6 +59,7 @@ SCOPE_SCIENCE = ("The texts here hold no scientific measurements, such as mercur
 LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"
 SCOPE_OTHER_TREATY = "The texts here hold the Minamata Convention, not the rules of other treaties."
 LOOK_OTHER_TREATY = "that treaty's own text and secretariat"
+SCOPE_OFF_TOPIC = "The texts here are the Minamata Convention on Mercury and guidance on it; this request is about something else."
 SCOPE_CLASSIFIED = "The texts here do not seem to answer this question; it looks like one about {topic}."
 SCOPE_TOPICS = {
     "parties-status": "which countries are Parties", "national-law": "national, EU or US law",

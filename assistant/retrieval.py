@@ -95,7 +95,8 @@ class SnapshotAux:
         by_id = {c.id: c for c in snap.chunks}
         amended = [(e, by_id[e.chunk_id]) for e in amended_entries(snap.chunks) if e.chunk_id in by_id]
         facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings),
-                           own_documents=own, amended=tuple(e for e, _ in amended))
+                           own_documents=own, amended=tuple(e for e, _ in amended),
+                           decisions=frozenset(str(r) for r in known if r.is_decision and r.decision))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended)
 

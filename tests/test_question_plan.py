@@ -107,6 +107,16 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("How many tonnes of mercury does artisanal gold mining emit each year?", "science"),
     ("How much mercury does a typical compact fluorescent bulb contain?", "science"),
     ("What is the boiling point of mercury?", "science"),
+    # the rules in the texts' own words: past-tense COP work, undecided decisions, prices of listed products
+    ("What guidance on releases from tailings did the COP adopt under Article 9?", "later-decision"),
+    ("What study on mercury compounds did decision MC-5/3 request from the Secretariat?", "later-decision"),
+    ("What does an amalgam filling cost compared with a composite one in Kenya?", "market-data"),
+    ("Which companies still manufacture mercury-added batteries?", "market-data"),
+    ("What share of global mercury emissions comes from ASGM?", "science"),
+    ("What should I do if a CFL bulb breaks in my living room?", "household"),
+    ("Can mercury vapour from a broken lamp harm a pregnant woman?", "health-advice"),
+    ("What does Korea's Mercury Management Act require of crematoria?", "national-law"),
+    ("Write me a poem about the planet Mercury.", "other"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -122,9 +132,22 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "What must Parties report to the Conference of the Parties?",
     "Can the European Union vote at the Conference of the Parties?",
     "What are the phase-out dates for fluorescent lamps under the amended Annex A?",
+    "How many countries had to ratify the Minamata treaty before it could take effect?",
+    "Can the EU itself become a party alongside its member states?",
+    "my dentist put amalgam in teeth, convention say must stop this?",
+    "When do mercury vacuum pumps have to be phased out?",
+    "Which decision added satellite propellant to Annex A?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
+
+
+def test_a_named_provision_shields_only_from_resemblance_not_from_what_is_asked():
+    question = "Which Parties currently hold registered exemptions under Article 6?"
+    verdict = check_scope(question, [], FACTS, names_provision=True)
+    assert verdict is not None and verdict.reason == "parties-status"
+    assert check_scope("What does Article 6 say about exemptions?", [], FACTS, names_provision=True,
+                       out_of_scope_probability=0.99, classifier_threshold=0.5) is None
 
 
 def test_a_meeting_the_index_holds_is_answerable_and_one_it_lacks_is_not():
