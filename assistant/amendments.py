@@ -178,3 +178,60 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     if _BANNED_Q.search(question):
         return "Yes."
     return None
+
+
+# ---- what a meeting's annex decision itself says (adopted, communicated, in force ...) ----------
+_FACT_LINE = re.compile(r"^(?:[-*]\s*)?\**(?P<key>[^:*\n]{3,40}):\**\s*(?P<text>.+)$")  # "Adopted: …" as chunked
+# the words a question uses for each key of a decision's summary
+_FACT_KEYS = {
+    "meeting": r"\bwhere\b|\bheld\b|\bmet\b|\bwhen did (?:cop|the meeting)|\bvenue\b|\bdates? of (?:cop|the meeting)",
+    "adopted": r"\badopt\w*|\bagreed\b|\bapproved\b|\bdecided\b|\bpassed\b",
+    "communicated": r"\bcommunicat\w*|\bsen[dt]\b|\bsent out\b|\bcirculat\w*|\bnotif\w*|\bdepositary\b",
+    "in force": r"\bin(?:to)? force\b|\bbind\w*|\btake effect\b|\btook effect\b|\bstart(?:ed)? to apply\b|\beffective\b",
+    "how many products": r"\bhow many\b|\bnumber of\b",
+    "decision number": r"\bdecision number\b|\bwhich decision\b|\bwhat decision\b",
+    "scope": r"\bwhat did\b.{0,40}\badd\b|\bwhich products\b|\bnew products\b",
+}
+
+
+@dataclass(frozen=True)
+class DecisionFact:
+    """One line of a meeting's summary in the amendments note: "Adopted: 25 March 2022 …"."""
+
+    decision: Ref  # Decision MC-4/3, or COP-6 when its number is not known
+    key: str  # "Adopted", "In force", ...
+    text: str  # the line's words, without its bracketed refs
+    refs: tuple[str, ...]
+    chunk_id: str
+
+    def sentence(self) -> str:
+        """"Decision MC-4/3 (COP-4), adopted: 25 March 2022, …": the line with what it is about."""
+        name = str(self.decision) if not self.decision.decision else f"{self.decision} (COP-{self.decision.meeting})"
+        return f"{name}, {self.key.lower()}: {self.text.rstrip('.')}."
+
+
+def decision_facts(chunks: Iterable[Chunk]) -> list[DecisionFact]:
+    """The "- **Key:** text" lines under a meeting's own heading (not under one of its entries)."""
+    out = []
+    for c in chunks:
+        ref = Ref.try_parse(c.ref)
+        if c.doc_type not in ("guidance", "cop-decision") or ref is None or not ref.is_decision \
+                or len(c.heading_path) != 1:
+            continue
+        for line in c.text.split("\n"):
+            m = _FACT_LINE.match(line.strip())
+            if m is None or m["key"].lower() not in _FACT_KEYS:
+                continue
+            text = re.sub(r"\s*\[[^\]]+\]", "", m["text"]).strip()
+            out.append(DecisionFact(ref, m["key"].strip(), text, tuple(str(r) for r in cited_refs(line)), c.id))
+    return out
+
+
+def facts_asked(question: str, meetings: list[int], facts: list[DecisionFact]) -> list[DecisionFact]:
+    """The summary lines of the meetings a question names that answer what it asks ("When did the
+    COP-4 amendments enter into force?" -> COP-4's "In force" line)."""
+    out = []
+    for f in facts:
+        if f.decision.meeting in meetings and re.search(_FACT_KEYS[f.key.lower()], question, re.IGNORECASE):
+            out.append(f)
+    return out[:2]

@@ -22,7 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .amendments import entries_about
+from .amendments import entries_about, facts_asked
 from .compose import Draft, clean_guide_sentence, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
@@ -30,7 +30,7 @@ from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, split_lines
 from .question import QuestionAnalysis, analyze
 from .retrieval import Retrieval, Retriever
-from .scope import ScopeClassifier, ScopeVerdict, check_scope
+from .scope import ScopeClassifier, ScopeVerdict, check_scope, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
 from .verify import parse_generated, verify
 
@@ -182,9 +182,11 @@ class Assistant:
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
         names = {id(e) for e in entries_about(question, [e for e, _ in aux.amended])}
+        asked = {id(f) for f in facts_asked(question, meetings_named(question), [f for f, _ in aux.decision_facts])}
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
+                       decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked],
                        year=datetime.date.today().year)
 
     def _extractive(self, turn: Turn) -> Answer:

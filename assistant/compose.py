@@ -16,7 +16,7 @@ from ingest.structure import BRACKET_RE, cited_refs
 from ingest.bank import BankMatch
 
 from . import prompts
-from .amendments import AmendedEntry, amended_sentence, amended_verdict
+from .amendments import AmendedEntry, DecisionFact, amended_sentence, amended_verdict, entries_about
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
@@ -103,7 +103,8 @@ def _name_decisions(text: str, refs: list[str]) -> str:
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
-            amended: list[tuple[AmendedEntry, Chunk]] = (), year: int = 2026) -> Draft:
+            amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
+            year: int = 2026) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -111,7 +112,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     bank_lead: a question-bank entry close enough to the question to lead the answer with its own
     direct reply (the answer plan, assistant/plan.py, decided it);
     amended: the amended Annex A/B entries the question names, each with the passage of the
-    amendments note that holds it; the state that applies now leads, beside the 2013 one.
+    amendments note that holds it; the state that applies now leads, beside the 2013 one;
+    decision_facts: lines of a named meeting's annex decision that answer what is asked (its
+    adoption, communication, entry into force), each with its passage.
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -186,6 +189,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # 1a. an Annex A/B entry a later meeting changed: today's state beside the 2013 one, first,
     # unless the lead already gives the amended date and names the decision
     now_verdict = _amended_lead(draft, amended, analysis, question, year)
+    if not amended:
+        _decision_lead(draft, decision_facts)
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
@@ -303,8 +308,8 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
             verdict = amended_verdict(question, entry, year)
         years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
         named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
-        if years and all(y in said for y in years) and any(d in said for d in named):
-            continue  # the lead already says it
+        if years and all(y in said for y in years) and any(d in said for d in named) and entries_about(said, [entry]):
+            continue  # the lead already says it, of this entry
         if all(p.chunk.id != chunk.id for p in draft.extra_passages):
             draft.extra_passages.append(Passage(chunk, 0.0, None, None, "amendment"))  # fetched as the entry's source
         ns = [draft.cite(chunk, r) for r in entry.refs]
@@ -320,6 +325,23 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         first.text = drop_verdict(re.sub(r"^(?:yes|no)(?:, [^:.]{1,40})?:\s*", "", first.text, flags=re.I))
         first.text = first.text[:1].upper() + first.text[1:]
     return verdict
+
+
+def _decision_lead(draft: Draft, facts) -> None:
+    """"When did the COP-4 amendment bind Parties?": the decision's own "In force" line leads,
+    unless the lead already gives its dates."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    said = " ".join(x.text for x in leads)
+    added = []
+    for fact, chunk in facts:
+        dates = re.findall(r"\b\d{1,2} \w+ 20\d\d\b|\b20\d\d\b", fact.text)
+        if dates and all(d in said for d in dates):
+            continue
+        if all(p.chunk.id != chunk.id for p in draft.extra_passages):
+            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "amendment"))
+        added.append(Sentence(text=fact.sentence(), citations=[draft.cite(chunk, r) for r in fact.refs], kind="lead"))
+    if added:
+        draft.sentences = added + leads[: max(1, 3 - len(added))] + [x for x in draft.sentences if x.kind != "lead"]
 
 
 def _obligation_text(row) -> str:

@@ -56,6 +56,7 @@ class SnapshotAux:
     known_refs: set = field(default_factory=set)  # every provision a passage is of, or cites
     facts: IndexFacts = field(default_factory=IndexFacts)  # what the index holds, for the scope check
     amended: list = field(default_factory=list)  # (AmendedEntry, Chunk): Annex A/B entries later meetings changed
+    decision_facts: list = field(default_factory=list)  # (DecisionFact, Chunk): what each annex decision says of itself
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -90,7 +91,7 @@ class SnapshotAux:
 
         own = frozenset(d.id for d in snap.documents.values() if d.id not in bundled_ids()
                         and d.doc_type not in ("treaty", "conference-text"))
-        from .amendments import amended_entries
+        from .amendments import amended_entries, decision_facts
 
         by_id = {c.id: c for c in snap.chunks}
         amended = [(e, by_id[e.chunk_id]) for e in amended_entries(snap.chunks) if e.chunk_id in by_id]
@@ -98,7 +99,8 @@ class SnapshotAux:
                            own_documents=own, amended=tuple(e for e, _ in amended),
                            decisions=frozenset(str(r) for r in known if r.is_decision and r.decision))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
-                   obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended)
+                   obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended,
+                   decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id])
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]

@@ -220,6 +220,11 @@ def asks_for(question: str, reason: str) -> bool:
     return signals.get(reason, lambda: True)()
 
 
+def meetings_named(question: str) -> list[int]:
+    """The meetings a question names, by number or by one of their decisions ("MC-4/3" -> 4)."""
+    return list(dict.fromkeys(meeting_numbers(question) + [int(m[1]) for m in _DECISION_NAMED.finditer(question)]))
+
+
 def meeting_numbers(question: str) -> list[int]:
     out = []
     for m in _MEETING.finditer(question):

@@ -146,6 +146,12 @@ def test_a_yes_no_question_on_an_amended_entry_gets_the_amended_verdict(assistan
     _well_formed(answer)
 
 
+def test_a_question_about_a_decision_itself_gets_its_date(assistant):
+    answer = assistant.ask("When did the Depositary communicate the COP-4 amendment to Annex A?")
+    assert not answer.refused and "28 September 2022" in answer.sentences[0].text, answer.text
+    _well_formed(answer)
+
+
 def test_a_lead_citing_a_decision_names_it():
     from assistant.compose import clean_guide_sentence
 

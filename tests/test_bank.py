@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from assistant.amendments import amended_entries, amended_sentence, amended_verdict, amendments_for, entries_about
+from assistant.amendments import (amended_entries, amended_sentence, amended_verdict, amendments_for, decision_facts,
+                                  entries_about, facts_asked)
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
 from evals.scope_fit import choose_threshold, fit_logistic
@@ -149,6 +150,21 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Can we still buy them?", entries["Mercury vacuum pumps"], 2025) is None  # not yet past
     assert amended_verdict("Are triband tubes still allowed?", entries["Triband linear lamps"], 2030) is None  # inferred
     assert amended_verdict("Is amalgam still allowed?", entries["Dental amalgam"], 2026) is None  # no plain date
+
+
+def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
+    text = AMENDMENTS.read_text(encoding="utf-8")
+    section = text[text.index("## Decision MC-4/3"):text.index("### ")]
+    chunk = Chunk(id="c4", doc_id="annex-amendments", doc_title="Amendments", doc_type="guidance",
+                  ref="Decision MC-4/3", heading="x", heading_path=("Decision MC-4/3 — COP-4",), text=section,
+                  page_start=None, page_end=None, ordinal=0)
+    facts = decision_facts([chunk])
+    assert {"Adopted", "Communicated", "In force"} <= {f.key for f in facts}
+    [adopted] = facts_asked("When was decision MC-4/3 adopted?", [4], facts)
+    assert "25 March 2022" in adopted.sentence() and adopted.sentence().startswith("Decision MC-4/3 (COP-4)")
+    [sent] = facts_asked("On what date did the Depositary send out the change?", [4], facts)
+    assert "28 September 2022" in sent.text
+    assert facts_asked("When was it adopted?", [5], facts) == []  # another meeting: not this summary
 
 
 def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():
