@@ -70,7 +70,7 @@ def _country_pattern() -> re.Pattern:
 
 
 _STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
-                     r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|"
+                     r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|"
                      r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|party to|parties to|"
                      r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 _HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
@@ -78,18 +78,20 @@ _HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list
                                r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
                                r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
 _PARTY_CONTEXT = re.compile(r"\b(?:ratif\w*|joined|signed|so far|today|now|currently|yet|to date|at present|"
-                            r"have (?:lodged|made|notified|submitted|accepted|registered)|hold|submitted|"
+                            r"have (?:lodged|made|notified|submitted|accepted|registered|sent|told)|hold|submitted|registered|still|"
+                            r"as of|count as parties|deposited the|"
                             r"become parties|are parties|signatories)\b", re.IGNORECASE)
 _LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|illegal|"
-                  r"requirements?|prohibit\w*|"
+                  r"requirements?|prohibit\w*|restrictions?|derogations?|guidance|limits?|"
                   r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
                   r"criminal|offence|labell?ing)\b", re.IGNORECASE)
 _JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
                            r"federal|national|provincial|our country's|domestic|Congress|Parliament|"
-                           r"REACH|RoHS|California|Minnesota|Ontario|New York State|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
+                           r"REACH|RoHS|FDA|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
+                           r"Michigan|Illinois|Massachusetts|Texas|Quebec|British Columbia|Member States|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
                            r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
 _OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
-                           r"Heavy Metals)\s+(?:Convention|Protocol|"
+                           r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
                            r"Agreement)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
 _ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
                                 r"Minamata|this Convention)", re.IGNORECASE)
@@ -110,7 +112,9 @@ _MARKET = re.compile(r"\b(?:price|prices|how much (?:does|do|did|would|will) .{1
                      r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
                      r"(?:buy|convert|install)|worth|per gram|(?:global|annual) sales|were sold|going rate|largest producer|"
                      r"which companies|buy the most|volume of mercury|imports? (?:into|of mercury into)|"
-                     r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|suppliers?|"
+                     r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|suppliers?|stop selling|"
+                     r"dominat\w+|sold each year|produced around the world|"
+                     r"export(?:ed)? more than|"
                      r"how (?:many tonnes|much mercury)\b.{0,60}\b(?:export|import|produc|smuggl|recover|buy|sell|trad)\w*)\b",
                      re.IGNORECASE)
 _QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
@@ -125,13 +129,17 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"blood test|exposed to mercury|side effects?|healthier|cause (?:autism|cancer|multiple sclerosis|headaches?|"
                      r"\w+ disease)|headaches?|first aid|swallow\w*|supplements?|protective mask|blood mercury|"
                      r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
-                     r"safe to take)\b", re.IGNORECASE)
+                     r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
+                     r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant)\b", re.IGNORECASE)
 _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
                         r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                         r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                         r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
                         r"near me|in my (?:garage|garden|living room|drawer)|living room|air out|kitchen drawer|"
-                        r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of)\b",
+                        r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"
+                        r"bottle bank|special disposal|take back|recycling (?:cart|bin)|sulfur powder|drops of mercury|"
+                        r"wipe|my cat|our cat|pets?|my shoes|washing machine|sell my house|air conditioning|bedroom|"
+                        r"before scrapping|shattered)\b",
                         re.IGNORECASE)
 _SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
                       r"vapou?r pressure|half[- ]life|isotopes?|how does (?:methyl)?mercury (?:form|get|enter|"
@@ -153,24 +161,37 @@ _COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of
 _COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 _DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
 # science asked for even in the treaty's words ("What share of global emissions comes from ASGM?")
-_SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?:global|"
-                             r"anthropogenic|the mercury|mercury)|re-emitted|total global|bacteria|bioavailab\w*|"
+_SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
+                             r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
+                             r"deliver\w* to the oceans?|released by a single|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                              r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
                              r"mercury content of (?:coal|fish|ore|gas))\b", re.IGNORECASE)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
-_TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|"
+_TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
                                r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
-_NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already)\b", re.IGNORECASE)
+_NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
+# "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
+_ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
+                            r"\b(?:still|currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
+                            r"notified|submitted|lodged|told)\b", re.IGNORECASE)
+# a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
+_HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
-                          r"allows|cover|covers|mean|means)\b", re.IGNORECASE)
+                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b", re.IGNORECASE)
+# market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
+_MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b", re.IGNORECASE)
+_DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
+_HOW_MUCH_MERCURY = re.compile(r"\bhow much mercury\b", re.IGNORECASE)
 _HEALTH_STRONG = re.compile(r"\b(?:harm\w*|doctor|pregnan\w*|symptoms?|blood pressure|fillings?|poison\w*|sick|"
                             r"exposure|healthier)\b", re.IGNORECASE)
-_OFF_TOPIC = re.compile(r"\b(?:poem|song|joke|translate|planet mercury|orbital|weather|population of|recipe|"
+_OFF_TOPIC = re.compile(r"\b(?:poem|song|joke|translate|planet mercury|orbital|weather|population of|recipe|haiku|"
+                        r"cover letter|compound interest|capital city|plastics treaty|Global Framework on Chemicals|"
+                        r"Science-Policy Panel|Stockholm Conference|WHO's|ILO Convention|Global Biodiversity Framework|"
                         r"horoscope|freddie mercury)\b", re.IGNORECASE)
 _DEMONYM = re.compile(r"\b(?!African\b|European\b|Minamata\b|Convention\b)[A-Z][a-z]{2,}(?:ese|ian|ish|ine|ean|an)\b"
                       r"|\b(?:French|Dutch|Thai|Swiss|Greek|Irish|Welsh|Scottish)\b")
-_CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP|conference|ASGM|"
-                               r"national action plan|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*)\b",
+_CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
+                               r"national action plan|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended)\b",
                                re.IGNORECASE)
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
@@ -264,7 +285,8 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     # the classifier does not refuse a question about an Annex entry whose amendments the index holds
     if verdict is None and out_of_scope_probability is not None and out_of_scope_probability >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity) \
-            and not entries_about(question, list(facts.amended)):
+            and not entries_about(question, list(facts.amended)) \
+            and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)):
         reason = unanswerable.reason if unanswerable is not None and unanswerable.similarity >= 0.45 else "other"
         verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
             topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
@@ -280,8 +302,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     about_amended = bool(entries_about(q, list(facts.amended)))
     if _OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
-    if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))) \
-            and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)):
+    if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
+            or _ANY_PARTY_DID.search(q)) and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)) \
+            and not _HYPOTHETICAL.search(q):
         return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,
                             detail={"countries": countries})
     meetings = meeting_numbers(re.sub(r"\b(?:by|at|before) its (?:first|second|third) meeting\b", "", q, flags=re.I))
@@ -301,10 +324,11 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         # the index holds this meeting's annex amendments, not its other decisions
         return ScopeVerdict("later-decision", prompts.SCOPE_HELD_MEETING.format(
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
-    if _MARKET.search(q):
+    if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q)):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not re.search(
-            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow)", q, re.IGNORECASE):
+            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)", q,
+            re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
     if _OTHER_TREATY.search(q) and not _ABOUT_THIS_TREATY.search(q):
@@ -315,9 +339,12 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if _HEALTH.search(q) or (_HOUSEHOLD.search(q) and _HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
-    if _QUANTITY.search(q) or _SCIENCE_STRONG.search(q) or (_SCIENCE.search(q) and not _CONVENTION_WORDS.search(q)):
+    if _QUANTITY.search(q) or (_SCIENCE_STRONG.search(q) and not _DUTY.search(q)) or ((_SCIENCE.search(q) or _HOW_MUCH_MERCURY.search(q))
+                                                           and not _CONVENTION_WORDS.search(q) and not about_amended
+                                                           and not _DUTY.search(q)):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
-    if (countries or _DEMONYM.search(q)) and not _CONVENTION_WORDS.search(q) and not about_amended:
+    if (countries or _DEMONYM.search(q)) and not _CONVENTION_WORDS.search(q) and not about_amended \
+            and not _TREATY_MECHANICS.search(q) and not _HYPOTHETICAL.search(q):
         # a named country's own rules or situation, with no word of the treaty: its law, not the Convention
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})

@@ -3,7 +3,8 @@
     python -m evals.scope_fit [--out assistant/data/scope_classifier.json]
 
 Data: evals/scope/train.jsonl (near-topic questions the texts cannot answer and answerable ones,
-split `fit` / `calibrate`) plus the question bank's phrasings (answerable entries as in-scope,
+split `fit` / `calibrate`), evals/scope/train2.jsonl (a second such set, worded from public pages,
+split `tune2`: fitted on like `fit`) plus the question bank's phrasings (answerable entries as in-scope,
 `answerable: no` entries as out-of-scope), all in the fit split. The weights are fitted on the
 fit split; the decision threshold is chosen on the calibrate split as the lowest that refuses at
 most 2% of its answerable questions. Nothing it is reported on (evals/scope/holdout.jsonl, the
@@ -21,6 +22,7 @@ import numpy as np
 from ingest.settings import REPO_ROOT
 
 TRAIN = REPO_ROOT / "evals" / "scope" / "train.jsonl"
+TRAIN2 = REPO_ROOT / "evals" / "scope" / "train2.jsonl"
 OUT = REPO_ROOT / "assistant" / "data" / "scope_classifier.json"
 MAX_FALSE_REFUSALS = 0.02
 
@@ -32,9 +34,9 @@ def load_rows(path: Path = TRAIN) -> list[dict]:
 def training_data() -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
     from evals.bank_check import load_bank
 
-    rows = load_rows()
-    fit_q = [r["question"] for r in rows if r["split"] == "fit"]
-    fit_y = [0 if r["answerable"] else 1 for r in rows if r["split"] == "fit"]
+    rows = load_rows() + (load_rows(TRAIN2) if TRAIN2.exists() else [])
+    fit_q = [r["question"] for r in rows if r["split"] in ("fit", "tune2")]
+    fit_y = [0 if r["answerable"] else 1 for r in rows if r["split"] in ("fit", "tune2")]
     for e in load_bank():
         fit_q += list(e.questions)
         fit_y += [0 if e.answerable else 1] * len(e.questions)
