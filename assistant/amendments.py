@@ -102,7 +102,7 @@ def amendments_for(ref: str, action: str, entries: list[AmendedEntry]) -> list[A
 _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathode"), "eefl": ("external", "electrode"),
                      "lfl": ("linear", "fluorescent"), "tyre": ("tire",), "cream": ("cosmetic",),
                      "soap": ("cosmetic",), "thruster": ("propellant",), "satellit": ("satellite",),
-                     "straight": ("linear",), "tube": ("linear",), "button": ("battery",), "cell": ("battery",),
+                     "straight": ("linear",), "tube": ("linear",), "button": ("battery",),
                      "relay": ("relay", "switch")}
 _NAME_NOISE = frozenset("and or of the with in for a an by to i ni u non mercury lamp lamps w mg less more than up "
                         "used containing".split())

@@ -294,6 +294,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
 
 
+# a question about a date, a state that may have changed, or the amendments themselves
+_ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|still|now|current\w*|today|amend\w*|COP|"
+                         r"decision|later|phase[- ]?out|phased out|bann?\w*|allowed|permitted|legal|listed|added|exempt\w*)\b",
+                         re.IGNORECASE)
+
+
 def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int) -> str | None:
     """Put the amended state of each entry the question names before the other lead sentences,
     unless the lead already gives the amended date and names the decision; return the verdict the
@@ -316,9 +322,13 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
     if added:
         kept = leads[: max(1, 3 - len(added))]
-        for x in kept:
-            x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
-        draft.sentences = added + kept + [x for x in draft.sentences if x.kind != "lead"]
+        if verdict is not None or not kept or _ASKS_STATE.search(question):
+            for x in kept:
+                x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
+            ordered = added + kept
+        else:  # "Is changing insurance policies one of the amalgam measures?": the lead replies, the state follows
+            ordered = kept[:1] + added + kept[1:]
+        draft.sentences = ordered + [x for x in draft.sentences if x.kind != "lead"]
     first = next((x for x in draft.sentences if x.kind == "lead"), None)
     if verdict is not None and first is not None and not first.text.lower().startswith(verdict.lower().rstrip(".")):
         # the lead's own yes or no disagrees with the amended state: it goes, the amended one is given

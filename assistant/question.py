@@ -27,7 +27,8 @@ KINDS = ("yes-no", "when", "how-long", "how-many", "who", "what-is", "must-do", 
          "provision", "other")
 
 _PROVISION = re.compile(
-    r"^\s*(?:what|which)\s+(?:does|do|is in|is)\s+(?:the\s+)?(?:article|art\.?|annex|paragraph|preamble)\b[^?]{0,30}?"
+    r"^\s*(?:(?:can|could) you (?:tell me|explain|show me)\s+|please tell me\s+|tell me\s+)?(?:what|which)\s+"
+    r"(?:does|do|is in|is|the)?\s*(?:the\s+)?(?:article|art\.?|annex|paragraph|preamble)\b[^?]{0,30}?"
     r"\b(?:say|says|provide|cover|contain|state|set out|about|mean|require)\b\s*\??\s*$"
     r"|^\s*(?:explain|summari[sz]e|tell me about|what is in|what's in)\s+(?:the\s+)?(?:article|annex|preamble)\b",
     re.IGNORECASE)

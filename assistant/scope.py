@@ -30,6 +30,7 @@ from ingest.bank import BankMatch
 
 from . import prompts
 from .amendments import entries_about
+from .question import asking_sentence
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _country_pattern() -> re.Pattern:
 
 
 _STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
-                     r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|"
+                     r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|bound by|"
                      r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|party to|parties to|"
                      r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 _HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
@@ -176,6 +177,10 @@ _ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|i
                             r"notified|submitted|lodged|told)\b", re.IGNORECASE)
 # a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
+_MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"
+                      r"\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
+                      r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
+                      r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
                           r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
@@ -296,15 +301,19 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
-    """What the question asks for, by rule, in order of how plainly its words say it."""
-    q = question.strip()
-    countries = _country_pattern().findall(q)
+    """What the question asks for, by rule, in order of how plainly its words say it. A scenario
+    ("The Netherlands made a declaration under Article 30(5). What does that mean for it?") is
+    judged by the sentence that asks, and a question about what the treaty means or requires is not
+    one about a Party's status, a national law or a later decision, whatever it names."""
+    q = asking_sentence(question.strip()) or question.strip()
+    countries = _country_pattern().findall(question)
+    treaty_meaning = bool(_MEANING.search(q))
     about_amended = bool(entries_about(q, list(facts.amended)))
     if _OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
             or _ANY_PARTY_DID.search(q)) and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)) \
-            and not _HYPOTHETICAL.search(q):
+            and not _HYPOTHETICAL.search(q) and not treaty_meaning:
         return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,
                             detail={"countries": countries})
     meetings = meeting_numbers(re.sub(r"\b(?:by|at|before) its (?:first|second|third) meeting\b", "", q, flags=re.I))
@@ -316,7 +325,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
     unheld = [m[0] for m in _DECISION_NAMED.finditer(q)
               if f"Decision MC-{int(m[1])}/{int(m[2])}" not in facts.decisions]
-    if unheld or (_COP_DID.search(q) and not about_annexes and not (1 in held and _COP1_MESSAGES.search(q))):
+    if unheld or (_COP_DID.search(q) and not about_annexes and not treaty_meaning
+                  and not (1 in held and _COP1_MESSAGES.search(q))):
         return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
             meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION,
             detail={"meetings": missing, "decisions": unheld})
@@ -326,7 +336,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q)):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
-    if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not re.search(
+    if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
+            and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)", q,
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
