@@ -21,7 +21,7 @@ from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
-                   same_fact, split_lines, topic_terms, usable_lead, whole_excerpt)
+                   reframe_verdict, same_fact, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
 from .types import Answer, Citation, Passage, Sentence
 
@@ -160,6 +160,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             text, refs = clean_guide_sentence(raw)
             if i == 0 and analysis is not None and analysis.kind != "yes-no":
                 text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
+            elif i == 0:
+                text = reframe_verdict(question, bank_lead.phrasing, text)  # "banned? Yes" is "still allowed? No"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]

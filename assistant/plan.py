@@ -161,6 +161,36 @@ def derive_verdict(question: str, lead: str) -> str | None:
     return None
 
 
+_PERMISSION_FRAME = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|legal|exempt\w*|excepted|"
+                               r"still possible|let|lets|permit)\b|\bstill\b", re.IGNORECASE)
+_PROHIBITION_FRAME = re.compile(r"\b(?:banned|prohibited|phased[- ]out|outlawed|illegal|forbidden|ban|bans|prohibits?|"
+                                r"(?:must|have to|has to|need to) (?:stop|end|phase out|give up))\b", re.IGNORECASE)
+
+
+def _frame(question: str) -> str | None:
+    permission, prohibition = bool(_PERMISSION_FRAME.search(question)), bool(_PROHIBITION_FRAME.search(question))
+    return "permission" if permission and not prohibition else "prohibition" if prohibition and not permission else None
+
+
+def reframe_verdict(question: str, phrasing: str, text: str) -> str:
+    """A bank entry's yes or no answers the phrasing it was written for: "Are mercury thermometers
+    banned?" -> "Yes.". Asked the other way round ("Can our hospital still buy them?") it must turn
+    into "No."; where it cannot be turned plainly it is dropped (no verdict beats a wrong one)."""
+    asked, written = _frame(asking_sentence(question)), _frame(phrasing)
+    if asked is None or written is None or asked == written:
+        return text
+    m = re.match(r"^(Yes|No)([.,:;])\s*", text)
+    if m is None:
+        return text
+    if m[2] == ".":
+        return ("No. " if m[1] == "Yes" else "Yes. ") + text[m.end():]
+    after = re.match(r"^Yes, after (20\d\d):\s*", text)
+    if after:
+        return f"No, not after {after[1]}: " + text[after.end():]
+    rest = re.sub(r"^(?:Yes|No)(?:, [^:.]{1,40})?[:,;]\s*", "", text)
+    return rest[:1].upper() + rest[1:]
+
+
 def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
     m = re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)

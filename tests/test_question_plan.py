@@ -172,3 +172,16 @@ def test_answer_metrics_read_the_answer_as_a_reader_does():
     assert is_truncated(answer) and quoted_refs(answer) == ["Article 4(1)"]
     assert has_repeats("It is banned after 2020 [1]. It is banned after 2020 [2].")
     assert starts_with_meta("This part explains the annexes. Then facts.")
+
+
+def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
+    from assistant.plan import reframe_verdict
+
+    banned = "Are mercury thermometers banned?"
+    assert reframe_verdict("Can our hospital still buy mercury thermometers?", banned,
+                           "Yes. After 2020 Parties may not allow them.").startswith("No. After 2020")
+    assert reframe_verdict("Can we still buy them?", banned, "Yes, after 2020: they may not be made.") \
+        == "No, not after 2020: they may not be made."
+    assert reframe_verdict("Are they prohibited?", banned, "Yes. X") == "Yes. X"  # asked the same way
+    # a verdict that cannot be turned plainly is dropped rather than left wrong
+    assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not after 2020: x.") == "X."
