@@ -149,11 +149,11 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
 
 
 def amended_sentence(entry: AmendedEntry) -> str:
-    """"Mercury vacuum pumps: in the 2013 text, not listed; as amended, listed, after 2025 (Decision
-    MC-4/3; in force since 28 September 2023)." The note's own words, without its bracketed refs:
-    the 2013 state first, since the amended one often refers back to it ("those button types")."""
+    """"Mercury vacuum pumps, as amended: listed, after 2025 (Decision MC-4/3; in force since 28
+    September 2023). In the 2013 text: not listed." The note's own words, without its bracketed
+    refs: the state that applies now first, the superseded one after it."""
     before = re.sub(r"\s*\[[^\]]+\]", "", entry.before).strip().rstrip(".")
-    return f"{entry.name}: in the 2013 text, {before}; as amended, {entry.summary().rstrip('.')}."
+    return f"{entry.name}, as amended: {entry.summary().rstrip('.')}. In the 2013 text: {before}."
 
 
 _PHASE_OUT = re.compile(r"^(?:listed(?: too)?, |all [^,]+ listed, |no added mercury at all, |those [^,]+ listed too, |"

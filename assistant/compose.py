@@ -29,6 +29,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
 _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
 _YEAR = re.compile(r"\b20[1-4]\d\b")
 _ANNEX_AB = re.compile(r"^(Annex [AB]|Article [45])\b")
+_ANNEX_ROW = re.compile(r"^Annex [AB]\b")
 
 
 @dataclass
@@ -258,8 +259,14 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if not wanted_refs:  # nothing in focus: the best binding passages found
         for p in treaty[:2]:
             sources.append((p.chunk, p.chunk.ref, p))
+    entries = [e for e, _ in amended]
     for chunk, ref, passage in sources:
         if quoted >= quote_limit or chunk.id in seen_chunks:
+            continue
+        # beside an amended entry, an Annex A/B row is quoted only when it is that entry's own 2013 row,
+        # and said to be the 2013 text: never another product's row, never as if it were current
+        dated = bool(entries) and chunk.doc_type == "treaty" and bool(_ANNEX_ROW.match(chunk.ref or ""))
+        if dated and not entries_about(chunk.text, entries):
             continue
         sentences = [s for s in split_sentences(chunk.text) if len(s) > 20]
         if not sentences:
@@ -273,6 +280,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             continue  # a chapeau without its items says nothing on its own
         label = chunk.ref or chunk.doc_title
         source = "the Convention" if chunk.doc_type == "treaty" else chunk.doc_title
+        if dated:
+            source += " as adopted in 2013"
         draft.say(f"{label} of {source} says: “{excerpt}”", [draft.cite(chunk)], "quote")
         quoted += 1
 

@@ -50,8 +50,9 @@ SCOPE_HELD_MEETING = ("The texts here hold only the amendments to Annexes A and 
 LOOK_LATER_DECISION = "the meeting's report and decisions on minamataconvention.org"
 SCOPE_HEALTH = "The texts here are treaty texts and do not give personal health or medical advice."
 LOOK_HEALTH = "a doctor, or your national health or food-safety authority"
-SCOPE_HOUSEHOLD = "The texts here do not give household advice, such as cleaning up a broken lamp at home."
-LOOK_HOUSEHOLD = "your local council's or environment agency's advice on mercury spills and household waste"
+SCOPE_HOUSEHOLD = ("The texts here do not give household advice: how to clean up, store, dispose of or replace "
+                   "mercury items at home.")
+LOOK_HOUSEHOLD = "your local council's or environment agency's advice on mercury items and household waste"
 SCOPE_MARKET = "The texts here hold no prices, costs, budgets or market figures."
 LOOK_MARKET = "market reports, or the Global Mercury Assessment and trade statistics"
 SCOPE_SCIENCE = ("The texts here hold no scientific measurements, such as mercury's properties, typical "
@@ -59,7 +60,8 @@ SCOPE_SCIENCE = ("The texts here hold no scientific measurements, such as mercur
 LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"
 SCOPE_OTHER_TREATY = "The texts here hold the Minamata Convention, not the rules of other treaties."
 LOOK_OTHER_TREATY = "that treaty's own text and secretariat"
-SCOPE_OFF_TOPIC = "The texts here are the Minamata Convention on Mercury and guidance on it; this request is about something else."
+SCOPE_OFF_TOPIC = ("The texts here do not cover this request: they are the Minamata Convention on Mercury and "
+                   "guidance on it.")
 SCOPE_CLASSIFIED = "The texts here do not seem to answer this question; it looks like one about {topic}."
 SCOPE_TOPICS = {
     "parties-status": "which countries are Parties", "national-law": "national, EU or US law",

@@ -43,6 +43,20 @@ _CARRIED_TOPIC_BOOST = 1.5
 _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
 
 
+_FRAGMENT_END = re.compile(r"\b(?:on|of|the|and|to|for|in|a|an|with|by|has|have|is|are)\W*$", re.IGNORECASE)
+_UNTITLED = {"conference-text": "an untitled conference text", "cop-decision": "an untitled decision",
+             "treaty": "an untitled treaty text", "guidance": "an untitled guidance text", "other": "an untitled document"}
+
+
+def _display_title(document) -> str:
+    """A title fit to list to a reader: a text file's first line can be the start of a sentence
+    ("This session of the Conference has agreed on"), which is said to be untitled instead."""
+    title = (document.title or "").strip()
+    if not title or _FRAGMENT_END.search(title):
+        return _UNTITLED.get(document.doc_type, "an untitled document")
+    return title
+
+
 @dataclass
 class SnapshotAux:
     """Lookups derived once per index generation."""
@@ -95,7 +109,7 @@ class SnapshotAux:
 
         by_id = {c.id: c for c in snap.chunks}
         amended = [(e, by_id[e.chunk_id]) for e in amended_entries(snap.chunks) if e.chunk_id in by_id]
-        facts = IndexFacts(documents=tuple(d.title for d in snap.documents.values()), meetings=frozenset(meetings),
+        facts = IndexFacts(documents=tuple(_display_title(d) for d in snap.documents.values()), meetings=frozenset(meetings),
                            own_documents=own, amended=tuple(e for e, _ in amended),
                            decisions=frozenset(str(r) for r in known if r.is_decision and r.decision))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,

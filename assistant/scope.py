@@ -273,6 +273,8 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
         answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin) and (
         unanswerable.similarity >= 0.88 or asks_for(question, unanswerable.reason))
     verdict = _by_rule(question, facts)
+    if entry_fits and unanswerable.reason == "later-decision" and _about_held_amendments(question, facts):
+        entry_fits = False  # "Did COP-5 set a 2030 end date for amalgam?": the amendments note answers it
     if names_provision:
         # "Which Parties hold exemptions under Article 6?": only what the question plainly asks for
         # refuses it; resembling an out-of-scope entry or the classifier's side does not
@@ -298,6 +300,13 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             unanswerable.look if reason != "other" and unanswerable is not None else "",
             detail={"classifier": round(out_of_scope_probability, 3)})
     return verdict
+
+
+def _about_held_amendments(question: str, facts: IndexFacts) -> bool:
+    """The question is about the Annex A/B amendments of meetings the index holds (or names none)."""
+    meetings = meetings_named(question)
+    return all(n in facts.meetings for n in meetings) and bool(
+        _ANNEX_AMENDMENT.search(question) or entries_about(question, list(facts.amended)))
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:

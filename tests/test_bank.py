@@ -138,7 +138,7 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
 def test_the_amended_sentence_gives_the_2013_state_and_todays_with_its_decision():
     pumps = next(e for e in _note_entries() if e.name == "Mercury vacuum pumps")
     sentence = amended_sentence(pumps)
-    assert sentence.index("2013") < sentence.index("2025") and "Decision MC-4/3" in sentence
+    assert sentence.index("2025") < sentence.index("2013") and "Decision MC-4/3" in sentence  # today's state first
     assert "[" not in sentence  # the note's bracketed refs become citations, not text
 
 

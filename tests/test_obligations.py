@@ -316,7 +316,7 @@ def test_checklist_picks_obligations_for_a_question(rows):
     ("within ninety days of the request", "90 days"),
     ("make the designation within a further two-month period", "2 months"),
     ("communicated at least six months before the meeting", "6 months"),
-    ("subject to approval by the second meeting of the Conference of the Parties", "second meeting"),
+    ("to be approved by the second meeting of the Widget Conference", "second meeting"),
     ("as soon as practicable", None),
     ("on the day the Convention enters into force for that State", None),
 ])
@@ -495,7 +495,7 @@ PROCEDURE_TREATY = """# Agreement on Test Widgets
 
 1. Amendments to this Agreement may be proposed by any Party.
 
-2. Amendments to this Agreement shall be adopted at a meeting of the Conference of the Parties. The text of a proposed amendment shall be sent to the Parties by the Secretariat at least three months before that meeting.
+2. Amendments to this Agreement shall be adopted at a regular meeting of the Conference of the Parties. A proposed amendment's wording shall be sent to the Parties by the Secretariat at least three months before that meeting.
 
 3. The following steps shall apply to new widget annexes:
 
@@ -527,7 +527,7 @@ b) Consult widget makers.
 
 #### Article 1
 
-1. The claimant party shall tell the Secretariat that it is taking a widget dispute to the panel. Unless the panel decides otherwise, the costs of the panel shall be borne by the parties to the dispute in equal shares.
+1. The claimant party shall tell the Secretariat that it is taking a widget dispute to the panel. Unless the panel decides otherwise, the parties to the dispute shall pay the costs of the panel equally.
 
 2. If a dispute is sent to the panel, a widget panel shall be established. Each party to the dispute shall name one panellist, and the two arbitrators so named shall choose the chair.
 
@@ -547,7 +547,7 @@ Decisions of the arbitral tribunal shall be taken by a majority of its members. 
 
 #### Article 5
 
-The parties to the dispute and the arbitrators are under an obligation to keep widget secrets. In particular, they shall endeavour to answer questions. The arbitral tribunal may hear the views the parties to the dispute may express.
+The parties to the dispute and the two arbitrators are under an obligation to keep every widget secret they learn. In particular, they shall endeavour to answer questions. The arbitral tribunal may hear the views the parties to the dispute may express.
 
 #### Article 6
 
