@@ -314,10 +314,12 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     ("The Netherlands made a declaration under Article 30(5). What does that mean for it?") is
     judged by the sentence that asks, and a question about what the treaty means or requires is not
     one about a Party's status, a national law or a later decision, whatever it names."""
-    q = asking_sentence(question.strip()) or question.strip()
-    countries = _country_pattern().findall(question)
+    full = question.strip()
+    q = asking_sentence(full) or full
+    countries = _country_pattern().findall(full)
     treaty_meaning = bool(_MEANING.search(q))
-    about_amended = bool(entries_about(q, list(facts.amended)))
+    # what the question is about is read from all of it; what it asks for, from the sentence that asks
+    about_amended = bool(entries_about(full, list(facts.amended)))
     if _OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
@@ -328,7 +330,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     meetings = meeting_numbers(re.sub(r"\b(?:by|at|before) its (?:first|second|third) meeting\b", "", q, flags=re.I))
     missing = [n for n in meetings if n not in facts.meetings]
     held = [n for n in meetings if n in facts.meetings]
-    about_annexes = bool(_ANNEX_AMENDMENT.search(q)) or about_amended
+    about_annexes = bool(_ANNEX_AMENDMENT.search(full)) or about_amended
     if missing or (_LATEST_MEETING.search(q) and not (held and (about_annexes or _COP1_MESSAGES.search(q)))):
         return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
             meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
