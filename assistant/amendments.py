@@ -165,12 +165,19 @@ _BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b
                        r"outlawed|listed|added|covered)\b", re.IGNORECASE)
 
 
+_ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\b.{0,140}\b(?:add|added|list|listed|"
+                      r"include|included|cover|covered|fall under|falls under|subject to|on the (?:phase-out )?list)\b",
+                      re.IGNORECASE)
+
+
 def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None:
     """A yes or no read from an entry's amended state, where the state is a confirmed phase-out year
     that has passed (`year` is the current year): "Can we still buy mercury propellant?" -> "No.";
     "Is mercury propellant banned?" -> "Yes.". None when it is not that
     plain (an inferred year, an adopted but not yet binding change, a measure rather than a date)."""
     m = _PHASE_OUT.match(entry.summary())
+    if _ADDED_Q.search(question) and re.match(r"^(?:listed|all [^,]+ listed|[^,]+ listed too)\b", entry.summary()):
+        return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
     if m is None or "inferred" in entry.now or int(m[1]) >= year:
         return None
     if _MAY_Q.search(question) and (_STILL_Q.search(question) or not _BANNED_Q.search(question)):

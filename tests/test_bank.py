@@ -150,6 +150,9 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Can we still buy them?", entries["Mercury vacuum pumps"], 2025) is None  # not yet past
     assert amended_verdict("Are triband tubes still allowed?", entries["Triband linear lamps"], 2030) is None  # inferred
     assert amended_verdict("Is amalgam still allowed?", entries["Dental amalgam"], 2026) is None  # no plain date
+    assert amended_verdict("Did COP-4 add mercury vacuum pumps to Annex A?", entries["Mercury vacuum pumps"], 2026) == "Yes."
+    assert amended_verdict("Do plethysmograph strain gauges fall under the phase-out?",
+                           entries["Strain gauges in plethysmographs"], 2026) == "Yes."
 
 
 def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
