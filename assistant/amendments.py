@@ -23,6 +23,11 @@ _ALIASES = {"cfl": {"compact", "fluorescent"}, "cfls": {"compact", "fluorescent"
 _IGNORED = frozenset("and or of the with less more than w mg up to for in a an by all above i ni linear lamp display".split())
 
 
+def _without_refs(text: str) -> str:
+    """The note's words without its bracketed refs ("after 2025 [Annex A Part I]" -> "after 2025")."""
+    return re.sub(r"\s*\[[^\]]+\]", "", text).strip()
+
+
 @dataclass(frozen=True)
 class AmendedEntry:
     name: str
@@ -43,11 +48,11 @@ class AmendedEntry:
 
     def summary(self) -> str:
         """"after 2025 (Decision MC-5/4; in force ...)": the new state, without its bracketed refs."""
-        text = re.sub(r"\s*\[[^\]]+\]", "", self.now).strip()
+        text = _without_refs(self.now)
         return text if text.startswith(("Annex", "Article", "Decision", "COP")) else text[:1].lower() + text[1:]
 
     def to_json(self) -> dict:
-        return {"entry": self.name, "before": re.sub(r"\s*\[[^\]]+\]", "", self.before).strip(),
+        return {"entry": self.name, "before": _without_refs(self.before),
                 "now": self.summary(), "decisions": self.decisions, "source": self.doc_title, "doc_id": self.doc_id}
 
 
@@ -152,7 +157,7 @@ def amended_sentence(entry: AmendedEntry) -> str:
     """"Mercury vacuum pumps, as amended: listed, after 2025 (Decision MC-4/3; in force since 28
     September 2023). In the 2013 text: not listed." The note's own words, without its bracketed
     refs: the state that applies now first, the superseded one after it."""
-    before = re.sub(r"\s*\[[^\]]+\]", "", entry.before).strip().rstrip(".")
+    before = _without_refs(entry.before).rstrip(".")
     return f"{entry.name}, as amended: {entry.summary().rstrip('.')}. In the 2013 text: {before}."
 
 
@@ -229,7 +234,7 @@ def decision_facts(chunks: Iterable[Chunk]) -> list[DecisionFact]:
             m = _FACT_LINE.match(line.strip())
             if m is None or m["key"].lower() not in _FACT_KEYS:
                 continue
-            text = re.sub(r"\s*\[[^\]]+\]", "", m["text"]).strip()
+            text = _without_refs(m["text"])
             out.append(DecisionFact(ref, m["key"].strip(), text, tuple(str(r) for r in cited_refs(line)), c.id))
     return out
 

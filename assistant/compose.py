@@ -52,6 +52,13 @@ class Draft:
                                        text=text or chunk.text, chunk_id=chunk.id))
         return n
 
+    def fetch(self, chunk: Chunk, reason: str) -> None:
+        """A passage the answer cites though retrieval did not rank it (the bank entry, the source of
+        an obligation or an amendment, a provision a guide sentence cites): it joins the retrieved
+        passages, once."""
+        if all(p.chunk.id != chunk.id for p in self.extra_passages):
+            self.extra_passages.append(Passage(chunk, 0.0, None, None, reason))
+
     def say(self, text: str, citations: list[int], kind: str) -> None:
         if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
             return  # a repeated fact is noise, even in other words
@@ -156,7 +163,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         # the entry's own reply leads: its first sentence is the verdict, date, number or actor asked for
         chunk = bank_lead.chunk
         if all(p.chunk.id != chunk.id for p in passages):
-            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "question-bank"))
+            draft.fetch(chunk, "question-bank")
         for i, raw in enumerate(split_lines(chunk.text)[: 4 if detailed else 3]):
             text, refs = clean_guide_sentence(raw)
             if i == 0 and analysis is not None and analysis.kind != "yes-no":
@@ -218,8 +225,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         text = _resolve_this(_obligation_text(row), row.ref)
         if row.deadline:
             text += f" ({deadline_phrase(row.deadline)})"
-        if chunk.id not in retrieved_ids and all(p.chunk.id != chunk.id for p in draft.extra_passages):
-            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "obligation"))
+        if chunk.id not in retrieved_ids:
+            draft.fetch(chunk, "obligation")
         draft.say(text + ".", [draft.cite(chunk, row.ref or chunk.ref)], "checklist")
     if obligations:
         quote_limit = min(quote_limit, 2 if detailed else 1)
@@ -273,7 +280,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             continue
         seen_chunks.add(chunk.id)
         if passage is None:  # fetched by reference: it joins the retrieved passages it is cited from
-            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "cited-by-guide"))
+            draft.fetch(chunk, "cited-by-guide")
         # whole: a short provision entire, or the chapeau joined to the item the lead rests on
         excerpt = _LABEL.sub("", whole_excerpt(chunk.text, chunk.ref, ref))
         if excerpt.rstrip().endswith(":"):
@@ -327,8 +334,7 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
         if years and all(y in said for y in years) and any(d in said for d in named) and entries_about(said, [entry]):
             continue  # the lead already says it, of this entry
-        if all(p.chunk.id != chunk.id for p in draft.extra_passages):
-            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "amendment"))  # fetched as the entry's source
+        draft.fetch(chunk, "amendment")  # the entry's source
         ns = [draft.cite(chunk, r) for r in entry.refs]
         added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
     if added:
@@ -358,8 +364,7 @@ def _decision_lead(draft: Draft, facts) -> None:
         dates = re.findall(r"\b\d{1,2} \w+ 20\d\d\b|\b20\d\d\b", fact.text)
         if dates and all(d in said for d in dates):
             continue
-        if all(p.chunk.id != chunk.id for p in draft.extra_passages):
-            draft.extra_passages.append(Passage(chunk, 0.0, None, None, "amendment"))
+        draft.fetch(chunk, "amendment")
         added.append(Sentence(text=fact.sentence(), citations=[draft.cite(chunk, r) for r in fact.refs], kind="lead"))
     if added:
         draft.sentences = added + leads[: max(1, 3 - len(added))] + [x for x in draft.sentences if x.kind != "lead"]
