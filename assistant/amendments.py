@@ -161,8 +161,9 @@ def amended_sentence(entry: AmendedEntry) -> str:
     return f"{entry.name}, as amended: {entry.summary().rstrip('.')}. In the 2013 text: {before}."
 
 
-_PHASE_OUT = re.compile(r"^(?:listed(?: too)?, |all [^,]+ listed, |no added mercury at all, |those [^,]+ listed too, |"
-                        r"the spared items are listed too, |annex b part i, )?after (20\d\d)\b", re.IGNORECASE)
+# the amended state's own phase-out year: the first "after YEAR" before its bracketed decision note
+_PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")
+_LISTED = re.compile(r"^[^()]*\blisted\b")
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
 _MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are)\b.{0,100}\b(?:allowed|permitted|legal|buy|sell|make|"
                     r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible)\b", re.IGNORECASE)
@@ -181,7 +182,7 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     "Is mercury propellant banned?" -> "Yes.". None when it is not that
     plain (an inferred year, an adopted but not yet binding change, a measure rather than a date)."""
     m = _PHASE_OUT.match(entry.summary())
-    if _ADDED_Q.search(question) and re.match(r"^(?:listed|all [^,]+ listed|[^,]+ listed too)\b", entry.summary()):
+    if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
     if m is None or "inferred" in entry.now or int(m[1]) >= year:
         return None

@@ -150,6 +150,9 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Can we still buy them?", entries["Mercury vacuum pumps"], 2025) is None  # not yet past
     assert amended_verdict("Are triband tubes still allowed?", entries["Triband linear lamps"], 2030) is None  # inferred
     assert amended_verdict("Is amalgam still allowed?", entries["Dental amalgam"], 2026) is None  # no plain date
+    # however the note words the added items, its own phase-out year gives the verdict
+    assert amended_verdict("Can we still import button zinc air batteries?", entries["Batteries"], 2026) == "No."
+    assert amended_verdict("Are the spared measuring bridges still exempt?", entries["Switches and relays"], 2026) == "No."
     assert amended_verdict("Did COP-4 add mercury vacuum pumps to Annex A?", entries["Mercury vacuum pumps"], 2026) == "Yes."
     assert amended_verdict("Do plethysmograph strain gauges fall under the phase-out?",
                            entries["Strain gauges in plethysmographs"], 2026) == "Yes."
