@@ -138,7 +138,7 @@ def format_results(result: dict, old: dict | None = None) -> str:
     short = {"citation_precision": "cit_prec", "citation_recall": "cit_rec", "fact_recall": "facts",
              "refusal_accuracy": "refusal", "latency_p50_ms": "p50_ms", "latency_p95_ms": "p95_ms",
              "lead_fact_recall": "lead_fct", "verdict_rate": "verdict", "quote_precision": "quote_pr",
-             "truncated": "trunc", "repeated": "repeat", "meta_lead": "meta"}
+             "amended_date_and_decision": "amd_date", "truncated": "trunc", "repeated": "repeat", "meta_lead": "meta"}
     cols = [short.get(m, m) for m in METRICS]
     width = max(18, *(len(n) for n, _ in systems))
     lines = [f"{result['cases']} cases", "", f"{'system':<{width}} " + " ".join(f"{c:>8}" for c in cols)]
@@ -152,7 +152,7 @@ def format_results(result: dict, old: dict | None = None) -> str:
         lines.append(f"{'(change)':<{width}} " + " ".join(
             f"{ {'improved': '+', 'regressed': 'WORSE', 'same': '=', 'n/a': '?'}[verdict[k]]:>8}" for k in METRICS))
     tag_cols = ("hit@1", "hit@5", "mrr", "fact_recall", "lead_fact_recall", "verdict_rate", "quote_precision",
-                "refusal_accuracy")
+                "amended_date_and_decision", "refusal_accuracy")
     lines += ["", "pipeline by tag:", f"{'tag':<14} {'cases':>5} " + " ".join(f"{short.get(c, c):>8}" for c in tag_cols)]
     for tag, m in result["by_tag"].items():
         lines.append(f"{tag:<14} {m['cases']:>5} " + " ".join(f"{_cell(m.get(c), c):>8}" for c in tag_cols))

@@ -26,6 +26,9 @@ Answers:
   cases with facts (a refused one scores 0); see `fact_present` for the normalisation;
 - refusal_accuracy: over all cases, refused exactly when not answerable (an error is wrong);
 - latency_p50_ms, latency_p95_ms: percentiles (linear interpolation) of the case latencies.
+- amended_date_and_decision: over answerable cases tagged `amendment` with a date or decision
+  fact (a year, a dated day, "MC-4/3", "COP-6"), the share whose answer holds all of those facts:
+  the answer states the amended date and names the decision or meeting.
 Every metric is also computed per tag (`by_tag`). A metric with no eligible case is None.
 """
 
@@ -41,7 +44,8 @@ from functools import lru_cache
 from ingest.refs import NUMBER_WORDS, Ref, RefError
 
 METRICS = ("hit@1", "hit@5", "mrr", "recall@5", "citation_precision", "citation_recall", "fact_recall",
-           "lead_fact_recall", "verdict_rate", "quote_precision", "truncated", "repeated", "meta_lead",
+           "lead_fact_recall", "verdict_rate", "quote_precision", "amended_date_and_decision",
+           "truncated", "repeated", "meta_lead",
            "refusal_accuracy", "latency_p50_ms", "latency_p95_ms")
 # Shares of answers with a defect: lower is better, like latency.
 DEFECT_METRICS = ("truncated", "repeated", "meta_lead")
@@ -309,6 +313,14 @@ def aggregate(records: Sequence[CaseRecord]) -> dict:
     return {k: _round(v, 2 if k.startswith("latency") else 4) for k, v in out.items()}
 
 
+_DATE_OR_DECISION = re.compile(r"\b(?:1[89]\d\d|20\d\d)\b|\bMC-\d+/\d+\b|\bCOP-?\s?\d+\b", re.IGNORECASE)
+
+
+def dated_decision_facts(facts: Sequence[str]) -> list[str]:
+    """The facts of a case that are a year, a dated day or a decision / meeting name."""
+    return [f for f in facts if _DATE_OR_DECISION.search(f)]
+
+
 def answer_metrics(answerable: Sequence[CaseRecord]) -> dict:
     """Answer-level metrics over answerable cases, as a reader meets the answer (evals.answers)."""
     from .answers import is_truncated, has_repeats, lead_text, opens_with_verdict, quoted_refs, starts_with_meta
@@ -323,6 +335,9 @@ def answer_metrics(answerable: Sequence[CaseRecord]) -> dict:
         "verdict_rate": _mean([1.0 if not r.refused and opens_with_verdict(r.answer) else 0.0 for r in yes_no]),
         "quote_precision": _mean([sum(any(ref_matches(e, q) for e in r.expected_refs) for q in qs) / len(qs)
                                   for r, qs in quoting if r.expected_refs]),
+        "amended_date_and_decision": _mean([
+            0.0 if r.refused or split_facts(dd, r.answer)[1] else 1.0
+            for r in answerable if "amendment" in r.tags and (dd := dated_decision_facts(r.facts))]),
         "truncated": _mean([1.0 if is_truncated(r.answer) else 0.0 for r in answered]),
         "repeated": _mean([1.0 if has_repeats(r.answer) else 0.0 for r in answered]),
         "meta_lead": _mean([1.0 if starts_with_meta(r.answer) else 0.0 for r in answered]),

@@ -359,7 +359,8 @@ def test_cli_eval_writes_json_and_a_self_contained_report(full_index, tmp_path):
     assert {"cases", "metrics", "by_tag", "baselines", "per_case"} <= set(data)
     assert data["cases"] == len(picked) == len(data["per_case"])
     assert set(data["metrics"]) == set(METRICS)
-    assert all(isinstance(data["metrics"][m], float) for m in METRICS if m not in ("verdict_rate", "quote_precision"))
+    assert all(isinstance(data["metrics"][m], float) for m in METRICS
+               if m not in ("verdict_rate", "quote_precision", "amended_date_and_decision"))
     assert "smoke" in data["by_tag"] and set(METRICS) <= set(data["by_tag"]["smoke"])
     assert data["baselines"] == {}
     for c in data["per_case"]:
@@ -411,3 +412,13 @@ def test_ablation_the_unknown_term_penalty_owns_near_topic_refusals(full_index, 
     assert full_index.unknown_term_penalty > 0
     print(f"out-of-scope cases refused: {refused} of {len(cases)} (penalty: refused)")
     assert refused[0.0] < refused[full_index.unknown_term_penalty], refused
+
+
+def test_amendment_answers_count_only_when_they_hold_the_date_and_the_decision():
+    both = rec(id="a", tags=("amendment",), facts=("2025", "MC-4/3", "vacuum pumps"),
+               answer="Vacuum pumps: after 2025 (Decision MC-4/3).")
+    date_only = rec(id="b", tags=("amendment",), facts=("2025", "MC-4/3"), answer="After 2025.")
+    no_dates = rec(id="c", tags=("amendment",), facts=("vacuum pumps",), answer="Vacuum pumps.")
+    untagged = rec(id="d", facts=("2020",), answer="No.")
+    assert aggregate([both, date_only, no_dates, untagged])["amended_date_and_decision"] == 0.5
+    assert aggregate([no_dates, untagged])["amended_date_and_decision"] is None
