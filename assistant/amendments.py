@@ -108,7 +108,7 @@ _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathod
                      "lfl": ("linear", "fluorescent"), "tyre": ("tire",), "cream": ("cosmetic",),
                      "soap": ("cosmetic",), "thruster": ("propellant",), "satellit": ("satellite",),
                      "straight": ("linear",), "tube": ("linear",), "button": ("battery",),
-                     "relay": ("relay", "switch")}
+                     "relay": ("relay", "switch"), "shaped": ("bend",)}
 _NAME_NOISE = frozenset("and or of the with in for a an by to i ni u non mercury lamp lamps w mg less more than up "
                         "used containing".split())
 
@@ -123,7 +123,8 @@ def _stem(word: str) -> str:
 
 def _name_words(text: str) -> set[str]:
     out: set[str] = set()
-    for w in re.findall(r"[a-z]+", text.lower()):
+    # "non-linear" is one word: a question about linear tubes is not about U-bend ones
+    for w in re.findall(r"[a-z]+", re.sub(r"\bnon[- ]?(?=[a-z])", "non", text.lower())):
         if w in _NAME_NOISE:
             continue
         w = _stem(w)
@@ -238,6 +239,18 @@ def decision_facts(chunks: Iterable[Chunk]) -> list[DecisionFact]:
             text = _without_refs(m["text"])
             out.append(DecisionFact(ref, m["key"].strip(), text, tuple(str(r) for r in cited_refs(line)), c.id))
     return out
+
+
+def meetings_by_place(question: str, facts: list[DecisionFact]) -> list[int]:
+    """The meetings a question names by where they met ("the Bali meeting" -> 4), read from the
+    meetings' own "Meeting" lines; a place where several meetings met (Geneva) names none."""
+    places: dict[str, set[int]] = {}
+    for f in facts:
+        if f.key.lower() == "meeting" and f.decision.meeting:
+            for place in re.findall(r"\bin (?:person in )?([A-Z][a-z]+)", f.text):
+                places.setdefault(place, set()).add(f.decision.meeting)
+    return [next(iter(ms)) for place, ms in places.items()
+            if len(ms) == 1 and re.search(rf"\b{place}\b", question)]
 
 
 def facts_asked(question: str, meetings: list[int], facts: list[DecisionFact]) -> list[DecisionFact]:

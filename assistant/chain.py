@@ -22,7 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .amendments import entries_about, facts_asked
+from .amendments import entries_about, facts_asked, meetings_by_place
 from .compose import Draft, clean_guide_sentence, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
@@ -182,7 +182,9 @@ class Assistant:
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
         names = {id(e) for e in entries_about(question, [e for e, _ in aux.amended])}
-        asked = {id(f) for f in facts_asked(question, meetings_named(question), [f for f, _ in aux.decision_facts])}
+        held = [f for f, _ in aux.decision_facts]
+        meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held)))
+        asked = {id(f) for f in facts_asked(question, meetings, held)}
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],

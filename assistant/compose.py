@@ -332,7 +332,7 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
             verdict = amended_verdict(question, entry, year)
         years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
         named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
-        if years and all(y in said for y in years) and any(d in said for d in named) and entries_about(said, [entry]):
+        if years and all(y in said for y in years) and all(d in said for d in named) and entries_about(said, [entry]):
             continue  # the lead already says it, of this entry
         draft.fetch(chunk, "amendment")  # the entry's source
         ns = [draft.cite(chunk, r) for r in entry.refs]

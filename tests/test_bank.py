@@ -8,7 +8,7 @@ import json
 import pytest
 
 from assistant.amendments import (amended_entries, amended_sentence, amended_verdict, amendments_for, decision_facts,
-                                  entries_about, facts_asked)
+                                  entries_about, facts_asked, meetings_by_place)
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
 from evals.scope_fit import choose_threshold, fit_logistic
@@ -128,6 +128,8 @@ def _note_entries():
     ("Is mercury satellite thruster propellant banned?", {"Satellite and spacecraft propellant"}),
     ("What about tyre balancers?", {"Tire balancers and wheel weights"}),
     ("By when must halophosphate fluorescent tubes stop being made?", {"Halophosphate linear lamps"}),
+    ("When do circular and U-shaped fluorescent lamps go?", {"Non-linear lamps (U-bend, circular)"}),
+    ("When do straight linear fluorescent tubes go?", {"Halophosphate linear lamps", "Triband linear lamps"}),
     ("Can our hospital still buy mercury thermometers?", set()),  # unchanged since 2013
     ("What must a country with gold mining do?", set()),
 ])
@@ -171,6 +173,17 @@ def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
     [sent] = facts_asked("On what date did the Depositary send out the change?", [4], facts)
     assert "28 September 2022" in sent.text
     assert facts_asked("When was it adopted?", [5], facts) == []  # another meeting: not this summary
+    # a meeting named by where it met, read from its own "Meeting" line
+    later = []
+    for n, head in enumerate(("## Decision MC-5/4", "## COP-6")):
+        part = text[text.index(head):]
+        later.append(Chunk(id=f"c{n + 5}", doc_id="annex-amendments", doc_title="Amendments", doc_type="guidance",
+                           ref="Decision MC-5/4" if n == 0 else "COP-6", heading="x", heading_path=(head[3:],),
+                           text=part[:part.index("### ")], page_start=None, page_end=None, ordinal=n + 1))
+    every = facts + decision_facts(later)
+    assert {f.decision.meeting for f in every if f.key == "Meeting"} == {4, 5, 6}
+    assert meetings_by_place("When was the Bali amendment sent out?", every) == [4]
+    assert meetings_by_place("What did the Geneva meeting decide?", every) == []  # COP-5 and COP-6 met there
 
 
 def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():
