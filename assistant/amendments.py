@@ -154,6 +154,48 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
     return [e for r, _, e in sorted(scored, key=lambda s: (-s[0], -s[1])) if r == best][:3]
 
 
+# "Which products have a 2025 date because of the amendments?" / "For which process did COP-5 find …?"
+_WHICH_AMENDED = re.compile(r"\b(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:products?|process(?:es)?|entr(?:y|ies)|items?|"
+                            r"lamps?|devices?)\b", re.IGNORECASE)
+_LATER = re.compile(r"\b(?:amend\w*|later|added|COP-?\s?\d|decision|MC-\d|meetings?|now|current\w*|today)\b",
+                    re.IGNORECASE)
+_CONTENT_NOISE = frozenset("which what when that this with from have has had been were was are is the and for of "
+                           "to in on by a an or at as it its their they mercury annex part cop decision meeting "
+                           "parties party products product processes process listed after date year years phase "
+                           "out did does do conclude concluded now amended amendments amendment later".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _CONTENT_NOISE}
+
+
+def entries_asked_for(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
+    """The amended entries a "which …?" question about the amendments asks for without naming them:
+    those whose own (confirmed) phase-out year is the year it names ("Which products got 2025?"),
+    else the one entry whose states share clearly the most words with it ("For which Annex B process
+    did COP-5 find mercury-free processes feasible?" -> the methylate entry). Empty when the question
+    names an entry, or when no entry stands out."""
+    if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or entries_about(question, entries):
+        return []
+    years = set(re.findall(r"\b(20[2-9]\d)\b", question))
+    if years:
+        return [e for e in entries if (m := _PHASE_OUT.match(e.summary())) and m[1] in years
+                and "inferred" not in e.now]
+    words = _content_words(question)
+    scored = sorted(((len(words & _content_words(e.before + " " + e.now)), i) for i, e in enumerate(entries)),
+                    reverse=True)
+    if not scored or scored[0][0] < 2 or (len(scored) > 1 and scored[0][0] <= scored[1][0]):
+        return []
+    return [entries[scored[0][1]]]
+
+
+def entries_list_sentence(entries: list[AmendedEntry], year: str | None) -> str:
+    """"As amended, after 2025: Mercury vacuum pumps (Decision MC-4/3); Batteries (Decision MC-5/4) …"."""
+    named = "; ".join(f"{e.name} ({', '.join(e.decisions) or 'amendment'})" for e in entries)
+    return (f"As amended, {len(entries)} entries have the phase-out year {year}: {named}." if year
+            else f"As amended: {named}.")
+
+
 def amended_sentence(entry: AmendedEntry) -> str:
     """"Mercury vacuum pumps, as amended: listed, after 2025 (Decision MC-4/3; in force since 28
     September 2023). In the 2013 text: not listed." The note's own words, without its bracketed

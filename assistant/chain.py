@@ -22,7 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .amendments import entries_about, facts_asked, meetings_by_place
+from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place
 from .compose import Draft, clean_guide_sentence, compose, render_markdown
 from .condense import condense, is_followup
 from .generate import ChatGenerator
@@ -181,7 +181,8 @@ class Assistant:
         _, aux = self.retriever.current()
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
-        names = {id(e) for e in entries_about(question, [e for e, _ in aux.amended])}
+        entries = [e for e, _ in aux.amended]
+        names = {id(e) for e in entries_about(question, entries) or entries_asked_for(question, entries)}
         held = [f for f, _ in aux.decision_facts]
         meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held)))
         asked = {id(f) for f in facts_asked(question, meetings, held)}

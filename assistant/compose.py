@@ -16,7 +16,8 @@ from ingest.structure import BRACKET_RE, cited_refs
 from ingest.bank import BankMatch
 
 from . import prompts
-from .amendments import AmendedEntry, DecisionFact, amended_sentence, amended_verdict, entries_about
+from .amendments import (AmendedEntry, DecisionFact, amended_sentence, amended_verdict, entries_about,
+                         entries_list_sentence)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
@@ -273,8 +274,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         # beside an amended entry, an Annex A/B row is quoted only when it is that entry's own 2013 row,
         # and said to be the 2013 text: never another product's row, never as if it were current
         dated = bool(entries) and chunk.doc_type == "treaty" and bool(_ANNEX_ROW.match(chunk.ref or ""))
-        if dated and not entries_about(chunk.text, entries):
-            continue
+        if dated and (len(entries) > 3 or not entries_about(chunk.text, entries)):
+            continue  # (a list of many amended entries quotes none of their old rows)
         sentences = [s for s in split_sentences(chunk.text) if len(s) > 20]
         if not sentences:
             continue
@@ -327,6 +328,14 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
     said = " ".join(x.text for x in leads)
     added: list[Sentence] = []
     verdict = None
+    if len(amended) > 3:  # "Which products got 2025 from the amendments?": one sentence names them all
+        for _, chunk in amended:
+            draft.fetch(chunk, "amendment")
+        year = re.search(r"\b20[2-9]\d\b", question)
+        ns = list(dict.fromkeys(draft.cite(c, d) for e, c in amended for d in e.decisions[:1]))
+        draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], year and year[0]), ns, "lead")] + \
+            leads[:1] + [x for x in draft.sentences if x.kind != "lead"]
+        return None
     for entry, chunk in amended:
         if verdict is None and analysis is not None and analysis.kind == "yes-no":
             verdict = amended_verdict(question, entry, year)

@@ -152,6 +152,17 @@ def test_a_question_about_a_decision_itself_gets_its_date(assistant):
     _well_formed(answer)
 
 
+def test_a_meeting_named_by_its_place_and_a_list_by_amended_year_are_answered(assistant):
+    sent = assistant.ask("When did the Depositary send out the amended Annex A from the Bali meeting?")
+    assert "28 September 2022" in sent.sentences[0].text, sent.text
+    _well_formed(sent)
+    listed = assistant.ask("Which products have a 2025 phase-out date because of later amendments?")
+    first = listed.sentences[0].text
+    assert "Mercury vacuum pumps (Decision MC-4/3)" in first and "Batteries (Decision MC-5/4)" in first, listed.text
+    assert "as adopted in 2013 says" not in listed.text  # no old row of one of the twelve
+    _well_formed(listed)
+
+
 def test_a_lead_citing_a_decision_names_it():
     from assistant.compose import clean_guide_sentence
 

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from assistant.amendments import (amended_entries, amended_sentence, amended_verdict, amendments_for, decision_facts,
-                                  entries_about, facts_asked, meetings_by_place)
+                                  entries_about, entries_asked_for, entries_list_sentence, facts_asked,
+                                  meetings_by_place)
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
 from evals.scope_fit import choose_threshold, fit_logistic
@@ -135,6 +136,20 @@ def _note_entries():
 ])
 def test_a_question_names_the_amended_entries_it_is_about(question, names):
     assert {e.name for e in entries_about(question, _note_entries())} == names
+
+
+def test_a_which_question_about_the_amendments_finds_the_entries_it_does_not_name():
+    entries = _note_entries()
+    by_year = entries_asked_for("Which products have a 2025 phase-out date because of later amendments?", entries)
+    assert {"Mercury vacuum pumps", "Batteries", "Cosmetics"} <= {e.name for e in by_year}
+    assert not any("inferred" in e.now for e in by_year)  # an inferred year is not a decided one
+    sentence = entries_list_sentence(by_year, "2025")
+    assert "Mercury vacuum pumps (Decision MC-4/3)" in sentence and "Batteries (Decision MC-5/4)" in sentence
+    [found] = entries_asked_for("For which Annex B process did COP-5 find mercury-free processes technically "
+                                "and economically feasible?", entries)
+    assert found.name.startswith("Sodium or potassium methylate")
+    assert entries_asked_for("Which products have a 2025 phase-out date?", entries) == []  # not about the amendments
+    assert entries_asked_for("Which products did COP-4 add, and when do vacuum pumps go?", entries) == []  # named
 
 
 def test_the_amended_sentence_gives_the_2013_state_and_todays_with_its_decision():
