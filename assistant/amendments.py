@@ -108,9 +108,18 @@ _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathod
                      "lfl": ("linear", "fluorescent"), "tyre": ("tire",), "cream": ("cosmetic",),
                      "soap": ("cosmetic",), "thruster": ("propellant",), "satellit": ("satellite",),
                      "straight": ("linear",), "tube": ("linear",), "button": ("battery",),
-                     "relay": ("relay", "switch"), "shaped": ("bend",)}
+                     "relay": ("relay", "switch"), "shaped": ("bend",), "photo": ("photographic",),
+                     "propulsion": ("propellant",), "space": ("spacecraft",), "backlight": ("display",),
+                     "plethysmography": ("plethysmograph",)}
+# phrases people use for an entry, read before the words ("energy-saving bulbs" are CFLs)
+_QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compact fluorescent"),
+                     (r"\b(?<!blood )pressure sensors?\b", "pressure transducer"))
+# a word that names one entry on its own, however many of the entry's other words are missing
+# ("CCFL backlights" -> the display-lamp entry, "mercury propulsion" -> the propellant entry)
+_STRONG = frozenset("halophosphate triband plethysmograph transducer transmitter balancer photographic propellant "
+                    "spacecraft amalgam polyurethane methylate ethylate cathode electrode cosmetic".split())
 _NAME_NOISE = frozenset("and or of the with in for a an by to i ni u non mercury lamp lamps w mg less more than up "
-                        "used containing".split())
+                        "used containing catalyst catalysts".split())  # a catalyst alone could be any process's
 
 
 def _stem(word: str) -> str:
@@ -123,8 +132,11 @@ def _stem(word: str) -> str:
 
 def _name_words(text: str) -> set[str]:
     out: set[str] = set()
+    text = text.lower()
+    for phrase, words in _QUESTION_PHRASES:
+        text = re.sub(phrase, words, text)
     # "non-linear" is one word: a question about linear tubes is not about U-bend ones
-    for w in re.findall(r"[a-z]+", re.sub(r"\bnon[- ]?(?=[a-z])", "non", text.lower())):
+    for w in re.findall(r"[a-z]+", re.sub(r"\bnon[- ]?(?=[a-z])", "non", text)):
         if w in _NAME_NOISE:
             continue
         w = _stem(w)
@@ -135,7 +147,8 @@ def _name_words(text: str) -> set[str]:
 def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) -> list[AmendedEntry]:
     """The amended entries a question names: at least `share` of an entry's name words (aliases
     expanded: "CFLs", "skin-lightening creams", "satellite thrusters") occur in the text, and either
-    all of them or one that few names share ("amalgam", "tyre"; "fluorescent" alone names no entry).
+    all of them or one that few names share ("amalgam", "tyre"; "fluorescent" alone names no entry);
+    or one word that names one entry on its own ("CCFL backlights", "mercury propulsion").
     Only the closest entries are kept, at most three."""
     words = _name_words(text)
     names = [(e, _name_words(e.name)) for e in entries]
@@ -146,7 +159,8 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
         if not name or not matched:
             continue
         ratio = len(matched) / len(name)
-        if ratio >= share and (ratio == 1 or any(used_by[w] <= 2 and len(w) >= 4 for w in matched)):
+        strong = any(w in _STRONG and used_by[w] == 1 for w in matched)
+        if strong or ratio >= share and (ratio == 1 or any(used_by[w] <= 2 and len(w) >= 4 for w in matched)):
             scored.append((ratio, len(matched), e))
     if not scored:
         return []

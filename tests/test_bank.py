@@ -131,6 +131,11 @@ def _note_entries():
     ("By when must halophosphate fluorescent tubes stop being made?", {"Halophosphate linear lamps"}),
     ("When do circular and U-shaped fluorescent lamps go?", {"Non-linear lamps (U-bend, circular)"}),
     ("When do straight linear fluorescent tubes go?", {"Halophosphate linear lamps", "Triband linear lamps"}),
+    ("Are CCFL backlights in monitors still allowed?", {"CCFL and EEFL display lamps"}),
+    ("Is mercury-based space propulsion banned?", {"Satellite and spacecraft propellant"}),
+    ("Can we import pressure sensors for plastic extrusion?", {"Melt pressure transducers, transmitters and sensors"}),
+    ("Is a mercury blood pressure gauge still allowed?", set()),  # a measuring device, unchanged
+    ("Is a mercury catalyst allowed for VCM?", set()),  # VCM is unchanged; the catalyst word is not polyurethane's
     ("Can our hospital still buy mercury thermometers?", set()),  # unchanged since 2013
     ("What must a country with gold mining do?", set()),
 ])
