@@ -160,12 +160,12 @@ class Assistant:
         # a passage of a document the user ingested answers closely: the scope is theirs, not the bank's
         if _own_document_similarity(r, aux) >= OWN_DOCUMENT_SIMILARITY:
             return None
-        probability = None
+        classified = None
         if self.scope_classifier is not None and not turn.condensed.carried:
             # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
-            probability = self.scope_classifier.probability(self.retriever.embed(turn.condensed.question))
+            classified = self.scope_classifier.read(self.retriever.embed(turn.condensed.question))
         threshold = self.scope_classifier.threshold if self.scope_classifier is not None else 1.0
-        return check_scope(turn.condensed.question, r.bank, aux.facts, out_of_scope_probability=probability,
+        return check_scope(turn.condensed.question, r.bank, aux.facts, classified=classified,
                            classifier_threshold=threshold, names_provision=names_provision)
 
     def _draft(self, turn: Turn) -> Draft:

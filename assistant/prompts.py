@@ -69,6 +69,9 @@ SCOPE_TOPICS = {
     "household": "household advice", "market-data": "prices or market data", "science": "mercury science",
     "other": "something outside the Convention's texts",
 }
+SCOPE_LOOK = {"parties-status": LOOK_PARTIES, "national-law": LOOK_NATIONAL_LAW, "later-decision": LOOK_LATER_DECISION,
+              "health-advice": LOOK_HEALTH, "household": LOOK_HOUSEHOLD, "market-data": LOOK_MARKET,
+              "science": LOOK_SCIENCE}
 REFUSAL_REASONS = {
     "empty": "the question was empty",
     "too-long": "the question was too long",

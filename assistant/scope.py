@@ -202,13 +202,29 @@ _CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|p
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
 
 
+REASONS = ("parties-status", "national-law", "later-decision", "health-advice", "market-data", "science",
+           "household", "other")
+
+
+@dataclass(frozen=True)
+class ClassifierView:
+    """What the classifier reads in one question: the probability that the texts do not answer it,
+    and the out-of-scope reason it finds likeliest."""
+
+    out_of_scope: float
+    reason: str
+
+
 @dataclass(frozen=True)
 class ScopeClassifier:
-    """Logistic regression on the question's MiniLM embedding: the probability that the texts do
-    not answer it. Fitted and calibrated by `python -m evals.scope_fit`, never on reported cases."""
+    """Multinomial logistic regression on the question's MiniLM embedding, over "in-scope" and the
+    eight out-of-scope reasons: one minus the in-scope probability says whether the texts answer it,
+    the likeliest reason says why not. Fitted and calibrated by `python -m evals.scope_fit`, never
+    on reported cases."""
 
-    weights: np.ndarray
-    bias: float
+    weights: np.ndarray  # (384, classes)
+    bias: np.ndarray  # (classes,)
+    classes: tuple[str, ...]  # "in-scope" first, then the reasons
     threshold: float
 
     @classmethod
@@ -217,11 +233,14 @@ class ScopeClassifier:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return None
-        return cls(np.asarray(data["weights"], dtype=np.float64), float(data["bias"]), float(data["threshold"]))
+        return cls(np.asarray(data["weights"], dtype=np.float64), np.asarray(data["bias"], dtype=np.float64),
+                   tuple(data["classes"]), float(data["threshold"]))
 
-    def probability(self, embedding) -> float:
-        z = float(np.asarray(embedding, dtype=np.float64) @ self.weights + self.bias)
-        return 1.0 / (1.0 + math.exp(-z))
+    def read(self, embedding) -> ClassifierView:
+        z = np.asarray(embedding, dtype=np.float64) @ self.weights + self.bias
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        return ClassifierView(out_of_scope=float(1.0 - p[0]), reason=self.classes[1 + int(np.argmax(p[1:]))])
 
 
 def asks_for(question: str, reason: str) -> bool:
@@ -259,7 +278,7 @@ def meeting_numbers(question: str) -> list[int]:
 
 
 def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_margin: float = 0.03,
-                bank_floor: float = 0.66, out_of_scope_probability: float | None = None,
+                bank_floor: float = 0.66, classified: ClassifierView | None = None,
                 classifier_threshold: float = 1.0, guard_similarity: float = 0.62,
                 names_provision: bool = False) -> ScopeVerdict | None:
     """None when the question may be answered; else why not. The classifier's probability refuses
@@ -290,15 +309,15 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and unanswerable.similarity >= bank_floor - 0.1:
         verdict.partial = unanswerable
     # the classifier does not refuse a question about an Annex entry whose amendments the index holds
-    if verdict is None and out_of_scope_probability is not None and out_of_scope_probability >= classifier_threshold \
+    if verdict is None and classified is not None and classified.out_of_scope >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity) \
             and not entries_about(question, list(facts.amended)) \
             and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)):
-        reason = unanswerable.reason if unanswerable is not None and unanswerable.similarity >= 0.45 else "other"
+        reason = classified.reason
+        look = unanswerable.look if unanswerable is not None and unanswerable.reason == reason else ""
         verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
             topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
-            unanswerable.look if reason != "other" and unanswerable is not None else "",
-            detail={"classifier": round(out_of_scope_probability, 3)})
+            look or prompts.SCOPE_LOOK.get(reason, ""), detail={"classifier": round(classified.out_of_scope, 3)})
     return verdict
 
 

@@ -12,7 +12,7 @@ from assistant.amendments import (amended_entries, amended_sentence, amended_ver
                                   meetings_by_place)
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
-from evals.scope_fit import choose_threshold, fit_logistic
+from evals.scope_fit import CLASSES, choose_threshold, fit_softmax, softmax
 from ingest.bank import BankError, key_text, parse_bank
 from ingest.models import Chunk, Line
 from ingest.refs import Ref
@@ -208,21 +208,34 @@ def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
 
 def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():
     clf = ScopeClassifier.load()
-    assert clf is not None and clf.weights.shape == (384,)
+    assert clf is not None and clf.weights.shape == (384, len(CLASSES)) and clf.classes == CLASSES
     from assistant.scope import CLASSIFIER_PATH
 
     data = json.loads(CLASSIFIER_PATH.read_text())
     assert data["calibration"]["calibrate_answerable_refused"] <= 0.03
 
 
-def test_the_logistic_fit_separates_and_the_threshold_caps_false_refusals():
+def test_the_softmax_fit_separates_reasons_and_the_threshold_caps_false_refusals():
     import numpy as np
 
     rng = np.random.default_rng(0)
-    x = np.vstack([rng.normal(-1, 1, (200, 4)), rng.normal(1, 1, (200, 4))])
-    y = np.array([0] * 200 + [1] * 200, dtype=float)
-    w, b = fit_logistic(x, y)
-    p = 1 / (1 + np.exp(-(x @ w + b)))
-    assert ((p > 0.5) == (y == 1)).mean() > 0.9
-    t = choose_threshold(p, y, max_false=0.02)
-    assert (p[y == 0] >= t).mean() <= 0.02
+    centres = np.eye(3) * 3  # in scope, and two reasons
+    x = np.vstack([rng.normal(c, 1, (200, 3)) for c in centres])
+    y = np.repeat(np.arange(3), 200)
+    w, b = fit_softmax(x, y, 3)
+    p = softmax(x @ w + b)
+    assert (p.argmax(axis=1) == y).mean() > 0.9
+    out = 1 - p[:, 0]
+    t = choose_threshold(out, (y > 0).astype(float), max_false=0.02)
+    assert (out[y == 0] >= t).mean() <= 0.02 and (out[y > 0] >= t).mean() > 0.8
+
+
+def test_a_classified_refusal_names_the_classifiers_reason():
+    from assistant.scope import ClassifierView, IndexFacts, check_scope
+
+    verdict = check_scope("Zorbles flimflam the quux?", [], IndexFacts(),
+                          classified=ClassifierView(out_of_scope=0.99, reason="market-data"), classifier_threshold=0.9)
+    assert verdict is not None and verdict.reason == "market-data" and "prices or market data" in verdict.statement
+    assert check_scope("Zorbles flimflam the quux?", [], IndexFacts(),
+                       classified=ClassifierView(out_of_scope=0.5, reason="market-data"), classifier_threshold=0.9) is None
+

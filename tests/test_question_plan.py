@@ -7,7 +7,7 @@ import pytest
 
 from assistant.plan import bank_leads, is_meta_text, missing_provision, opens_with_verdict, usable_lead, whole_excerpt
 from assistant.question import analyze, question_kind
-from assistant.scope import IndexFacts, check_scope, meeting_numbers
+from assistant.scope import ClassifierView, IndexFacts, check_scope, meeting_numbers
 from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
 from ingest.refs import Ref, find_mentions
 
@@ -147,7 +147,7 @@ def test_a_named_provision_shields_only_from_resemblance_not_from_what_is_asked(
     verdict = check_scope(question, [], FACTS, names_provision=True)
     assert verdict is not None and verdict.reason == "parties-status"
     assert check_scope("What does Article 6 say about exemptions?", [], FACTS, names_provision=True,
-                       out_of_scope_probability=0.99, classifier_threshold=0.5) is None
+                       classified=ClassifierView(0.99, "other"), classifier_threshold=0.5) is None
 
 
 def test_a_meeting_the_index_holds_is_answerable_and_one_it_lacks_is_not():
