@@ -17,6 +17,8 @@ from ingest.models import Chunk
 from ingest.refs import Ref
 from ingest.structure import cited_refs
 
+from .question import asking_sentence, asks_two_things
+
 _ENTRY = re.compile(r"^(?:[-*]\s*)?\**(?P<name>[^:*\n]{3,80}?):\**\s+2013:\s*(?P<before>.+?)\s+Now:\s*(?P<now>.+)$")
 _ALIASES = {"cfl": {"compact", "fluorescent"}, "cfls": {"compact", "fluorescent"}, "lfl": {"linear", "fluorescent"},
             "ccfl": {"cold", "cathode"}, "eefl": {"external", "electrode"}, "tire": {"tyre", "tire"}}
@@ -110,10 +112,12 @@ _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathod
                      "straight": ("linear",), "tube": ("linear",), "button": ("battery",),
                      "relay": ("relay", "switch"), "shaped": ("bend",), "photo": ("photographic",),
                      "propulsion": ("propellant",), "space": ("spacecraft",), "backlight": ("display",),
-                     "plethysmography": ("plethysmograph",)}
+                     "plethysmography": ("plethysmograph",), "filling": ("amalgam",), "pu": ("polyurethane",)}
 # phrases people use for an entry, read before the words ("energy-saving bulbs" are CFLs)
 _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compact fluorescent"),
-                     (r"\b(?<!blood )pressure sensors?\b", "pressure transducer"))
+                     (r"\b(?<!blood )pressure sensors?\b", "pressure transducer"),
+                     (r"\b(?:built[- ]in|integrated|self[- ]ballasted)(?: ballasts?)?\b", "integrated"),
+                     (r"\b(?:separate|external|non[- ]?integrated) ballasts?\b", "nonintegrated"))
 # a word that names one entry on its own, however many of the entry's other words are missing
 # ("CCFL backlights" -> the display-lamp entry, "mercury propulsion" -> the propellant entry)
 _STRONG = frozenset("halophosphate triband plethysmograph transducer transmitter balancer photographic propellant "
@@ -132,7 +136,7 @@ def _stem(word: str) -> str:
 
 def _name_words(text: str) -> set[str]:
     out: set[str] = set()
-    text = text.lower()
+    text = re.sub(r"\bcfl\.i\b", "cfl integrated", re.sub(r"\bcfl\.ni\b", "cfl nonintegrated", text.lower()))
     for phrase, words in _QUESTION_PHRASES:
         text = re.sub(phrase, words, text)
     # "non-linear" is one word: a question about linear tubes is not about U-bend ones
@@ -160,7 +164,8 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
             continue
         ratio = len(matched) / len(name)
         strong = any(w in _STRONG and used_by[w] == 1 for w in matched)
-        if strong or ratio >= share and (ratio == 1 or any(used_by[w] <= 2 and len(w) >= 4 for w in matched)):
+        if strong or ratio >= share and (ratio == 1 or len(matched) >= 2
+                                         or any(used_by[w] <= 2 and len(w) >= 4 for w in matched)):
             scored.append((ratio, len(matched), e))
     if not scored:
         return []
@@ -170,8 +175,9 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
 
 # "Which products have a 2025 date because of the amendments?" / "For which process did COP-5 find …?"
 _WHICH_AMENDED = re.compile(r"\b(?:which|what)\b(?:\s+\w+){0,3}?\s+(?:products?|process(?:es)?|entr(?:y|ies)|items?|"
-                            r"lamps?|devices?)\b", re.IGNORECASE)
-_LATER = re.compile(r"\b(?:amend\w*|later|added|COP-?\s?\d|decision|MC-\d|meetings?|now|current\w*|today)\b",
+                            r"lamps?|devices?)\b|\bwhat did\b.{0,80}\b(?:change|add|amend|list)\w*\b(?=.{0,40}\bannex)",
+                            re.IGNORECASE)
+_LATER = re.compile(r"\b(?:amend\w*|later|added|COP-?\s?\d|decision|MC-\d|meetings?|conference|now|current\w*|today)\b",
                     re.IGNORECASE)
 _CONTENT_NOISE = frozenset("which what when that this with from have has had been were was are is the and for of "
                            "to in on by a an or at as it its their they mercury annex part cop decision meeting "
@@ -183,14 +189,18 @@ def _content_words(text: str) -> set[str]:
     return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _CONTENT_NOISE}
 
 
-def entries_asked_for(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
+def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list[int] = ()) -> list[AmendedEntry]:
     """The amended entries a "which …?" question about the amendments asks for without naming them:
+    those a meeting it names changed ("Which products got new dates at the 2023 meeting?"), else
     those whose own (confirmed) phase-out year is the year it names ("Which products got 2025?"),
     else the one entry whose states share clearly the most words with it ("For which Annex B process
     did COP-5 find mercury-free processes feasible?" -> the methylate entry). Empty when the question
     names an entry, or when no entry stands out."""
     if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or entries_about(question, entries):
         return []
+    if meetings:
+        return [e for e in entries if any((r := Ref.try_parse(d)) is not None and r.meeting in meetings
+                                          for d in e.decisions)]
     years = set(re.findall(r"\b(20[2-9]\d)\b", question))
     if years:
         return [e for e in entries if (m := _PHASE_OUT.match(e.summary())) and m[1] in years
@@ -203,11 +213,26 @@ def entries_asked_for(question: str, entries: list[AmendedEntry]) -> list[Amende
     return [entries[scored[0][1]]]
 
 
+def _year_of(entry: AmendedEntry) -> str:
+    """"2025", "2026, inferred", "measures": the amended state's year in a few words."""
+    state = entry.summary().split("(")[0]
+    if m := re.search(r"\bafter (20\d\d)\b", state):
+        return m[1]
+    if m := re.search(r"\b(?:inferred as|about) (20\d\d)\b", state):
+        return f"{m[1]}, inferred"
+    if m := re.search(r"\bby (20\d\d)\b", state):
+        return m[1]
+    return "measures, no date"
+
+
 def entries_list_sentence(entries: list[AmendedEntry], year: str | None) -> str:
-    """"As amended, after 2025: Mercury vacuum pumps (Decision MC-4/3); Batteries (Decision MC-5/4) …"."""
-    named = "; ".join(f"{e.name} ({', '.join(e.decisions) or 'amendment'})" for e in entries)
-    return (f"As amended, {len(entries)} entries have the phase-out year {year}: {named}." if year
-            else f"As amended: {named}.")
+    """"As amended, 12 entries have the phase-out year 2025: Mercury vacuum pumps (Decision MC-4/3); …",
+    or, for a meeting's changes, "As amended: Batteries (2025; Decision MC-5/4); …"."""
+    if year:
+        named = "; ".join(f"{e.name} ({', '.join(e.decisions) or 'amendment'})" for e in entries)
+        return f"As amended, {len(entries)} entries have the phase-out year {year}: {named}."
+    named = "; ".join(f"{e.name} ({_year_of(e)}; {', '.join(e.decisions) or 'amendment'})" for e in entries)
+    return f"As amended, {len(entries)} entries changed: {named}."
 
 
 def amended_sentence(entry: AmendedEntry) -> str:
@@ -223,13 +248,15 @@ _PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")
 _LISTED = re.compile(r"^[^()]*\blisted\b")
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
 _MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are)\b.{0,100}\b(?:allowed|permitted|legal|buy|sell|make|"
-                    r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible)\b", re.IGNORECASE)
+                    r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible|manufactur\w*|made|"
+                    r"imported|exported|sold|bought|order|ordered)\b", re.IGNORECASE)
 _BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b(?:banned|prohibited|phased[- ]out|"
                        r"outlawed|listed|added|covered)\b", re.IGNORECASE)
 
 
 _ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\b.{0,140}\b(?:add|added|list|listed|"
-                      r"include|included|cover|covered|fall under|falls under|subject to|on the (?:phase-out )?list)\b",
+                      r"include|included|cover|covered|fall under|falls under|subject to|on the (?:phase-out )?list|"
+                      r"(?:date|year|deadline)\b.{0,60}\b(?:set|fixed|given))\b",
                       re.IGNORECASE)
 
 
@@ -238,7 +265,14 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     that has passed (`year` is the current year): "Can we still buy mercury propellant?" -> "No.";
     "Is mercury propellant banned?" -> "Yes.". None when it is not that
     plain (an inferred year, an adopted but not yet binding change, a measure rather than a date)."""
+    if asks_two_things(question):
+        return None  # "Was it added at Bali or in 2023?": no bare yes or no
+    question = asking_sentence(question)
     m = _PHASE_OUT.match(entry.summary())
+    if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
+        return "Yes." if m is not None and "inferred" not in entry.now else None  # "Is there an end date?"
+    if re.search(r"\bno longer\b|\bnot\b|n't\b", question, re.I):
+        return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
     if m is None or "inferred" in entry.now or int(m[1]) >= year:
@@ -260,7 +294,8 @@ _FACT_KEYS = {
     "in force": r"\bin(?:to)? force\b|\bbind\w*|\btake effect\b|\btook effect\b|\bstart(?:ed)? to apply\b|\beffective\b",
     "how many products": r"\bhow many\b|\bnumber of\b",
     "decision number": r"\bdecision number\b|\bwhich decision\b|\bwhat decision\b",
-    "scope": r"\bwhat did\b.{0,40}\badd\b|\bwhich products\b|\bnew products\b",
+    "scope": r"\b(?:what|which)\b.{0,60}\b(?:add|added|put|bring|brought)\b|\bwhich products\b|"
+             r"\bnew (?:products|entries|items|listings)\b|\blist (?:the|of) (?:new|added)\b",
 }
 
 
@@ -297,16 +332,23 @@ def decision_facts(chunks: Iterable[Chunk]) -> list[DecisionFact]:
     return out
 
 
-def meetings_by_place(question: str, facts: list[DecisionFact]) -> list[int]:
-    """The meetings a question names by where they met ("the Bali meeting" -> 4), read from the
-    meetings' own "Meeting" lines; a place where several meetings met (Geneva) names none."""
-    places: dict[str, set[int]] = {}
+def meetings_by_place(question: str, facts: list[DecisionFact], year: int | None = None) -> list[int]:
+    """The meetings a question names by where or when they met ("the Bali meeting" -> 4, "the 2025
+    conference" -> 6), read from the meetings' own "Meeting" lines; a place or a year several
+    meetings share (Geneva) names none."""
+    if year is not None:  # "last year's conference" in 2026 is the 2025 one
+        question = re.sub(r"\blast year'?s\b", str(year - 1), re.sub(r"\bthis year'?s\b", str(year), question, flags=re.I),
+                          flags=re.I)
+    names: dict[str, set[int]] = {}
     for f in facts:
         if f.key.lower() == "meeting" and f.decision.meeting:
             for place in re.findall(r"\bin (?:person in )?([A-Z][a-z]+)", f.text):
-                places.setdefault(place, set()).add(f.decision.meeting)
-    return [next(iter(ms)) for place, ms in places.items()
-            if len(ms) == 1 and re.search(rf"\b{place}\b", question)]
+                names.setdefault(rf"\b{place}\b", set()).add(f.decision.meeting)
+            for year in set(re.findall(r"\b(20\d\d)\b", f.text)):
+                names.setdefault(rf"\b{year}\s+(?:\w+\s+)?(?:meeting|conference|COP|session)\b|"
+                                 rf"\b(?:meeting|conference|COP|session)s?\s+(?:of|in)\s+{year}\b", set()).add(f.decision.meeting)
+    return list(dict.fromkeys(next(iter(ms)) for pattern, ms in names.items()
+                              if len(ms) == 1 and re.search(pattern, question, re.IGNORECASE)))
 
 
 def facts_asked(question: str, meetings: list[int], facts: list[DecisionFact]) -> list[DecisionFact]:

@@ -181,16 +181,16 @@ class Assistant:
         _, aux = self.retriever.current()
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
-        entries = [e for e, _ in aux.amended]
-        names = {id(e) for e in entries_about(question, entries) or entries_asked_for(question, entries)}
+        year = datetime.date.today().year
         held = [f for f, _ in aux.decision_facts]
-        meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held)))
+        meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held, year)))
+        entries = [e for e, _ in aux.amended]
+        names = {id(e) for e in entries_about(question, entries) or entries_asked_for(question, entries, meetings)}
         asked = {id(f) for f in facts_asked(question, meetings, held)}
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
-                       decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked],
-                       year=datetime.date.today().year)
+                       decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

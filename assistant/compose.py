@@ -331,9 +331,11 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
     if len(amended) > 3:  # "Which products got 2025 from the amendments?": one sentence names them all
         for _, chunk in amended:
             draft.fetch(chunk, "amendment")
-        year = re.search(r"\b20[2-9]\d\b", question)
+        asked = re.search(r"\b20[2-9]\d\b", question)  # the year asked for, when every entry listed has it
+        listed_year = asked[0] if asked and all(re.search(rf"\bafter {asked[0]}\b", e.summary())
+                                                for e, _ in amended) else None
         ns = list(dict.fromkeys(draft.cite(c, d) for e, c in amended for d in e.decisions[:1]))
-        draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], year and year[0]), ns, "lead")] + \
+        draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], listed_year), ns, "lead")] + \
             leads[:1] + [x for x in draft.sentences if x.kind != "lead"]
         return None
     for entry, chunk in amended:

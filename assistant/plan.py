@@ -17,7 +17,7 @@ import re
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
-from .question import QuestionAnalysis, asking_sentence
+from .question import QuestionAnalysis, asking_sentence, asks_two_things
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -68,7 +68,7 @@ def usable_lead(sentence: str) -> bool:
     """A sentence that can open an answer on its own."""
     s = sentence.strip()
     return len(s) >= 25 and not s.endswith(":") and not is_meta_text(s) and not _DANGLING.search(s) \
-        and "…" not in s and bool(_FINITE.search(s))
+        and "…" not in s and bool(_FINITE.search(s)) and not re.match(r"^(?:Now|2013):", s)
 
 
 def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:
@@ -101,7 +101,7 @@ _NO_BAN = re.compile(r"\b(?:no (?:direct |outright )?ban|not (?:ban|banned|prohi
 _PERMISSION_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,80}\b(?:build|open|start|make|manufacture|"
                            r"produce|import|export|set up|begin)\b", re.IGNORECASE)
 _SAYS_Q = re.compile(r"^\s*(?:and\s+)?(?:(?:does|do)\s+(?:the\s+)?(?:treaty|convention|minamata convention|texts?)\s+"
-                     r"(?:say|mention|cover|address|deal with|have (?:any )?rules|contain)\b|(?:do|does|are there|is there)"
+                     r"(?:say|mention|cover|address|deal with|have (?:any )?rules|contain)\b|(?:(?:do|does)\s+any|are there|is there)"
                      r"\s+(?:any\s+)?(?:\w+\s+){0,2}(?:rules|provisions|requirements|obligations)\s+(?:that\s+)?"
                      r"(?:cover|on|for|about|apply))", re.IGNORECASE)
 _EXEMPT_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:exempt|excluded|excepted|spared|left out)\b",
@@ -128,6 +128,8 @@ def derive_verdict(question: str, lead: str) -> str | None:
     if opens_with_verdict(lead):
         return None
     question = asking_sentence(question)
+    if asks_two_things(question):
+        return None  # "Is amalgam going to be banned, and when?": a bare yes or no would mislead
     if _EXEMPT_Q.search(question):
         return "Yes." if re.search(r"\b(?:excepted|excluded|exempt|not covered|left out|spared)\b", lead, re.I) else None
     if _CHANGED_Q.search(question) and _CHANGED.search(lead) and not re.search(r"\bnot\b|\bno\b", lead, re.I):
@@ -158,7 +160,40 @@ def derive_verdict(question: str, lead: str) -> str | None:
         return "Not as such:"  # the Convention bans making and trading the product, not using or selling it
     if _SAYS_Q.search(question):
         return "Yes."
-    return None
+    return _polar_verdict(question, lead)
+
+
+# A yes/no question in plain positive form: "Does Article 3 apply to …?", "Can the Committee …?",
+# "Is that cycle written into the Convention?", "Are governments required to …?"
+_POLAR_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|can|could|may|is|are|was|were|will|would|must|should|has|have)\b"
+                      r"(?!.{0,160}\b(?:not|n't|or (?:does|do|is|are|can|only|just)|either)\b)", re.IGNORECASE)
+# the lead denies what is asked; phrases where "no" or "not" carries no denial are taken out first
+_NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot only\b|\bwhether or not\b|"
+                         r"\bno matter\b|\bnot yet in force\b", re.IGNORECASE)
+_DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
+                     r"instead of)\b|n't\b", re.IGNORECASE)
+_CONDITION = re.compile(r"\b(?:only|unless|provided that|on condition)\b", re.IGNORECASE)
+
+
+def _polar_verdict(question: str, lead: str) -> str | None:
+    """Yes or no for a plain positive yes/no question, from the polarity of a lead that is about
+    the same thing (it shares at least two topic words with the question): one denial -> "No.",
+    none -> "Yes.", a restriction ("only", "unless") -> "Only on conditions:". Anything less plain
+    (a negated or either-or question, two denials, a question framed as a ban, a soft "may" or
+    "encouraged" against a "must" asked) gives None."""
+    if not _POLAR_Q.match(question) or _PROHIBITION_FRAME.search(question):
+        return None
+    if len(topic_terms(question) & topic_terms(lead)) < 2:
+        return None  # the lead may be about a neighbouring provision: no verdict from it
+    text = _NOT_DENIAL.sub(" ", lead)
+    denials = len(_DENIAL.findall(text))
+    if _OBLIGATION_Q.search(question) and _SOFT.search(text) and not _BINDS.search(text):
+        return "Not as a strict duty:"
+    if denials > 1:
+        return None
+    if _CONDITION.search(text):
+        return None if denials else "Only on conditions:"
+    return "No." if denials else "Yes."
 
 
 _PERMISSION_FRAME = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|legal|exempt\w*|excepted|"
@@ -193,8 +228,12 @@ def reframe_verdict(question: str, phrasing: str, text: str) -> str:
 
 def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
-    m = re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)
-    return text.strip()[m.end():] if m else text
+    m = re.match(r"^(?:yes|no), [^:.]{1,40}:\s+", text.strip(), re.IGNORECASE) \
+        or re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)  # "No, not new supply: high …"
+    if m is None:
+        return text
+    rest = text.strip()[m.end():]
+    return rest[:1].upper() + rest[1:]
 
 
 # words every question about this treaty shares: they say nothing about which entry fits

@@ -112,6 +112,17 @@ def asking_sentence(question: str) -> str:
     return (asking[-1] if asking else parts[-1] if parts else "")
 
 
+# two questions in one ("Can an NGO attend, and can the Parties keep it out?", "Was it the Bali
+# meeting or the 2023 one?"): a bare yes or no answers neither
+_COMPOUND = re.compile(r",? and (?:can|could|may|is|are|does|do|did|how|when|what|which|who|whether|must|if|since|"
+                       r"from|for how)\b|,? or (?:is|are|does|do|did|can|could|must|will|was|were|has|had|by|at|"
+                       r"rather|instead)\b", re.IGNORECASE)
+
+
+def asks_two_things(question: str) -> bool:
+    return bool(_COMPOUND.search(asking_sentence(question)))
+
+
 def named_provisions(question: str) -> tuple[str, ...]:
     """Provisions as the person wrote them, including ones the Convention does not have
     ("Article 99", "Annex F"), so that the answer can say they do not exist."""

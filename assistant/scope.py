@@ -113,7 +113,7 @@ _MARKET = re.compile(r"\b(?:price|prices|how much (?:does|do|did|would|will) .{1
                      r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
                      r"(?:buy|convert|install)|worth|per gram|(?:global|annual) sales|were sold|going rate|largest producer|"
                      r"which companies|buy the most|volume of mercury|imports? (?:into|of mercury into)|"
-                     r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|suppliers?|stop selling|"
+                     r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|"
                      r"dominat\w+|sold each year|produced around the world|"
                      r"export(?:ed)? more than|"
                      r"how (?:many tonnes|much mercury)\b.{0,60}\b(?:export|import|produc|smuggl|recover|buy|sell|trad)\w*)\b",
@@ -184,7 +184,8 @@ _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such a
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
                           r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
-_MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b", re.IGNORECASE)
+_MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b|\bsuppliers?\b|"
+                          r"\bstop selling\b", re.IGNORECASE)
 _DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
 _HOW_MUCH_MERCURY = re.compile(r"\bhow much mercury\b", re.IGNORECASE)
 _HEALTH_STRONG = re.compile(r"\b(?:harm\w*|doctor|pregnan\w*|symptoms?|blood pressure|fillings?|poison\w*|sick|"
@@ -312,6 +313,7 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     if verdict is None and classified is not None and classified.out_of_scope >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity) \
             and not entries_about(question, list(facts.amended)) \
+            and not (meetings_named(question) and _about_held_amendments(question, facts)) \
             and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)):
         reason = classified.reason
         look = unanswerable.look if unanswerable is not None and unanswerable.reason == reason else ""
@@ -364,7 +366,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         # the index holds this meeting's annex amendments, not its other decisions
         return ScopeVerdict("later-decision", prompts.SCOPE_HELD_MEETING.format(
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
-    if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q)):
+    if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
             and not re.search(

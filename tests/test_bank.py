@@ -204,6 +204,12 @@ def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
     assert {f.decision.meeting for f in every if f.key == "Meeting"} == {4, 5, 6}
     assert meetings_by_place("When was the Bali amendment sent out?", every) == [4]
     assert meetings_by_place("What did the Geneva meeting decide?", every) == []  # COP-5 and COP-6 met there
+    assert meetings_by_place("What did the 2023 meeting add?", every) == [5]  # or when
+    assert meetings_by_place("What did last year's conference change in Annex A?", every, year=2026) == [6]
+    entries = _note_entries()
+    changed = entries_asked_for("Which products got new dates at the 2023 meeting?", entries, meetings=[5])
+    assert "Batteries" in {e.name for e in changed} and "Mercury vacuum pumps" not in {e.name for e in changed}
+    assert "Batteries (2025; Decision MC-5/4)" in entries_list_sentence(changed, None)
 
 
 def test_the_scope_classifier_is_fitted_and_calibrated_apart_from_what_it_is_reported_on():

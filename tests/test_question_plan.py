@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.plan import bank_leads, is_meta_text, missing_provision, opens_with_verdict, usable_lead, whole_excerpt
-from assistant.question import analyze, question_kind
+from assistant.plan import (bank_leads, derive_verdict, drop_verdict, is_meta_text, missing_provision, opens_with_verdict,
+                            usable_lead, whole_excerpt)
+from assistant.question import analyze, asks_two_things, question_kind
 from assistant.scope import ClassifierView, IndexFacts, check_scope, meeting_numbers
 from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
 from ingest.refs import Ref, find_mentions
@@ -185,3 +186,43 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     assert reframe_verdict("Are they prohibited?", banned, "Yes. X") == "Yes. X"  # asked the same way
     # a verdict that cannot be turned plainly is dropped rather than left wrong
     assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not after 2020: x.") == "X."
+
+
+@pytest.mark.parametrize("question, lead, verdict", [
+    # a plain positive question gets the lead's polarity, when the lead is about the same thing
+    ("Do the supply rules apply to laboratory-scale research quantities?",
+     "Laboratory-scale research quantities are outside the supply rules.", "No."),
+    ("Does retorting spent lamps count as a manufacturing process under Article 5?",
+     "Article 5 and Annex B exclude processes that process mercury-containing waste, such as spent lamps.", "No."),
+    ("Can the Implementation and Compliance Committee punish a Party?",
+     "The Implementation and Compliance Committee is facilitative and makes recommendations, not penalties.", "No."),
+    ("Does the treaty let Parties coordinate on regional plans?",
+     "Parties may coordinate on regional plans to facilitate implementation.", "Yes."),
+    ("May reclaimed mercury be reused or sold for any purpose?",
+     "Reclaimed mercury may be reused only for a permitted use or for safe disposal.", "Only on conditions:"),
+    # no verdict: two questions in one, a lead about something else, two denials
+    ("Can an NGO attend as an observer, and can the Parties keep it out?",
+     "Any State that has not joined may attend as an observer.", None),
+    ("Can a Party export mercury for storage?", "The Secretariat keeps a register of exemptions.", None),
+    ("Can a Party allow mercury at new chlor-alkali facilities?",
+     "A Party may not allow mercury at chlor-alkali facilities that did not exist before.", None),
+    ("Does the Compliance Committee not have the power to punish a Party?",
+     "The Compliance Committee is facilitative and makes recommendations, not penalties.", None),
+    ("Must a Party report no later than the date the COP sets?",
+     "Each Party must report to the Conference of the Parties no later than the date it sets.", "Yes."),
+])
+def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
+    assert derive_verdict(question, lead) == verdict
+
+
+def test_questions_asking_two_things_get_no_bare_verdict():
+    assert asks_two_things("Is dental amalgam going to be banned, and when?")
+    assert asks_two_things("Was film added by the Bali meeting or by the 2023 one?")
+    assert not asks_two_things("Can we import, make or export mercury thermometers?")
+    assert derive_verdict("Is dental amalgam going to be banned, and when?", "It is a phase-down, not a ban.") is None
+
+
+def test_a_verdict_with_its_qualifier_is_dropped_whole_and_note_fragments_do_not_lead():
+    assert drop_verdict("No, not new supply: high pressure lamps may not be made.") == "High pressure lamps may not be made."
+    assert drop_verdict("Yes. It is listed.") == "It is listed."
+    assert not usable_lead("Now: the precision bridges spared in 2013 are listed too, after 2025.")
