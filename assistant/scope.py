@@ -178,6 +178,8 @@ _ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|i
 # a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
 _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"
+                      r"\bin the (?:treaty|convention)'s (?:own )?(?:sense|terms|definition|meaning)\b|"
+                      r"\b(?:come|comes|came) from in the (?:treaty|convention)\b|"
                       r"\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
                       r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                       r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
@@ -247,8 +249,10 @@ class ScopeClassifier:
 def asks_for(question: str, reason: str) -> bool:
     """Whether the question's own words ask for what an out-of-scope reason is about: a bank
     entry's reason is taken only when they do ("What must a country with gold mining do?" is close to
-    "Which countries have submitted a plan?", but it asks for no country's status)."""
-    q = question
+    "Which countries have submitted a plan?", but it asks for no country's status). Read from the
+    sentence that asks: "Austria accepts both means of dispute settlement. What are they?" names a
+    country as context, and asks the treaty."""
+    q = _without_treaty_terms(asking_sentence(question) or question)
     signals = {
         "parties-status": lambda: bool(_country_pattern().search(q) or _STATUS.search(q) or _HOW_MANY_PARTIES.search(q))
         and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)),
@@ -264,6 +268,16 @@ def asks_for(question: str, reason: str) -> bool:
                                 or re.search(r"\b(?:how much|how many|tonnes?|tons|per year|each year)\b", q, re.I)),
     }
     return signals.get(reason, lambda: True)()
+
+
+# the treaty's own terms that carry a word of national or market vocabulary
+_TREATY_TERMS = re.compile(r"\bnational (?:action|implementation) plans?\b|\bnational focal points?\b|"
+                           r"\bnational reports?\b|\bnational objectives\b|\bmarket-based mechanisms?\b",
+                           re.IGNORECASE)
+
+
+def _without_treaty_terms(text: str) -> str:
+    return _TREATY_TERMS.sub("the Convention's plan", text)  # a treaty term is a word of the treaty
 
 
 def meetings_named(question: str) -> list[int]:
@@ -335,7 +349,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     ("The Netherlands made a declaration under Article 30(5). What does that mean for it?") is
     judged by the sentence that asks, and a question about what the treaty means or requires is not
     one about a Party's status, a national law or a later decision, whatever it names."""
-    full = question.strip()
+    full = _without_treaty_terms(question.strip())
     q = asking_sentence(full) or full
     countries = _country_pattern().findall(full)
     treaty_meaning = bool(_MEANING.search(q))
@@ -386,7 +400,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
                                                            and not _CONVENTION_WORDS.search(q) and not about_amended
                                                            and not _DUTY.search(q)):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
-    if (countries or _DEMONYM.search(q)) and not _CONVENTION_WORDS.search(q) and not about_amended \
+    if (countries or _DEMONYM.search(q)) and not _CONVENTION_WORDS.search(full) and not about_amended \
             and not _TREATY_MECHANICS.search(q) and not _HYPOTHETICAL.search(q):
         # a named country's own rules or situation, with no word of the treaty: its law, not the Convention
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
