@@ -75,7 +75,7 @@ _STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded
                      r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|party to|parties to|"
                      r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 _HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
-                               r"(?:countries|parties|states|nations|signatories|governments)\b"
+                               r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
                                r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
                                r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
 _PARTY_CONTEXT = re.compile(r"\b(?:ratif\w*|joined|signed|so far|today|now|currently|yet|to date|at present|"
@@ -93,7 +93,7 @@ _JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commissio
                            r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
 _OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
                            r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
-                           r"Agreement)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
+                           r"Agreement|Ban Amendment)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
 _ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
                                 r"Minamata|this Convention)", re.IGNORECASE)
 _MEETING = re.compile(r"\b(?:COP[- ]?(\d{1,2})|(first|second|third|fourth|fifth|sixth|seventh|eighth)\s+"
@@ -104,10 +104,13 @@ _LATEST_MEETING = re.compile(r"\b(?:latest|last|most recent|recent|next|upcoming
                              r"conference|session)s?\b|\bwhere (?:was|is|will)\b.{0,40}\b(?:COP|meeting|held|"
                              r"conference)\b|\b(?:host(?:ed|s)?|venue|held in)\b.{0,40}\b(?:COP|meeting|conference)\b",
                              re.IGNORECASE)
-_ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|add(?:ed)?|phase[- ]?(?:out|down)|"
-                              r"amalgam|lamps?|fluorescent|cosmetics?|batter(?:y|ies)|products?|polyurethane|"
+_ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|(?<!-)add(?:ed)?|phase[- ]?(?:out|down)|"
+                              r"amalgam|lamps?|fluorescent|cosmetics?|batter(?:y|ies)|(?:new|listed|which) products?|polyurethane|"
+                              r"vinyl chloride|VCM|chlor-alkali|acetaldehyde|methylate|catalysts?|"
                               r"switch(?:es)?|relays?)", re.IGNORECASE)
-_MARKET = re.compile(r"\b(?:price|prices|how much (?:does|do|did|would|will) .{1,40} cost|costly|expensive|"
+_MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|would|will) .{1,40} cost|costly|expensive|"
+                     r"costs? (?:more|less) than|sales|market (?:is |was )?(?:expected|forecast|projected)|"
+                     r"(?:yearly|annual|growth) rate|CAGR|"
                      r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
                      r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|"
                      r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
@@ -131,7 +134,8 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"\w+ disease)|headaches?|first aid|swallow\w*|supplements?|protective mask|blood mercury|"
                      r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
                      r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
-                     r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant)\b", re.IGNORECASE)
+                     r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
+                     r"see a doctor)\b", re.IGNORECASE)
 _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
                         r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                         r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
@@ -140,7 +144,8 @@ _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|brok
                         r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"
                         r"bottle bank|special disposal|take back|recycling (?:cart|bin)|sulfur powder|drops of mercury|"
                         r"wipe|my cat|our cat|pets?|my shoes|washing machine|sell my house|air conditioning|bedroom|"
-                        r"before scrapping|shattered)\b",
+                        r"before scrapping|shattered|drop (?:it |them )?off|where can I|my (?:used|old|broken|spent)|"
+                        r"(?:my|our|regular|household|kitchen|normal) (?:\w+ )?(?:bin|trash|rubbish|garbage))\b",
                         re.IGNORECASE)
 _SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
                       r"vapou?r pressure|half[- ]life|isotopes?|how does (?:methyl)?mercury (?:form|get|enter|"
@@ -155,7 +160,9 @@ _SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
 _COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of the Parties|Parties|conference|"
                       r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|"
-                      r"establish|welcom|elect|pledg)\w*|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
+                      r"establish|welcom|elect|pledg|recommend|conclud)\w*|"
+                      r"\bwhat did (?:the )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
+                      r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
                       r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"
                       r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4})\b",
                       re.IGNORECASE)
@@ -166,7 +173,8 @@ _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|f
                              r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
                              r"deliver\w* to the oceans?|released by a single|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                              r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
-                             r"mercury content of (?:coal|fish|ore|gas))\b", re.IGNORECASE)
+                             r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
+                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured)\b", re.IGNORECASE)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 _TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
                                r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
@@ -174,7 +182,7 @@ _NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|alrea
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
 _ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
                             r"\b(?:still|currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
-                            r"notified|submitted|lodged|told)\b", re.IGNORECASE)
+                            r"notified|submitted|lodged|told|found|named|identified)\b", re.IGNORECASE)
 # a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
 _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"

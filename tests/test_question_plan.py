@@ -118,6 +118,15 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Can mercury vapour from a broken lamp harm a pregnant woman?", "health-advice"),
     ("What does Korea's Mercury Management Act require of crematoria?", "national-law"),
     ("Write me a poem about the planet Mercury.", "other"),
+    # what is asked for, in more of the words people use
+    ("Do students near a broken barometer need a medical check-up?", "health-advice"),
+    ("Can I put used fluorescent tubes in my regular trash bin?", "household"),
+    ("How much more does a composite filling cost than an amalgam filling?", "market-data"),
+    ("Which is more toxic, methylmercury or mercury vapour?", "science"),
+    ("What does the Basel Ban Amendment say about exports to developing countries?", "other"),
+    ("Which Parties has the Implementation and Compliance Committee found to be in non-compliance?",
+     "parties-status"),
+    ("Which customs codes for mercury-added products did the COP recommend?", "later-decision"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -138,6 +147,10 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "my dentist put amalgam in teeth, convention say must stop this?",
     "When do mercury vacuum pumps have to be phased out?",
     "Which decision added satellite propellant to Annex A?",
+    # a country named as context; the asking sentence asks the treaty
+    "Austria accepts both compulsory means of dispute settlement under the Convention. What are those two means?",
+    "Could a national action plan on gold mining include market-based mechanisms for mercury-free gold?",
+    "Did COP-5 change anything for vinyl chloride monomer production?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
