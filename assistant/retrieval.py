@@ -71,16 +71,21 @@ class SnapshotAux:
     facts: IndexFacts = field(default_factory=IndexFacts)  # what the index holds, for the scope check
     amended: list = field(default_factory=list)  # (AmendedEntry, Chunk): Annex A/B entries later meetings changed
     decision_facts: list = field(default_factory=list)  # (DecisionFact, Chunk): what each annex decision says of itself
+    phrases: dict = field(default_factory=dict)  # (token, token) -> chunk positions holding that word pair
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
         refs = [Ref.try_parse(c.ref) for c in snap.chunks]
         definitions: dict[str, list[int]] = {}
         df: Counter[str] = Counter()
+        phrases: dict[tuple[str, str], list[int]] = {}
         for i, c in enumerate(snap.chunks):
             if _out_of_scope_entry(c):  # what the texts do NOT hold is not vocabulary they use
                 continue
-            df.update(set(keyword_tokens(c.text)))
+            tokens = keyword_tokens(c.text)
+            df.update(set(tokens))
+            for pair in set(zip(tokens, tokens[1:])):
+                phrases.setdefault(pair, []).append(i)
             terms = [m.group(1) for m in _DEFINES.finditer(c.text)] if c.doc_type in ("treaty", "cop-decision") else []
             if c.doc_type == "guidance" and c.heading_path and (m := _GLOSSARY_HEADING.match(c.heading_path[0])):
                 terms.append(m.group(1))
@@ -114,7 +119,8 @@ class SnapshotAux:
                            decisions=frozenset(str(r) for r in known if r.is_decision and r.decision))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended,
-                   decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id])
+                   decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id],
+                   phrases=phrases)
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
@@ -214,6 +220,25 @@ class Retriever:
                 break
         return out
 
+    def phrase_ranking(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        """Passages holding the question's rarer word pairs ("occupational exposure", "biotic media",
+        "comparable monitoring data"), scored by how rare each pair is: BM25 sees the words apart, so
+        the sub-paragraph that uses the phrase can lose to a neighbour that repeats one word."""
+        snap, aux = self.current()
+        tokens = keyword_tokens(query)
+        total = max(1, len(snap.chunks))
+        scores: dict[int, float] = {}
+        for pair in dict.fromkeys(zip(tokens, tokens[1:])):
+            holders = aux.phrases.get(pair, [])
+            if not holders or len(holders) > self.settings.phrase_max_passages:
+                continue  # absent, or so common it tells no passage from another
+            weight = math.log(total / len(holders))
+            for i in holders:
+                scores[i] = scores.get(i, 0.0) + weight
+        ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+        return [(i, sc) for i, sc in ranked if _allowed(snap.chunks[i], aux.refs[i], filters)
+                and not _out_of_scope_entry(snap.chunks[i])][:n]
+
     def bank_matches(self, query: str, filters: Filters | None = None, n: int = 10) -> list[BankMatch]:
         """Question-bank entries whose phrasings are closest to the question (query-to-question
         similarity, what MiniLM is best at), best first; out-of-scope entries included."""
@@ -267,6 +292,8 @@ class Retriever:
                 own = self._spelled(condensed.question, aux)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)
+            if self.settings.phrase_weight > 0:
+                ranked = self._with_ranking(ranked, self.phrase_ranking(query, pool, filters), self.settings.phrase_weight)
             ranked = self._with_bank(ranked, bank, snap, aux, filters)
             if not is_conference_question(condensed.standalone):
                 # conference texts are general political messages that resemble many questions;
@@ -312,6 +339,14 @@ class Retriever:
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
         return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence, bank)
+
+    def _with_ranking(self, ranked: list[tuple[int, float]], more: list[tuple[int, float]],
+                      weight: float) -> list[tuple[int, float]]:
+        """One more ranking fused into the hybrid one by reciprocal rank, with its own weight."""
+        fused = dict(ranked)
+        for rank, (i, _) in enumerate(more):
+            fused[i] = fused.get(i, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+        return sorted(fused.items(), key=lambda kv: -kv[1])
 
     def _with_bank(self, ranked: list[tuple[int, float]], bank: list[BankMatch], snap: Snapshot,
                    aux: SnapshotAux, filters: Filters | None) -> list[tuple[int, float]]:

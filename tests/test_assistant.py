@@ -305,3 +305,14 @@ def test_terminal_chat_keeps_the_topic(full_index):
     assert out.count("Sources:") >= 2 and "Article 5" in out
     assert "audience: detailed" in out
     assert prompts.REFUSAL in out
+
+
+def test_a_rare_word_pair_finds_the_sub_paragraph_that_uses_it(assistant):
+    """"occupational exposure" is a pair only Article 16(1)(b) and the texts about it hold: the phrase
+    ranking puts such passages ahead of a neighbour that only repeats one of its words."""
+    phrases = assistant.retriever.phrase_ranking("programmes on occupational exposure to mercury", 5)
+    snap, _ = assistant.retriever.current()
+    top = [snap.chunks[i] for i, _ in phrases]
+    assert top and all("occupational exposure" in c.text.lower() for c in top[:2]), [c.ref for c in top]
+    assert any(c.ref.startswith("Article 16(1)") for c in top[:2]), [c.ref for c in top]
+    assert assistant.retriever.phrase_ranking("mercury mercury", 5) == []  # a pair every passage holds is no phrase
