@@ -43,7 +43,9 @@ _CARRIED_TOPIC_BOOST = 1.5
 _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-text": 3, "other": 4}
 
 
-_FRAGMENT_END = re.compile(r"\b(?:on|of|the|and|to|for|in|a|an|with|by|has|have|is|are)\W*$", re.IGNORECASE)
+# a title that stops on a small word, or is a whole sentence, was a document's first line
+# (lower case only: "... and Annex A" is a title)
+_FRAGMENT_END = re.compile(r"\b(?:on|of|the|and|to|for|in|a|an|with|by|has|have|is|are)\W*$|[a-z]\.$")
 _UNTITLED = {"conference-text": "an untitled conference text", "cop-decision": "an untitled decision",
              "treaty": "an untitled treaty text", "guidance": "an untitled guidance text", "other": "an untitled document"}
 

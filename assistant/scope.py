@@ -381,9 +381,11 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
               if f"Decision MC-{int(m[1])}/{int(m[2])}" not in facts.decisions]
     if unheld or (_COP_DID.search(q) and not about_annexes and not treaty_meaning
                   and not (1 in held and _COP1_MESSAGES.search(q))):
-        return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
-            meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION,
-            detail={"meetings": missing, "decisions": unheld})
+        # a held meeting named ("What did COP-5 decide about the budget?"): say what of it is held
+        statement = prompts.SCOPE_HELD_MEETING.format(meetings=_meeting_list(frozenset(held))) \
+            if held and not unheld else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_list(facts.meetings))
+        return ScopeVerdict("later-decision", statement, prompts.LOOK_LATER_DECISION,
+                            detail={"meetings": missing, "decisions": unheld})
     if held and not about_annexes and not _COP1_MESSAGES.search(q) and 1 not in held:
         # the index holds this meeting's annex amendments, not its other decisions
         return ScopeVerdict("later-decision", prompts.SCOPE_HELD_MEETING.format(

@@ -239,3 +239,21 @@ def test_a_verdict_with_its_qualifier_is_dropped_whole_and_note_fragments_do_not
     assert drop_verdict("No, not new supply: high pressure lamps may not be made.") == "High pressure lamps may not be made."
     assert drop_verdict("Yes. It is listed.") == "It is listed."
     assert not usable_lead("Now: the precision bridges spared in 2013 are listed too, after 2025.")
+
+
+def test_document_titles_read_as_titles_and_a_held_meeting_is_named_as_held():
+    from types import SimpleNamespace
+
+    from assistant.retrieval import _display_title
+
+    def doc(title, doc_type="guidance"):
+        return SimpleNamespace(title=title, doc_type=doc_type)
+
+    assert _display_title(doc("Question bank: mercury-added products, exemptions and Annex A")).endswith("Annex A")
+    assert _display_title(doc("This session of the Conference has agreed on the following messages.",
+                              "conference-text")) == "an untitled conference text"  # a first line, not a title
+    assert _display_title(doc("The Parties have agreed on", "conference-text")) == "an untitled conference text"
+    verdict = check_scope("What did COP-5 decide about the budget?", [], FACTS)
+    assert verdict.reason == "later-decision" and "hold only the amendments" in verdict.statement
+    unheld = check_scope("What did COP-3 decide about the budget?", [], FACTS)
+    assert "do not hold the decisions of that meeting" in unheld.statement
