@@ -172,6 +172,9 @@ _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot
                          r"\bno matter\b|\bnot yet in force\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
                      r"instead of)\b|n't\b", re.IGNORECASE)
+# a change that takes the thing away denies it as well as a "not" does ("MC-5/4 removed the 1 ppm limit")
+_REMOVAL = re.compile(r"\b(?:removed|dropped|deleted|abolished|lifted|revoked|withdrawn|superseded|replaced|"
+                      r"scrapped|no longer)\b", re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:only|unless|provided that|on condition)\b", re.IGNORECASE)
 
 
@@ -181,12 +184,12 @@ def _polar_verdict(question: str, lead: str) -> str | None:
     none -> "Yes.", a restriction ("only", "unless") -> "Only on conditions:". Anything less plain
     (a negated or either-or question, two denials, a question framed as a ban, a soft "may" or
     "encouraged" against a "must" asked) gives None."""
-    if not _POLAR_Q.match(question) or _PROHIBITION_FRAME.search(question):
-        return None
+    if not _POLAR_Q.match(question) or _PROHIBITION_FRAME.search(question) or _REMOVAL.search(question):
+        return None  # (a question about a removal: its yes is the lead's "removed")
     if len(topic_terms(question) & topic_terms(lead)) < 2:
         return None  # the lead may be about a neighbouring provision: no verdict from it
     text = _NOT_DENIAL.sub(" ", lead)
-    denials = len(_DENIAL.findall(text))
+    denials = len(_DENIAL.findall(text)) + len(_REMOVAL.findall(text))
     if _OBLIGATION_Q.search(question) and _SOFT.search(text) and not _BINDS.search(text):
         return "Not as a strict duty:"
     if denials > 1:

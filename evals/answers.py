@@ -1,6 +1,7 @@
 """How an answer reads: pure checks on answer text, used by the answer-level metrics.
 
-- the lead: the first two sentences (where a reader looks for the reply);
+- the lead: the first two sentences (where a reader looks for the reply), a bare "Yes." or "No."
+  counted with the sentence it opens;
 - a verdict: a yes/no answer opens with yes, no, not, only, partly or it depends;
 - truncation: an ellipsis anywhere; repeats: the same sentence twice;
 - quotes: the provisions quoted ("Article 4(1) of the Convention says: “…”");
@@ -31,7 +32,10 @@ def sentences(text: str) -> list[str]:
 
 
 def lead_text(answer: str) -> str:
-    return " ".join(sentences(answer)[:2])
+    """The first two sentences; a bare verdict ("No.") opens the first, it is not one of the two."""
+    said = sentences(answer)
+    bare = bool(said) and len(said[0].split()) <= 3 and _verdict(said[0])
+    return " ".join(said[:3] if bare else said[:2])
 
 
 def opens_with_verdict(answer: str) -> bool:

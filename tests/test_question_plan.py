@@ -182,7 +182,7 @@ def test_decision_refs_are_refs():
 def test_answer_metrics_read_the_answer_as_a_reader_does():
     answer = ("No. Parties may not allow it after 2020 [1]. Large equipment is excluded [2].\n\n"
               "Article 4(1) of the Convention says: “Each Party shall not allow …” [3]")
-    assert lead_text(answer) == "No. Parties may not allow it after 2020."
+    assert lead_text(answer) == "No. Parties may not allow it after 2020. Large equipment is excluded."
     assert is_truncated(answer) and quoted_refs(answer) == ["Article 4(1)"]
     assert has_repeats("It is banned after 2020 [1]. It is banned after 2020 [2].")
     assert starts_with_meta("This part explains the annexes. Then facts.")
@@ -213,7 +213,11 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
      "Parties may coordinate on regional plans to facilitate implementation.", "Yes."),
     ("May reclaimed mercury be reused or sold for any purpose?",
      "Reclaimed mercury may be reused only for a permitted use or for safe disposal.", "Only on conditions:"),
-    # no verdict: two questions in one, a lead about something else, two denials
+    ("Is 1 ppm still the limit for mercury in cosmetics?",
+     "Decision MC-5/4 removed the 1 ppm limit, so cosmetics with any added mercury are listed.", "No."),
+    # no verdict: two questions in one, a lead about something else, two denials, a question about a removal
+    ("Was the 1 ppm limit for cosmetics removed?",
+     "Decision MC-5/4 removed the 1 ppm limit, so cosmetics with any added mercury are listed.", None),
     ("Can an NGO attend as an observer, and can the Parties keep it out?",
      "Any State that has not joined may attend as an observer.", None),
     ("Can a Party export mercury for storage?", "The Secretariat keeps a register of exemptions.", None),
