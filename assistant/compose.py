@@ -258,10 +258,15 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     for ref in wanted_refs:
         retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
+        table = (x := Ref.try_parse(ref)) is not None and x.kind == 2 and not x.is_decision
+        if table and retrieved:  # an annex's rows: the one the question is about, retrieved or not
+            chunks = list({c.id: c for c in [*chunks, *binding_lookup(ref)]}.values())
         # several chunks share a ref (the rows of an annex table): only a row the question is about
         shared = {c.id: len(about & topic_terms(c.text)) for c in chunks}
         chunks = sorted(chunks, key=lambda c: (-shared[c.id], -_score(c.text, query, idf, temporal)))
         chunks = [c for c in chunks if not about or shared[c.id]]
+        if table and chunks:  # never a row that shares far less than the best one (cement, not coal)
+            chunks = [c for c in chunks if 2 * shared[c.id] > shared[chunks[0].id]]
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     if not wanted_refs:  # nothing in focus: the best binding passages found

@@ -316,3 +316,12 @@ def test_a_rare_word_pair_finds_the_sub_paragraph_that_uses_it(assistant):
     assert top and all("occupational exposure" in c.text.lower() for c in top[:2]), [c.ref for c in top]
     assert any(c.ref.startswith("Article 16(1)") for c in top[:2]), [c.ref for c in top]
     assert assistant.retriever.phrase_ranking("mercury mercury", 5) == []  # a pair every passage holds is no phrase
+
+
+def test_an_annex_table_quote_is_the_row_asked_about(assistant):
+    """Annex D has one row per source category: a question on a cement kiln quotes the cement row
+    (retrieved or not), never the coal rows that only share a word such as "plant"."""
+    answer = assistant.ask("Is a new cement kiln covered by the emission rules, and what must the country require?")
+    quotes = [s.text for s in answer.sentences if s.kind == "quote" and s.text.startswith("Annex D")]
+    assert quotes and any("Cement clinker" in q for q in quotes), answer.text
+    assert not any("Coal-fired" in q for q in quotes), answer.text
