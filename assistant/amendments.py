@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ingest.models import Chunk
 from ingest.refs import Ref
@@ -52,6 +53,13 @@ class AmendedEntry:
         """"after 2025 (Decision MC-5/4; in force ...)": the new state, without its bracketed refs."""
         text = _without_refs(self.now)
         return text if text.startswith(("Annex", "Article", "Decision", "COP")) else text[:1].lower() + text[1:]
+
+    @property
+    def phase_out_year(self) -> str | None:
+        """The amended state's own phase-out year: its first "after YEAR" before the bracketed
+        decision note ("listed, after 2025 (Decision MC-4/3; …)" -> "2025"); None for a measure."""
+        m = _PHASE_OUT.match(self.summary())
+        return m[1] if m else None
 
     def to_json(self) -> dict:
         return {"entry": self.name, "before": _without_refs(self.before),
@@ -134,7 +142,8 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") and len(word) > 3 else word
 
 
-def _name_words(text: str) -> set[str]:
+@lru_cache(maxsize=2048)  # every question reads every entry's name: the same few strings again and again
+def _name_words(text: str) -> frozenset[str]:
     out: set[str] = set()
     text = re.sub(r"\bcfl\.i\b", "cfl integrated", re.sub(r"\bcfl\.ni\b", "cfl nonintegrated", text.lower()))
     for phrase, words in _QUESTION_PHRASES:
@@ -145,7 +154,7 @@ def _name_words(text: str) -> set[str]:
             continue
         w = _stem(w)
         out |= set(_QUESTION_ALIASES.get(w, (w,)))
-    return out
+    return frozenset(out)
 
 
 def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) -> list[AmendedEntry]:
@@ -203,8 +212,7 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
                                           for d in e.decisions)]
     years = set(re.findall(r"\b(20[2-9]\d)\b", question))
     if years:
-        return [e for e in entries if (m := _PHASE_OUT.match(e.summary())) and m[1] in years
-                and "inferred" not in e.now]
+        return [e for e in entries if e.phase_out_year in years and "inferred" not in e.now]
     words = _content_words(question)
     scored = sorted(((len(words & _content_words(e.before + " " + e.now)), i) for i, e in enumerate(entries)),
                     reverse=True)
@@ -215,9 +223,9 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
 
 def _year_of(entry: AmendedEntry) -> str:
     """"2025", "2026, inferred", "measures": the amended state's year in a few words."""
+    if entry.phase_out_year:
+        return entry.phase_out_year
     state = entry.summary().split("(")[0]
-    if m := re.search(r"\bafter (20\d\d)\b", state):
-        return m[1]
     if m := re.search(r"\b(?:inferred as|about) (20\d\d)\b", state):
         return f"{m[1]}, inferred"
     if m := re.search(r"\bby (20\d\d)\b", state):
@@ -244,7 +252,7 @@ def amended_sentence(entry: AmendedEntry) -> str:
 
 
 # the amended state's own phase-out year: the first "after YEAR" before its bracketed decision note
-_PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")
+_PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")  # (read by AmendedEntry.phase_out_year)
 _LISTED = re.compile(r"^[^()]*\blisted\b")
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
 _MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are)\b.{0,100}\b(?:allowed|permitted|legal|buy|sell|make|"
@@ -268,14 +276,14 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     if asks_two_things(question):
         return None  # "Was it added at Bali or in 2023?": no bare yes or no
     question = asking_sentence(question)
-    m = _PHASE_OUT.match(entry.summary())
+    phase_out = entry.phase_out_year
     if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
-        return "Yes." if m is not None and "inferred" not in entry.now else None  # "Is there an end date?"
+        return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"
     if re.search(r"\bno longer\b|\bnot\b|n't\b", question, re.I):
         return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
-    if m is None or "inferred" in entry.now or int(m[1]) >= year:
+    if phase_out is None or "inferred" in entry.now or int(phase_out) >= year:
         return None
     if _MAY_Q.search(question) and (_STILL_Q.search(question) or not _BANNED_Q.search(question)):
         return "No."

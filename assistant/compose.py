@@ -337,8 +337,7 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         for _, chunk in amended:
             draft.fetch(chunk, "amendment")
         asked = re.search(r"\b20[2-9]\d\b", question)  # the year asked for, when every entry listed has it
-        listed_year = asked[0] if asked and all(re.search(rf"\bafter {asked[0]}\b", e.summary())
-                                                for e, _ in amended) else None
+        listed_year = asked[0] if asked and all(e.phase_out_year == asked[0] for e, _ in amended) else None
         ns = list(dict.fromkeys(draft.cite(c, d) for e, c in amended for d in e.decisions[:1]))
         draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], listed_year), ns, "lead")] + \
             leads[:1] + [x for x in draft.sentences if x.kind != "lead"]

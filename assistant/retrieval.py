@@ -259,11 +259,8 @@ class Retriever:
         """Weighted reciprocal rank fusion; `more` are further (dense, keyword, dense, ...) rankings."""
         s = self.settings
         fused: dict[int, float] = {}
-        lists = [dense, keyword, *more]
-        for n, ranking in enumerate(lists):
-            weight = s.dense_weight if n % 2 == 0 else s.bm25_weight
-            for rank, (i, _) in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + weight / (s.rrf_k + rank + 1)
+        for n, ranking in enumerate([dense, keyword, *more]):
+            _add_by_rank(fused, [i for i, _ in ranking], s.dense_weight if n % 2 == 0 else s.bm25_weight, s.rrf_k)
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
     # ---- the full retrieval -----------------------------------------------------------------
@@ -346,8 +343,7 @@ class Retriever:
                       weight: float) -> list[tuple[int, float]]:
         """One more ranking fused into the hybrid one by reciprocal rank, with its own weight."""
         fused = dict(ranked)
-        for rank, (i, _) in enumerate(more):
-            fused[i] = fused.get(i, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+        _add_by_rank(fused, [i for i, _ in more], weight, self.settings.rrf_k)
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
     def _with_bank(self, ranked: list[tuple[int, float]], bank: list[BankMatch], snap: Snapshot,
@@ -360,9 +356,7 @@ class Retriever:
         # only entries phrased near the question take part: a far match must not outrank a passage
         # of the user's own documents that answers the question closely
         answerable = [m for m in bank if m.answerable and m.similarity >= s.bank_bring_similarity - 0.1]
-        for rank, m in enumerate(answerable[:10]):
-            i = snap.position[m.chunk.id]
-            fused[i] = fused.get(i, 0.0) + s.bank_weight / (s.rrf_k + rank + 1)
+        _add_by_rank(fused, [snap.position[m.chunk.id] for m in answerable[:10]], s.bank_weight, s.rrf_k)
         for m in answerable[:2]:
             if m.similarity < s.bank_bring_similarity:
                 break
@@ -448,6 +442,12 @@ class Retriever:
 
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf
+
+
+def _add_by_rank(fused: dict[int, float], positions: list[int], weight: float, rrf_k: int) -> None:
+    """Weighted reciprocal rank fusion, one ranking at a time: each passage gains weight / (k + rank)."""
+    for rank, i in enumerate(positions):
+        fused[i] = fused.get(i, 0.0) + weight / (rrf_k + rank + 1)
 
 
 def _official_decisions_first(ranked: list[tuple[int, float]], snap: Snapshot,
