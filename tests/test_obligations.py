@@ -319,6 +319,11 @@ def test_checklist_picks_obligations_for_a_question(rows):
     ("to be approved by the second meeting of the Widget Conference", "second meeting"),
     ("as soon as practicable", None),
     ("on the day the Convention enters into force for that State", None),
+    ("shall not permit the export of widgets after 31 December 2030", "2030"),
+    ("shall, upon the entry into force of this Agreement for it, designate a focal point", "entry into force"),
+    ("communicate the proposal at least six months ahead of the meeting", "6 months"),
+    ("adopt guidance no later than its third meeting", "third meeting"),
+    ("hold an exemption once ten years have passed since the phase-out date", "10 years"),
 ])
 def test_deadline_normalisation(text, expected):
     assert normalise_deadline(text) == expected
@@ -354,6 +359,22 @@ a) Consider the widget reports of Parties; and
 b) Adopt guidance on widget storage.
 
 3. Each Party may develop a widget plan. A widget plan should be sent to the Secretariat as soon as it has been developed.
+
+4. Each Party shall, by the second meeting of the Conference of the Parties:
+
+a) Consider how its customs data can show widget imports;
+
+b) Adopt a widget register.
+
+5. Each Party shall, where feasible:
+
+a) Label widgets sold in its territory;
+
+b) Recycle widgets collected from households.
+
+6. The Committee shall only consider a widget complaint if the Party concerned has been heard.
+
+7. A widget plant shall be regarded as "new" if it started operating after entry into force of the Agreement.
 """
 
 
@@ -382,7 +403,12 @@ def test_polarity_of_prohibitions_restrictions_and_permissions(tmp_path):
         ("Article 9(2)(b)", "duty", "cop", "binding"),
         ("Article 9(3)", "permission", "party", "permissive"),
         ("Article 9(3)", "duty", "party_conditional", "soft"),
-    ]), labels
+        ("Article 9(4)(a)", "duty", "party", "binding"),          # a Party given a date to "Consider": binding
+        ("Article 9(4)(b)", "duty", "party", "binding"),
+        ("Article 9(5)(a)", "duty", "party", "soft"),             # "shall, where feasible:" governs its items
+        ("Article 9(5)(b)", "duty", "party", "soft"),
+        ("Article 9(6)", "restriction", "committee", "binding"),  # "shall only consider … if": not an effort
+    ]), labels  # and no row for 9(7): "shall be regarded as new" classifies, it imposes nothing
     # the action keeps the treaty's own restricting words
     assert found[("Article 3(1)", "prohibition")].action.startswith("not export widgets after 2030")
     assert found[("Article 3(2)", "restriction")].action.startswith("only allow widget mining")

@@ -156,8 +156,8 @@ class ClauseFinder:
             return "binding" if negated_subject or re.match(r"\s*not\b", after) else "permissive"
         if modal == "should" or "encouraged" in modal or "invited" in modal:
             return "soft"
-        if _SOFT_LEAD_VERB.match(_head_after_modal(after)):
-            return "soft"
+        if _SOFT_LEAD_VERB.match(_head_after_modal(after)) and not re.match(r"\s*only\b", after, re.I):
+            return "soft"  # ("shall only consider … if" restricts a binding task: not an effort)
         if _soft_in(clause_text):
             return "soft"
         return "binding"

@@ -265,7 +265,7 @@ class _DocumentReader(TableReader, ClauseFinder):
         for modal in _MODAL_RE.finditer(sentence):
             pass
         if not expandable and modal is not None and re.match(
-                r"(?:and\s+)?(?:taking|having|in|with|by|at|after|before|as|through|within|on|upon)\b[^:]*:$",
+                r"(?:and\s+)?(?:taking|having|in|with|by|at|after|before|as|through|within|on|upon|where|to the extent)\b[^:]*:$",
                 _head_after_modal(sentence[modal.end():]).lstrip(", "), re.I):
             expandable = True  # "shall, by its second meeting …, and taking into account …:" - the verbs are in the items
         functions = re.match(r"^The (?:functions|tasks|duties) of (?:the )?(?P<who>.{3,80}?) shall (?:be|include)\s*:$",
@@ -290,10 +290,11 @@ class _DocumentReader(TableReader, ClauseFinder):
         sentence = re.sub(r"^To (?=[a-z])", "", sentence)  # "(a) To make arrangements …" under "functions … shall be:"
         actor = chapeau.actor or "party"
         modality = chapeau.modality
-        deliberates = actor in ("cop", "committee") and re.match(r"consider\b", sentence, re.I)
+        # a body that "shall: (a) Consider …" must consider: that is its task; so must a Party given a date to
+        deliberates = (actor in ("cop", "committee") or chapeau.deadline) and re.match(r"consider\b", sentence, re.I)
         if modality != "permissive" and not deliberates \
                 and (_SOFT_LEAD_VERB.match(sentence) or _soft_in(sentence.split(";")[0])):
-            modality = "soft"  # (a body that "shall: (a) Consider …" must consider: that is its task)
+            modality = "soft"
         if actor == "party" and _CONDITION_OPENING.match(sentence):
             actor = "party_conditional"
         implicit = _Clause(actor, modality, 0, len(sentence), 0, 0, chapeau.sentence, True)

@@ -68,7 +68,9 @@ _EMBEDDING_WORDS = {"and", "or", "incorporating", "including", "using", "involvi
 _SCOPE_VERBS = re.compile(
     r"^(?:not\s+|in\s+no\s+way\s+)?(?:only\s+)?(?:apply|expire|cease|lapse|remain|enter\s+into\s+force|take\s+effect|continue|"
     r"terminate|prevail|affect|prejudice|be\s+without\s+prejudice)\b", re.IGNORECASE)
-_STATUS_VERBS = re.compile(r"^(?:not\s+)?(?:consist|comprise|have\s+one\s+vote|form\s+an\s+integral|constitute|be\s+deemed)\b",
+# ("shall be regarded as new" classifies; "shall not be regarded as confidential" forbids, so only the positive)
+_STATUS_VERBS = re.compile(r"^(?:(?:not\s+)?(?:consist|comprise|have\s+one\s+vote|form\s+an\s+integral|constitute|be\s+deemed)\b|"
+                           r"be\s+(?:regarded|considered)\s+(?:as|to\s+be)\s)",
                            re.IGNORECASE)
 # Non-actor subjects naming the instrument itself: procedural statements, not duties.
 _INSTRUMENT_SUBJECT = re.compile(
@@ -207,7 +209,7 @@ def normalise_deadline(text: str) -> str | None:
     found: list[tuple[int, str]] = []
     if m := re.search(r"\b(?:at|by|before) (?:its|the) first (?:meeting|session)\b", text, re.I):
         found.append((m.start(), "first meeting"))
-    if m := re.search(r"\b(?:at|by) (?:its|the) (second|third|fourth) meeting\b", text, re.I):
+    if m := re.search(r"\b(?:at|by|(?:no|not) later than) (?:its|the) (second|third|fourth) meeting\b", text, re.I):
         found.append((m.start(), f"{m[1].lower()} meeting"))
     for m in re.finditer(
             rf"\b(?:no later than|not later than|within|no more than|not more than|up to|every|before|by)\s+"
@@ -215,14 +217,16 @@ def normalise_deadline(text: str) -> str | None:
         found.append((m.start(), _period(m[1], m[2])))
     for m in re.finditer(rf"\bwithin (?:a|the) (?:further |period of )?{_NUM}-(year|month|day) period\b", text, re.I):
         found.append((m.start(), _period(m[1], m[2])))  # "within a further two-month period"
-    for m in re.finditer(rf"\b{_NUM}\s+(year|month|day)s?\s+(?:after|of|from|following|before)\b", text, re.I):
+    for m in re.finditer(rf"\b{_NUM}\s+(year|month|day)s?\s+(?:after|of|from|following|before|ahead of|prior to|"
+                         rf"have (?:passed|elapsed))\b", text, re.I):
         found.append((m.start(), _period(m[1], m[2])))
-    if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b", text):
-        found.append((m.start(), m[1]))
+    if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b|\bafter (?:\d{1,2} [A-Z][a-z]+ )?((?:19|20)\d{2})\b",
+                      text):
+        found.append((m.start(), m[1] or m[2]))
     if m := re.search(r"\bas soon as (?:it|they|the \w+) (?:has|have) been (?:developed|adopted|prepared)\b", text, re.I):
         found.append((m.start(), "once developed"))
     if m := re.search(r"\b(?:no|not) later than the date (?:up)?on which\b[^.;]*\benters? into force|"
-                      r"\bby (?:the )?(?:date of )?(?:its )?entry into force\b", text, re.I):
+                      r"\b(?:by|upon|on) (?:the )?(?:date of )?(?:its )?entry into force\b", text, re.I):
         found.append((m.start(), "entry into force"))
     if not found:
         return None
