@@ -125,7 +125,8 @@ _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathod
 _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compact fluorescent"),
                      (r"\b(?<!blood )pressure sensors?\b", "pressure transducer"),
                      (r"\b(?:built[- ]in|integrated|self[- ]ballasted)(?: ballasts?)?\b", "integrated"),
-                     (r"\b(?:separate|external|non[- ]?integrated) ballasts?\b", "nonintegrated"))
+                     (r"\b(?:separate|external|non[- ]?integrated) ballasts?\b", "nonintegrated"),
+                     (r"\bmercury[- ]cathode\b", "chloralkali"))  # the chlor-alkali cell, not a cold-cathode lamp
 # a word that names one entry on its own, however many of the entry's other words are missing
 # ("CCFL backlights" -> the display-lamp entry, "mercury propulsion" -> the propellant entry)
 _STRONG = frozenset("halophosphate triband plethysmograph transducer transmitter balancer photographic propellant "
@@ -268,6 +269,16 @@ _ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\
                       re.IGNORECASE)
 
 
+def _claimed_years(question: str) -> set[str]:
+    """The later years a yes/no question puts to the test: in its asking sentence ("Did COP-5 set a
+    2030 end date?"), or before it when the asking sentence points back ("I read 2037. Is that the
+    year?"). The 2013 text's years and the Convention's own are not claims about an amendment."""
+    asking = asking_sentence(question)
+    where = question if re.search(r"\b(?:is|was) (?:that|this|it)\b.{0,40}\b(?:right|correct|true|accurate|date|year|"
+                                  r"deadline|the year)\b", asking, re.I) else asking
+    return {y for y in re.findall(r"\b(20[2-9]\d)\b", where)}
+
+
 def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None:
     """A yes or no read from an entry's amended state, where the state is a confirmed phase-out year
     that has passed (`year` is the current year): "Can we still buy mercury propellant?" -> "No.";
@@ -275,11 +286,16 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     plain (an inferred year, an adopted but not yet binding change, a measure rather than a date)."""
     if asks_two_things(question):
         return None  # "Was it added at Bali or in 2023?": no bare yes or no
+    claimed = _claimed_years(question)
     question = asking_sentence(question)
     phase_out = entry.phase_out_year
     if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
         return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"
-    if re.search(r"\bno longer\b|\bnot\b|n't\b", question, re.I):
+    if claimed and not claimed & set(re.findall(r"\b20\d\d\b", amended_sentence(entry))):
+        return "No."  # "Did COP-6 agree to end amalgam by 2037?": no year of the entry's is the one claimed
+    main_clause = re.split(r",?\s+\b(?:given that|because|since|although|though|even though|as long as|while|whereas)\b|"
+                           r",\s*(?:which|who)\b", question, maxsplit=1, flags=re.I)[0]
+    if re.search(r"\bno longer\b|\bnot\b|n't\b", main_clause, re.I):
         return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"

@@ -178,6 +178,15 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Did COP-4 add mercury vacuum pumps to Annex A?", entries["Mercury vacuum pumps"], 2026) == "Yes."
     assert amended_verdict("Do plethysmograph strain gauges fall under the phase-out?",
                            entries["Strain gauges in plethysmographs"], 2026) == "Yes."
+    # a year the question puts to the test that no state of the entry carries: no
+    assert amended_verdict("I read that COP-6 agreed to end amalgam by 2037. Is that the year the Parties agreed?",
+                           entries["Dental amalgam"], 2026) == "No."
+    assert amended_verdict("Did COP-5 set a 2030 end date for dental amalgam?", entries["Dental amalgam"], 2026) == "No."
+    assert amended_verdict("Did COP-6 set 2034 as the end date for amalgam?", entries["Dental amalgam"], 2026) is None
+    # a "not" in a clause that gives a reason does not negate what is asked
+    assert amended_verdict("Can I still import CCFL backlight tubes, given that low-mercury ones were not listed?",
+                           entries["CCFL and EEFL display lamps"], 2026) == "No."
+    assert entries_about("Can we open a mercury-cathode chlor-alkali plant?", list(entries.values())) == []
 
 
 def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
