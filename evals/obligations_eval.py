@@ -66,7 +66,14 @@ def _get(row, key: str, default=None):
 
 
 def load_gold(gold_path: Path | str = GOLD_PATH) -> list[dict]:
-    return [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The gold records, their refs in canonical form ("Annex A Part 2" is "Annex A Part II")."""
+    rows = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    for r in rows:
+        try:
+            r["ref"] = str(Ref.parse(r["ref"]))
+        except RefError:
+            pass
+    return rows
 
 
 def _top(ref: str) -> str | None:

@@ -200,7 +200,7 @@ _CANONICAL = re.compile(
     r"|Decision MC-(?P<meeting>\d{1,2})/(?P<decision>\d{1,2})"
     r"|COP-(?P<cop>\d{1,2})"
     r"|Article (?P<article>\d{1,2})(?P<groups>(?:\([0-9a-z]{1,5}\))*)"
-    r"|Annex (?P<annex>[A-E])(?: Part (?P<part>I{1,3}|IV|V))?(?: Article (?P<annex_article>\d{1,2}))?"
+    r"|Annex (?P<annex>[A-E])(?: Part (?P<part>I{1,3}|IV|V|[1-5]))?(?: Article (?P<annex_article>\d{1,2}))?"
     r"(?P<groups2>(?:\([0-9a-z]{1,5}\))*)"
 )
 
@@ -222,7 +222,8 @@ def common_ancestor(refs: list[Ref]) -> Ref | None:
 
 
 def part_number(numeral: str) -> int:
-    return _PART_NUMERALS.index(numeral.upper()) + 1
+    """1 for "I" or "1": treaties number their annex parts either way."""
+    return int(numeral) if numeral.isdigit() else _PART_NUMERALS.index(numeral.upper()) + 1
 
 
 # ---- references written by people, inside questions ----------------------------------------

@@ -18,7 +18,7 @@ from .refs import ROMAN, Ref, RefError, common_ancestor, parse_ref_list, part_nu
 
 ARTICLE_RE = re.compile(r"^Article\s+(\d{1,2})(?:\s*[—–:-]\s*(.+))?$", re.IGNORECASE)
 ANNEX_RE = re.compile(r"^Annex\s+([A-E])(?:\s*[—–:-]\s*(.+))?$", re.IGNORECASE)
-PART_RE = re.compile(r"^Part\s+(IV|V|I{1,3})\b\s*[—–:.-]?\s*(.*)$", re.IGNORECASE)
+PART_RE = re.compile(r"^Part\s+(IV|V|I{1,3}|[1-5])\b\s*[—–:.-]?\s*(.*)$", re.IGNORECASE)  # "Part II" or "Part 2"
 PARAGRAPH_RE = re.compile(r"^(\d{1,2})\.\s+(.*)$")
 LABEL_RE = re.compile(r"^(\()?([a-z]|[ivx]{1,5})\)\s+(.*)$")
 PREAMBLE_RE = re.compile(r"^(Preamble|The Parties to this Convention,?)$", re.IGNORECASE)

@@ -49,3 +49,8 @@ def test_containment_and_order():
 ])
 def test_mentions_in_questions(question, expected):
     assert [str(r) for r in find_mentions(question)] == expected
+
+
+def test_annex_parts_numbered_in_arabic_parse_to_the_same_ref():
+    """Other treaties number their annex parts "Part 2": the same provision as "Part II"."""
+    assert str(Ref.parse("Annex A Part 2")) == "Annex A Part II" == str(Ref.parse("Annex A Part II"))

@@ -23,7 +23,7 @@ _ACTOR_RE = re.compile(
     r"(?P<cop>\b(?:(?i:the)\s+)?Conference(?:\s+of\s+the\s+Parties)?\b|\bCOP\b)"
     r"|(?P<secretariat>\b(?:(?i:the)\s+)?(?:Secretariat|Executive\s+Secretary)\b)"
     r"|(?P<committee>\b(?:(?i:the)\s+)?(?:Implementation\s+and\s+Compliance\s+)?Committee\b)"
-    r"|(?P<party>\b(?:(?i:the\s+other|each|every|a|an|any|the|that|such|no|all|other)\s+)?"
+    r"|(?P<party>\b(?:(?i:the\s+other|each|every|a|an|any|the|that|such|no|all|other|two\s+or\s+more)\s+)?"
     r"(?:(?i:exporting|importing|notifying|requesting|developed\s+country|developing\s+country)\s+)?"
     r"(?<!non-)(?<!non‑)(?<!third )(?:Part(?:y|ies)\b|(?i:(?:claimant|respondent)\s+party)|part(?:y|ies)\b)"
     r"(?:\s+to\s+(?:the|a)\s+dispute)?\b)"
@@ -55,8 +55,11 @@ _SOFT_LEAD_VERB = re.compile(r"^(?:endeavou?r|seek|strive|try|consider|make ever
                              re.IGNORECASE)
 _SOFT_QUALIFIER = re.compile(
     r"(?P<before>[\w’'-]+)?\s*,\s*(?:as appropriate|where appropriate|to the extent practicable|to the extent possible|"
-    r"where feasible|where possible|as far as possible|within (?:its|their) (?:respective )?capabilities)\s*(?:[,:;.]|$)",
+    r"where feasible|where possible|as far as possible|within (?:its|their) (?:respective )?capabilities|"
+    r"where (?:that|this|it) is (?:technically |economically )?(?:feasible|possible|practicable))\s*(?:[,:;.]|$)",
     re.IGNORECASE)
+# an item that opens with its qualifier: "(c) Where appropriate, work with …"
+_SOFT_OPENING = re.compile(r"^\s*(?:where|as) appropriate,|^\s*to the extent (?:possible|practicable),", re.I)
 _SOFT_ANYWHERE = re.compile(
     r"taking into account (?:its|their)(?: respective)? (?:national|domestic)? ?circumstances|"
     r"in accordance with (?:its|their) (?:respective )?capabilities",
@@ -191,7 +194,7 @@ def _is_participle(word: str) -> bool:
 
 
 def _soft_in(text: str) -> bool:
-    if _SOFT_ANYWHERE.search(text):
+    if _SOFT_ANYWHERE.search(text) or _SOFT_OPENING.match(text):
         return True
     for m in _SOFT_QUALIFIER.finditer(text):
         before = (m["before"] or "").lower()
@@ -226,7 +229,7 @@ def normalise_deadline(text: str) -> str | None:
     if m := re.search(r"\bas soon as (?:it|they|the \w+) (?:has|have) been (?:developed|adopted|prepared)\b", text, re.I):
         found.append((m.start(), "once developed"))
     if m := re.search(r"\b(?:no|not) later than the date (?:up)?on which\b[^.;]*\benters? into force|"
-                      r"\b(?:by|upon|on) (?:the )?(?:date of )?(?:its )?entry into force\b", text, re.I):
+                      r"\b(?:by|upon|on) (?:the )?(?:date of )?(?:its )?entry into force\b(?! of an? amendment)", text, re.I):
         found.append((m.start(), "entry into force"))
     if not found:
         return None
@@ -300,13 +303,17 @@ _RESTRICTING_HEAD = re.compile(
 _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|where|when|in|with|once|upon|as)\b", re.I)
 
 
+# "may withdraw …, but not before three years have passed": a permission held back until a time
+_NOT_BEFORE = re.compile(r"\bbut not (?:before|until|earlier than)\b", re.I)
+
+
 def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) -> str:
     """Polarity from the words right after the modal ("shall not", "may only") and from a negated
     subject ("No Party may …"): prohibition, restriction, permission or duty."""
     m = _RESTRICTING_HEAD.match(after_modal.lstrip())
     if negated_subject or (m and m["word"].lower() == "not"):
         return "prohibition"
-    if m or _LATE_ONLY.match(after_modal.lstrip()):
+    if m or _LATE_ONLY.match(after_modal.lstrip()) or _NOT_BEFORE.search(after_modal):
         return "restriction"
     return "permission" if modality == "permissive" else "duty"
 
@@ -315,6 +322,6 @@ def keep_restriction(action: str, polarity: str) -> str:
     """The action with the restricting word the modal carried: "not have an exemption …" for
     "No Party may have …", "only allow …" for "shall only allow …"."""
     word = {"prohibition": "not", "restriction": "only"}.get(polarity)
-    if word is None or re.search(rf"\b{word}\b", action, re.I):
+    if word is None or re.search(rf"\b{word}\b", action, re.I) or _NOT_BEFORE.search(action):
         return action
     return f"{word} {action}"
