@@ -53,10 +53,14 @@ LOOK_HEALTH = "a doctor, or your national health or food-safety authority"
 SCOPE_HOUSEHOLD = ("The texts here do not give household advice: how to clean up, store, dispose of or replace "
                    "mercury items at home.")
 LOOK_HOUSEHOLD = "your local council's or environment agency's advice on mercury items and household waste"
-SCOPE_MARKET = "The texts here hold no prices, costs, budgets or market figures."
+SCOPE_MARKET = ("The texts here hold no prices, costs, budgets, market figures or statistics, such as how many "
+                "tonnes are used or emitted.")
 LOOK_MARKET = "market reports, or the Global Mercury Assessment and trade statistics"
-SCOPE_SCIENCE = ("The texts here hold no scientific measurements, such as mercury's properties, typical "
-                 "contents or how many tonnes are emitted.")
+SCOPE_SCIENCE = ("The texts here hold no mercury science, such as mercury's properties, how it behaves in the "
+                 "environment or typical contents.")
+SCOPE_PEOPLE_EVENTS = ("The texts here do not record people, officers or speakers, events, court cases or funded "
+                       "projects: they hold the Convention's rules.")
+LOOK_PEOPLE_EVENTS = "the Secretariat's website (mercuryconvention.org), meeting reports or news reports"
 LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"
 SCOPE_OTHER_TREATY = "The texts here hold the Minamata Convention, not the rules of other treaties."
 LOOK_OTHER_TREATY = "that treaty's own text and secretariat"
@@ -66,7 +70,7 @@ SCOPE_CLASSIFIED = "The texts here do not seem to answer this question; it looks
 SCOPE_TOPICS = {
     "parties-status": "which countries are Parties", "national-law": "national, EU or US law",
     "later-decision": "a decision of a later meeting", "health-advice": "personal health advice",
-    "household": "household advice", "market-data": "prices or market data", "science": "mercury science",
+    "household": "household advice", "market-data": "prices, market data or statistics", "science": "mercury science",
     "other": "something outside the Convention's texts",
 }
 SCOPE_LOOK = {"parties-status": LOOK_PARTIES, "national-law": LOOK_NATIONAL_LAW, "later-decision": LOOK_LATER_DECISION,

@@ -175,6 +175,21 @@ _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|f
                              r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
                              r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
                              r"measurement method|sampling method|how (?:is|are) .{0,30} measured)\b", re.IGNORECASE)
+# who held a post, spoke or organised; court cases; which projects were funded: people and events
+_PEOPLE_EVENTS = re.compile(
+    r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
+    r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
+    r"(?:served|serves) as (?:the\s+)?(?:president|chair))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
+    r"prosecut\w+|compensation claims?)\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
+    r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b",
+    re.IGNORECASE)
+# statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
+_STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
+                         r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
+                         r"exports)\b|total global|"
+                         r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
+                         r"\b(?:worldwide|globally|still|work|in the world)\b", re.IGNORECASE)
+_TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|amount|level|concentration)", re.I)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 _TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
                                r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
@@ -365,6 +380,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     about_amended = bool(entries_about(full, list(facts.amended)))
     if _OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
+    if _PEOPLE_EVENTS.search(q) and not treaty_meaning:
+        return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
             or _ANY_PARTY_DID.search(q)) and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)) \
             and not _HYPOTHETICAL.search(q) and not treaty_meaning:
@@ -406,6 +423,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if _HEALTH.search(q) or (_HOUSEHOLD.search(q) and _HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
+    if (_QUANTITY.search(q) and not _TYPICAL.search(q)) or _STATISTICS.search(q):
+        return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
     if _QUANTITY.search(q) or (_SCIENCE_STRONG.search(q) and not _DUTY.search(q)) or ((_SCIENCE.search(q) or _HOW_MUCH_MERCURY.search(q))
                                                            and not _CONVENTION_WORDS.search(q) and not about_amended
                                                            and not _DUTY.search(q)):

@@ -10,8 +10,9 @@ split `tune2`: fitted on like `fit`) plus the question bank's phrasings (answera
 fit split; the decision threshold on P(out of scope) = 1 - P(in-scope) is chosen on the calibrate
 split as the lowest that refuses at most 2% of its answerable questions. Also fitted on:
 evals/scope/holdout.jsonl (the first held-out set, reported on until commit ee55eec, then made a
-tuning set when the second was written). Nothing it is reported on (evals/scope/holdout2.jsonl,
-the third-party cases) is read here.
+tuning set when the second was written) and evals/scope/holdout2.jsonl (the second, reported on
+until the third was written). Nothing it is reported on (evals/scope/holdout3.jsonl, the sealed
+third-party cases) is read here.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ingest.settings import REPO_ROOT
 TRAIN = REPO_ROOT / "evals" / "scope" / "train.jsonl"
 TRAIN2 = REPO_ROOT / "evals" / "scope" / "train2.jsonl"
 TRAIN3 = REPO_ROOT / "evals" / "scope" / "holdout.jsonl"  # the first held-out set, a tuning set since ee55eec
+TRAIN4 = REPO_ROOT / "evals" / "scope" / "holdout2.jsonl"  # the second, a tuning set once holdout3 was written
 OUT = REPO_ROOT / "assistant" / "data" / "scope_classifier.json"
 MAX_FALSE_REFUSALS = 0.02
 CLASSES = ("in-scope", *REASONS)
@@ -41,7 +43,7 @@ def _label(answerable: bool, reason: str | None) -> int:
     return 0 if answerable else CLASSES.index(reason if reason in REASONS else "other")
 
 
-def training_data(extra: tuple[Path, ...] = (TRAIN2, TRAIN3)) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+def training_data(extra: tuple[Path, ...] = (TRAIN2, TRAIN3, TRAIN4)) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
     """(fit questions, their class indexes, calibrate questions, 1 where out of scope)."""
     from evals.bank_check import load_bank
 

@@ -83,7 +83,7 @@ def test_provisions_that_do_not_exist_are_named(assistant, question, statement):
     ("What is the EU's deadline for banning dental amalgam under its own mercury regulation?", "national-law"),
     ("Which city hosted the third meeting of the Conference of the Parties?", "later-decision"),
     ("How do I dispose of a broken energy-saving lamp at home?", "household"),
-    ("How many tonnes of mercury does artisanal gold mining emit each year?", "science"),
+    ("How many tonnes of mercury does artisanal gold mining emit each year?", "market-data"),
     ("How much mercury does a typical compact fluorescent bulb contain?", "science"),
 ])
 def test_near_topic_questions_are_refused_with_their_reason(assistant, question, reason):

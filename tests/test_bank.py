@@ -250,7 +250,7 @@ def test_a_classified_refusal_names_the_classifiers_reason():
 
     verdict = check_scope("Zorbles flimflam the quux?", [], IndexFacts(),
                           classified=ClassifierView(out_of_scope=0.99, reason="market-data"), classifier_threshold=0.9)
-    assert verdict is not None and verdict.reason == "market-data" and "prices or market data" in verdict.statement
+    assert verdict is not None and verdict.reason == "market-data" and "prices, market data or statistics" in verdict.statement
     assert check_scope("Zorbles flimflam the quux?", [], IndexFacts(),
                        classified=ClassifierView(out_of_scope=0.5, reason="market-data"), classifier_threshold=0.9) is None
 
