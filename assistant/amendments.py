@@ -127,6 +127,8 @@ _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compa
                      (r"\b(?:built[- ]in|integrated|self[- ]ballasted)(?: ballasts?)?\b", "integrated"),
                      (r"\b(?:separate|external|non[- ]?integrated) ballasts?\b", "nonintegrated"),
                      (r"\bmercury[- ]cathode\b", "chloralkali"))  # the chlor-alkali cell, not a cold-cathode lamp
+_GOLD_MINING = re.compile(r"\b(?:gold|mining|miners?|asgm|retorts?|ore|whole-ore)\b")
+_DENTAL = re.compile(r"\b(?:dental|dentists?|dentistry|fillings?|teeth|tooth|restorations?)\b")
 # a word that names one entry on its own, however many of the entry's other words are missing
 # ("CCFL backlights" -> the display-lamp entry, "mercury propulsion" -> the propellant entry)
 _STRONG = frozenset("halophosphate triband plethysmograph transducer transmitter balancer photographic propellant "
@@ -149,6 +151,8 @@ def _name_words(text: str) -> frozenset[str]:
     text = re.sub(r"\bcfl\.i\b", "cfl integrated", re.sub(r"\bcfl\.ni\b", "cfl nonintegrated", text.lower()))
     for phrase, words in _QUESTION_PHRASES:
         text = re.sub(phrase, words, text)
+    if _GOLD_MINING.search(text) and not _DENTAL.search(text):
+        text = re.sub(r"\bamalgams?\b", "goldamalgam", text)  # miners burn a gold amalgam, not a filling
     # "non-linear" is one word: a question about linear tubes is not about U-bend ones
     for w in re.findall(r"[a-z]+", re.sub(r"\bnon[- ]?(?=[a-z])", "non", text)):
         if w in _NAME_NOISE:

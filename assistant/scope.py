@@ -72,7 +72,7 @@ def _country_pattern() -> re.Pattern:
 
 _STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
                      r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|bound by|"
-                     r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|party to|parties to|"
+                     r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|part(?:y|ies) to (?:the|this|that|it)\b|"
                      r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 _HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
                                r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
@@ -136,7 +136,8 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
                      r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
                      r"see a doctor)\b", re.IGNORECASE)
-_HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|broken "
+_HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
+                        r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
                         r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                         r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                         r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
@@ -179,7 +180,7 @@ _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|f
 _PEOPLE_EVENTS = re.compile(
     r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
     r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
-    r"(?:served|serves) as (?:the\s+)?(?:president|chair))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
+    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
     r"prosecut\w+|compensation claims?)\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
     r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b",
     re.IGNORECASE)
@@ -207,7 +208,9 @@ _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such a
                       r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                       r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
-                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b", re.IGNORECASE)
+                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b|"
+                          r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
+                          r"required) to\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
 _MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b|\bsuppliers?\b|"
                           r"\bstop selling\b", re.IGNORECASE)
@@ -382,7 +385,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     if _PEOPLE_EVENTS.search(q) and not treaty_meaning:
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
-    if ((countries and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
+    # a country is asked about only when the sentence that asks names it ("India's board … Could a Party …?")
+    countries_asked = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
+    if ((countries_asked and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
             or _ANY_PARTY_DID.search(q)) and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)) \
             and not _HYPOTHETICAL.search(q) and not treaty_meaning:
         return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,

@@ -187,6 +187,10 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Can I still import CCFL backlight tubes, given that low-mercury ones were not listed?",
                            entries["CCFL and EEFL display lamps"], 2026) == "No."
     assert entries_about("Can we open a mercury-cathode chlor-alkali plant?", list(entries.values())) == []
+    # miners burn a gold amalgam: not the dental amalgam entry, unless fillings are asked about
+    assert entries_about("Which amalgam-burning practices must gold miners stop?", list(entries.values())) == []
+    assert [e.name for e in entries_about("Did COP-4 change the rules on amalgam fillings?",
+                                          list(entries.values()))] == ["Dental amalgam"]
 
 
 def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():

@@ -133,6 +133,9 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Which countries had projects approved in the third round of the Specific International Programme?", "other"),
     ("What percentage of global anthropogenic mercury emissions comes from cement clinker production?", "market-data"),
     ("How many chlor-alkali plants worldwide still use mercury cells?", "market-data"),
+    ("Who currently heads the Convention's secretariat?", "other"),
+    ("The lamp over my fish tank shattered. How should I clean up the mercury and where do I take the pieces?",
+     "household"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -160,6 +163,13 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Can a dispute about the Convention be taken to the International Court of Justice?",
     "Who is the Depositary of the Convention?",
     "Who can propose an amendment to an annex?",
+    # a country named only in the sentence before the one that asks; "a Party to stop" is no status
+    "Israel's ministry told pharmacies to stop selling mercury thermometers. Does the Convention itself require "
+    "a Party to stop shops from selling thermometers they already have in stock?",
+    "India's board moved chlor-alkali plants off mercury cells. Under the Convention, could a Party still allow a "
+    "new mercury-cell facility under a registered exemption?",
+    "Is a country that joins the Minamata Convention legally bound to provide treatment for people harmed by mercury?",
+    "Do we have to clean up an old mine site that is polluted with mercury?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
