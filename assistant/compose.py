@@ -190,7 +190,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     + (3.0 if defines is not None and defines.match(text) else 0.0)
                 candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
         candidates.sort(key=lambda c: -c[0])
-        # the best sentence leads; the others follow in reading order
+        # the best sentence leads; the others follow in reading order, and only on its subject: from its
+        # passage or resting on its article (never a polyurethane aside to a chlor-alkali question)
+        if candidates:
+            tops = _tops(candidates[0][5] or [candidates[0][3].chunk.ref])
+            best = candidates[0]
+            candidates = candidates[:1] + [c for c in candidates[1:] if c[3].chunk.id == best[3].chunk.id
+                                           or tops & _tops(c[5] or [c[3].chunk.ref]) or c[0] >= 0.8 * best[0]]
         chosen = candidates[:1] + sorted(candidates[1:lead_limit], key=lambda c: (c[1], c[2]))
         for _, _, _, p, text, refs in chosen:
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
@@ -403,6 +409,11 @@ def _obligation_text(row) -> str:
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
     return sentence  # whole: a cut item loses its conditions
+
+
+def _tops(refs: list[str]) -> set[str]:
+    """The articles and annexes of refs: "Article 3(6)(a)" -> "Article 3"."""
+    return {str(r.top()) for x in refs if x and (r := Ref.try_parse(x)) is not None}
 
 
 def _is_intro(chunk: Chunk) -> bool:

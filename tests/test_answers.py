@@ -244,3 +244,12 @@ def test_corpus_questions_lists_the_bank():
     assert len(entries) >= 200 and sum(len(e["questions"]) for e in entries) >= 600
     assert set(entries[0]) == {"id", "questions", "answer", "refs", "answerable"}
     assert any(not e["answerable"] for e in entries)
+
+
+def test_supporting_lead_sentences_stay_on_the_leads_subject(assistant):
+    """The guide's second-best sentence follows the lead only from its passage, its article, or when it
+    scores nearly as well: a Preamble question once got an entry-into-force sentence (Article 31)."""
+    answer = assistant.ask("What does the Preamble say about Minamata Disease?")
+    leads = [s for s in answer.sentences if s.kind == "lead"]
+    assert leads and "Minamata Disease" in leads[0].text
+    assert not any("ninetieth day" in s.text for s in leads), [s.text for s in leads]
