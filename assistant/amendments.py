@@ -253,7 +253,21 @@ def amended_sentence(entry: AmendedEntry) -> str:
     September 2023). In the 2013 text: not listed." The note's own words, without its bracketed
     refs: the state that applies now first, the superseded one after it."""
     before = _without_refs(entry.before).rstrip(".")
-    return f"{entry.name}, as amended: {entry.summary().rstrip('.')}. In the 2013 text: {before}."
+    now = entry.summary().rstrip(".")
+    if now.startswith("listed") and entry.annex is not None:
+        # "Annex A Part I now lists mercury vacuum pumps, which may not be made, imported or exported after
+        # 2025 (Decision MC-4/3; …). The 2013 text did not list them.": the note's shorthand as sentences
+        rest = re.sub(r"^listed,? ?", "", now)
+        rest = re.sub(r"^after (20\d\d)\b", r"which may not be made, imported or exported after \1", rest)
+        name = entry.name if re.match(r"[A-Z]{2}", entry.name) else entry.name[:1].lower() + entry.name[1:]
+        if m := re.match(r"CFL\.(n?i), (.+)$", name):  # "CFL.i, 30 W or less, 5 mg or less"
+            kind = "an integrated" if m[1] == "i" else "a separate"
+            name = f"compact fluorescent lamps with {kind} ballast (CFL.{m[1]}) of {m[2].replace(', ', ' and ')}"
+        said = f"{entry.annex} now lists {name}" + (f", {rest}" if rest and not rest.startswith("(") else f" {rest}")
+        if re.fullmatch(r"not listed", before):
+            return f"{said.rstrip()}. The 2013 text did not list them."
+        return f"{said.rstrip()}. In the 2013 text: {before}."
+    return f"{entry.name}, as amended: {now}. In the 2013 text: {before}."
 
 
 # the amended state's own phase-out year: the first "after YEAR" before its bracketed decision note
