@@ -274,7 +274,7 @@ def amended_sentence(entry: AmendedEntry) -> str:
 _PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")  # (read by AmendedEntry.phase_out_year)
 _LISTED = re.compile(r"^[^()]*\blisted\b")
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
-_MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are)\b.{0,100}\b(?:allowed|permitted|legal|buy|sell|make|"
+_MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are|would|will)\b.{0,100}\b(?:allowed|permitted|legal|pass|buy|sell|make|"
                     r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible|manufactur\w*|made|"
                     r"imported|exported|sold|bought|order|ordered)\b", re.IGNORECASE)
 _BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b(?:banned|prohibited|phased[- ]out|"
@@ -285,6 +285,18 @@ _ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\
                       r"include|included|cover|covered|fall under|falls under|subject to|on the (?:phase-out )?list|"
                       r"(?:date|year|deadline)\b.{0,60}\b(?:set|fixed|given))\b",
                       re.IGNORECASE)
+
+
+# an end adopted by a later meeting and not yet binding ("Adopted but not yet in force: … by 2034")
+_PENDING = re.compile(r"\bnot yet in force\b", re.IGNORECASE)
+_ENDS_Q = re.compile(r"\b(?:banned|ban|stop|phase[ds]?[- ]?out|end(?:ed)?|in force|binding|prohibited|outlawed)\b",
+                     re.IGNORECASE)
+# a 2013 limit, threshold or carve-out asked about as if it still held, and a state that widened the entry
+_STILL_2013_Q = re.compile(r"\bstill (?:apply|applies|there|in place|valid|stand|exist|hold|the (?:current )?"
+                           r"(?:rule|limit|threshold|law))\b|\bstill\b.{0,40}\b(?:carve-?out|exception|exemption|"
+                           r"threshold|limit)\b|\b(?:carve-?out|exception|exemption|threshold|limit)\b.{0,40}\bstill\b",
+                           re.IGNORECASE)
+_WIDENED = re.compile(r"\blisted too\b|\bno added mercury at all\b|^all\b.{0,40}\blisted\b", re.IGNORECASE)
 
 
 def _claimed_years(question: str) -> set[str]:
@@ -317,6 +329,11 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
         return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
+    if _PENDING.search(entry.now) and _ENDS_Q.search(question):
+        return "Not yet."  # "Do our dentists have to stop?": the 2034 end is adopted, not yet in force
+    if _STILL_2013_Q.search(question) and _WIDENED.search(entry.summary()) \
+            and not (re.search(r"\beye\b", question, re.I) and "not shown" in entry.now):
+        return "No."  # "Does the 1 ppm threshold still apply?": the amendment removed what 2013 spared
     if phase_out is None or "inferred" in entry.now or int(phase_out) >= year:
         return None
     if _MAY_Q.search(question) and (_STILL_Q.search(question) or not _BANNED_Q.search(question)):

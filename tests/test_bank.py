@@ -186,6 +186,15 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
                            entries["Dental amalgam"], 2026) == "No."
     assert amended_verdict("Did COP-5 set a 2030 end date for dental amalgam?", entries["Dental amalgam"], 2026) == "No."
     assert amended_verdict("Did COP-6 set 2034 as the end date for amalgam?", entries["Dental amalgam"], 2026) is None
+    # an end adopted but not yet in force; a 2013 carve-out or threshold the amendment removed
+    assert amended_verdict("Our dentists still use silver fillings. Do they have to stop?", entries["Dental amalgam"],
+                           2026) == "Not yet."
+    assert amended_verdict("Does the 1 ppm threshold for skin creams still apply?", entries["Cosmetics"], 2026) == "No."
+    assert amended_verdict("Is the eye-area exception still there?", entries["Cosmetics"], 2026) is None  # not shown
+    assert amended_verdict("Is the 20 mg carve-out for switches still there?", entries["Switches and relays"],
+                           2026) == "No."
+    assert amended_verdict("Would a soap with 0.5 ppm of added mercury pass import controls today?",
+                           entries["Cosmetics"], 2026) == "No."
     # a "not" in a clause that gives a reason does not negate what is asked
     assert amended_verdict("Can I still import CCFL backlight tubes, given that low-mercury ones were not listed?",
                            entries["CCFL and EEFL display lamps"], 2026) == "No."
