@@ -329,7 +329,8 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
         return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
-    if _PENDING.search(entry.now) and _ENDS_Q.search(question):
+    if _PENDING.search(entry.now) and _ENDS_Q.search(question) \
+            and not re.search(r"\b(?:set|adopt\w*|agree\w*|decid\w*|propos\w*)\b", question, re.I):
         return "Not yet."  # "Do our dentists have to stop?": the 2034 end is adopted, not yet in force
     if _STILL_2013_Q.search(question) and _WIDENED.search(entry.summary()) \
             and not (re.search(r"\beye\b", question, re.I) and "not shown" in entry.now):
