@@ -227,7 +227,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         obligations = []  # the entry already replies; a checklist would answer another question
     obligations = [(row, chunk) for row, chunk in obligations or []
                    if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
-                   and "…" not in row.action]
+                   and "…" not in row.action and not _LEANS_BACK.search(row.action)
+                   and (explicit_refs or _shares_words(question, f"{row.action} {row.sentence}")
+                        or any(_overlaps(row.ref, r) for r in lead_refs))]
     for row, chunk in obligations:
         text = _resolve_this(_obligation_text(row), row.ref)
         if row.deadline:
@@ -409,6 +411,19 @@ def _obligation_text(row) -> str:
     sentence = re.sub(r"\bshall\b", "must", sentence)
     sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
     return sentence  # whole: a cut item loses its conditions
+
+
+# an obligation whose action points at a sentence before it ("provide a notification of such decision")
+_LEANS_BACK = re.compile(r"\bsuch (?:a )?(?:general )?(?:decision|notification|consent|request|determination)\b",
+                         re.IGNORECASE)
+_NOT_TELLING = frozenset("party parties country countries convention minamata mercury must shall need needs "
+                         "required require obligation obligations do does what which".split())
+
+
+def _shares_words(question: str, text: str) -> bool:
+    """A checklist row answers the question only if it holds one of its telling words."""
+    words = {t for t in keyword_tokens(question) if len(t) >= 3 and t not in _NOT_TELLING}
+    return bool(words & set(keyword_tokens(text)))
 
 
 def _tops(refs: list[str]) -> set[str]:

@@ -325,3 +325,12 @@ def test_an_annex_table_quote_is_the_row_asked_about(assistant):
     quotes = [s.text for s in answer.sentences if s.kind == "quote" and s.text.startswith("Annex D")]
     assert quotes and any("Cement clinker" in q for q in quotes), answer.text
     assert not any("Coal-fired" in q for q in quotes), answer.text
+
+
+def test_a_checklist_keeps_only_rows_on_what_is_asked(assistant):
+    """An export question's checklist once listed Article 3's primary-mining duties and a row that
+    read 'provide a notification of such decision' with nothing for 'such' to point at."""
+    answer = assistant.ask("Our company wants to export liquid mercury to a buyer in another country that is a "
+                           "Party. What must that country's government give ours first, and for what purposes?")
+    rows = [s.text for s in answer.sentences if s.kind == "checklist"]
+    assert not any("primary mercury mining" in r or "such decision" in r for r in rows), rows
