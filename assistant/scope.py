@@ -175,7 +175,10 @@ _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|f
                              r"deliver\w* to the oceans?|released by a single|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                              r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
                              r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
-                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured)\b", re.IGNORECASE)
+                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
+                             r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
+                             r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove)|"
+                             r"why does .{0,80} (?:remove|capture|let|pass|work))\b", re.IGNORECASE)
 # who held a post, spoke or organised; court cases; which projects were funded: people and events
 _PEOPLE_EVENTS = re.compile(
     r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"

@@ -134,6 +134,8 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("What percentage of global anthropogenic mercury emissions comes from cement clinker production?", "market-data"),
     ("How many chlor-alkali plants worldwide still use mercury cells?", "market-data"),
     ("Who currently heads the Convention's secretariat?", "other"),
+    ("In what chemical form does mercury mostly leave a cement kiln stack?", "science"),
+    ("Why does a wet scrubber at a coal plant remove oxidized mercury but let elemental mercury pass?", "science"),
     ("The lamp over my fish tank shattered. How should I clean up the mercury and where do I take the pieces?",
      "household"),
 ])
@@ -170,6 +172,8 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "new mercury-cell facility under a registered exemption?",
     "Is a country that joins the Minamata Convention legally bound to provide treatment for people harmed by mercury?",
     "Do we have to clean up an old mine site that is polluted with mercury?",
+    "What must a Party require to control mercury emissions from new coal-fired power plants?",
+    "How does the exemption system for phase-out dates work?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
