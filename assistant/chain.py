@@ -339,7 +339,9 @@ def _documents(titles: tuple[str, ...]) -> str:
         name = re.split(r"[,:(]", t, maxsplit=1)[0].strip() or t
         name = " ".join(name.split()[:8]).rstrip(".")  # a title taken from a document's first line can run on
         groups[name] = groups.get(name, 0) + 1
-    return "; ".join(f"{name} ({n} parts)" if n > 1 else name for name, n in groups.items())
+    # the Convention first, the untitled texts last: a reader looks for the treaty, not for a file name
+    order = sorted(groups, key=lambda name: (0 if "Convention" in name else 2 if name.startswith("an untitled") else 1))
+    return "; ".join(f"{name} ({groups[name]} parts)" if groups[name] > 1 else name for name in order)
 
 
 def _renumber(sentences: list[Sentence], citations: list[Citation]) -> list[Citation]:

@@ -284,3 +284,11 @@ def test_document_titles_read_as_titles_and_a_held_meeting_is_named_as_held():
     assert verdict.reason == "later-decision" and "hold only the amendments" in verdict.statement
     unheld = check_scope("What did COP-3 decide about the budget?", [], FACTS)
     assert "do not hold the decisions of that meeting" in unheld.statement
+
+
+def test_a_refusal_lists_what_the_index_holds_the_convention_first():
+    from assistant.chain import _documents
+
+    listed = _documents(("Question bank: part 1", "an untitled conference text", "Minamata Convention on Mercury",
+                         "Question bank: part 2"))
+    assert listed == "Minamata Convention on Mercury; Question bank (2 parts); an untitled conference text"
