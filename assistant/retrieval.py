@@ -331,6 +331,8 @@ class Retriever:
                 continue
             seen.add(i)
             passages.append(Passage(snap.chunks[i], score, dense_sim.get(i), kw_score.get(i), mode))
+        if not explicit and self.settings.specific_first_ratio:
+            passages = _specific_first(passages, self.settings.specific_first_ratio)
         definitions = [Passage(snap.chunks[i], 0.0, None, None, "definition")
                        for i in self._definitions(condensed.question, aux, snap, filters) if i not in seen] \
             if self.settings.definitions else []
@@ -442,6 +444,19 @@ class Retriever:
 
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf
+
+
+def _specific_first(passages: list[Passage], ratio: float) -> list[Passage]:
+    """"Article 6" first and "Article 6(1)" second, nearly as close: the sub-provision leads, the
+    article follows (a guide's section on a whole article answers less exactly than the paragraph)."""
+    if len(passages) < 2 or (top := Ref.try_parse(passages[0].chunk.ref or "")) is None or top.is_decision:
+        return passages
+    for j, p in enumerate(passages[1:3], start=1):
+        inner = Ref.try_parse(p.chunk.ref or "")
+        if inner is not None and str(inner) != str(top) and top.contains(inner) \
+                and p.score >= ratio * passages[0].score:
+            return [p, *passages[:j], *passages[j + 1:]]
+    return passages
 
 
 def _add_by_rank(fused: dict[int, float], positions: list[int], weight: float, rrf_k: int) -> None:

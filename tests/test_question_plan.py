@@ -292,3 +292,20 @@ def test_a_refusal_lists_what_the_index_holds_the_convention_first():
     listed = _documents(("Question bank: part 1", "an untitled conference text", "Minamata Convention on Mercury",
                          "Question bank: part 2"))
     assert listed == "Minamata Convention on Mercury; Question bank (2 parts); an untitled conference text"
+
+
+def test_a_sub_provision_ranked_just_below_its_article_leads():
+    from assistant.retrieval import _specific_first
+    from assistant.types import Passage
+    from ingest.models import Chunk
+
+    def passage(ref, score):
+        chunk = Chunk(id=ref, doc_id="d", doc_title="t", doc_type="treaty", ref=ref, heading=ref, heading_path=(ref,),
+                      text="x", page_start=None, page_end=None, ordinal=0)
+        return Passage(chunk, score, None, None, "hybrid")
+
+    ranked = [passage("Article 6", 1.0), passage("Article 6(1)", 0.9), passage("Article 7", 0.8)]
+    assert [p.chunk.ref for p in _specific_first(ranked, 0.85)] == ["Article 6(1)", "Article 6", "Article 7"]
+    assert [p.chunk.ref for p in _specific_first(ranked, 0.95)][0] == "Article 6"  # not close enough
+    other = [passage("Article 6", 1.0), passage("Article 7(1)", 0.99)]
+    assert _specific_first(other, 0.85) == other  # another article's paragraph does not move up
