@@ -42,8 +42,25 @@ def condense(question: str, history: list[str] | tuple[str, ...] = ()) -> Conden
     return _step(question.strip(), topic)
 
 
+# "How far ahead must a proposed amendment to Annex A be sent?": the annex is what is amended; what is
+# asked is the procedure for amending annexes (Article 27, with Article 26 for proposals and votes)
+_AMENDING_ANNEX = re.compile(r"\b(?:amend\w*|proposal)\b.{0,40}\bannex(?:es)?\b|\bannex(?:es)?\b.{0,30}\bamend\w*",
+                             re.IGNORECASE)
+_PROCEDURE = re.compile(r"\b(?:how far ahead|in advance|ahead of|majority|vote|voting|consensus|enter(?:s|ed)? into force|"
+                        r"binds?|binding|propos\w*|notif\w*|non-acceptance|accept\w*|procedure|months?|last resort)\b",
+                        re.IGNORECASE)
+
+
+def _asked_refs(question: str) -> tuple[str, ...]:
+    refs = [str(r) for r in find_mentions(question)]
+    if _AMENDING_ANNEX.search(question) and _PROCEDURE.search(question) \
+            and not re.search(r"\b(?:COP|MC)-?\s?\d|\b(?:Bali|added|adds|listed|products?|entries)\b", question, re.I):
+        refs = [r for r in refs if not r.startswith("Annex")] + ["Article 27", "Article 26"]
+    return tuple(dict.fromkeys(refs))
+
+
 def _step(question: str, topic: Condensed | None) -> Condensed:
-    own = tuple(str(r) for r in find_mentions(question))
+    own = _asked_refs(question)
     if topic is None or not is_followup(question):
         return Condensed(question=question, standalone=question, refs=own)
     topic_text = topic.standalone[:_MAX_TOPIC_CHARS]

@@ -309,3 +309,11 @@ def test_a_sub_provision_ranked_just_below_its_article_leads():
     assert [p.chunk.ref for p in _specific_first(ranked, 0.95)][0] == "Article 6"  # not close enough
     other = [passage("Article 6", 1.0), passage("Article 7(1)", 0.99)]
     assert _specific_first(other, 0.85) == other  # another article's paragraph does not move up
+
+
+def test_an_annex_named_as_what_is_amended_asks_for_the_amendment_procedure():
+    from assistant.condense import condense
+
+    asked = condense("How far ahead of a COP must a proposed amendment, for example to Annex A, be sent?").refs
+    assert "Annex A" not in asked and {"Article 26", "Article 27"} <= set(asked)
+    assert condense("What did the COP-4 amendment to Annex A add?").refs == ("Annex A",)  # the content is asked
