@@ -28,12 +28,12 @@ for the articles labelled afterwards from the treaty text alone and never used t
 18, 19, 22, 28, 33; 29, 31, 34 and 35 hold no obligation). The held-out figure is the honest one, on
 few records (15); `by_split` holds each split's own result.
 
-A second held-out set is not the Convention: `evals/obligations_heldout2/` holds a fictional
-14-article treaty and its 79 labelled obligations, written by a helper who never saw the rules,
-their gold or their tests, to carry the drafting the issue names (subject-side "No Party may",
+Two further sets are not the Convention: `evals/obligations_heldout2/` and `evals/obligations_heldout3/`
+hold fictional treaties (79 and 89 labelled obligations), each written by a helper who never saw the
+rules, their gold or their tests, to carry the drafting the issue names (subject-side "No Party may",
 "may only … if", "shall only … for up to", non-actor subjects, binding chapeaux, "as appropriate"
-on one verb, deadlines such as "by its second meeting"). Its misses are never read; its records
-carry split "held_out2".
+on one verb, deadlines such as "by its second meeting"). Each was scored blind at its first run;
+their misses were read afterwards, so both are dev sets now (splits "held_out2", "held_out3").
 
 precision = matched / predicted pairs, recall = matched / gold pairs, F1 their harmonic mean,
 where matched is the size of the multiset intersection. Only predictions inside the articles the
@@ -55,7 +55,7 @@ from ingest.refs import Ref, RefError
 
 GOLD_PATH = Path(__file__).resolve().parent / "obligations_gold.jsonl"
 FIELDS = ("found", "actor", "modality", "polarity", "deadline", "record")
-SPLITS = ("rules", "dev", "held_out", "held_out2")
+SPLITS = ("rules", "dev", "held_out", "held_out2", "held_out3")
 RESTRICTIVE = ("prohibition", "restriction")
 
 
@@ -176,7 +176,8 @@ def format_obligation_report(result: dict, misses: bool = False) -> str:
         label = {"rules": "articles the rules were written against (regression guard)",
                  "dev": "labelled after, then used to mend a rule",
                  "held_out": "labelled after the rules, never tuned on (the honest figure)",
-                 "held_out2": "a fictional treaty written blind to the rules, never tuned on"}.get(name, name)
+                 "held_out2": "a fictional treaty written blind to the rules; its misses read since",
+                 "held_out3": "a second fictional treaty written blind to the rules; its misses read since"}.get(name, name)
         lines.append(f"{name:<10}" + "".join(f"{f} P {sub[f]['precision']:.3f} R {sub[f]['recall']:.3f}  "
                                            for f in ("record", "polarity")) +
                      f"kept {sub['restrictive_kept']['kept']}/{sub['restrictive_kept']['gold']}  — {label}")
