@@ -193,6 +193,12 @@ _STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?
                          r"exports)\b|total global|"
                          r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
                          r"\b(?:worldwide|globally|still|work|in the world)\b", re.IGNORECASE)
+# a hospital's, a GP's or a council's thermometers are a matter for the treaty's product and waste
+# rules, not household advice
+_INSTITUTION = re.compile(r"\b(?:hospitals?|clinics?|GPs?|surgery|surgeries|practices|schools?|councils?|municipal\w*|"
+                          r"compan(?:y|ies)|business\w*|shops?|stores?|pharmac\w*|laborator\w*|labs?|wholesalers?|"
+                          r"importers?|retailers?|health[- ]care|recyclers?|waste (?:operators?|companies))\b",
+                          re.IGNORECASE)
 _TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|amount|level|concentration)", re.I)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 _TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
@@ -427,7 +433,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_OTHER_TREATY, prompts.LOOK_OTHER_TREATY)
     if _ASKS_TREATY.search(q):
         return None  # "my dentist used amalgam: does the convention say this must stop?" asks the treaty
-    if _HOUSEHOLD.search(q) and not _HEALTH_STRONG.search(q):
+    if _HOUSEHOLD.search(q) and not _HEALTH_STRONG.search(q) \
+            and not (_INSTITUTION.search(q) and not re.search(r"\b(?:I|my|me)\b", q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if _HEALTH.search(q) or (_HOUSEHOLD.search(q) and _HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)

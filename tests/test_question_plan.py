@@ -174,6 +174,7 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Do we have to clean up an old mine site that is polluted with mercury?",
     "What must a Party require to control mercury emissions from new coal-fired power plants?",
     "How does the exemption system for phase-out dates work?",
+    "Our hospital has a box of broken mercury thermometers. What does the Convention say about disposing of them?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
