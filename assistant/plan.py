@@ -17,7 +17,7 @@ import re
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
-from .question import QuestionAnalysis, asking_sentence, asks_two_things
+from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -127,7 +127,7 @@ def derive_verdict(question: str, lead: str) -> str | None:
     mercury use ... at a facility that did not exist ..." -> "No."."""
     if opens_with_verdict(lead):
         return None
-    question = asking_sentence(question)
+    question = core_question(question)
     if asks_two_things(question):
         return None  # "Is amalgam going to be banned, and when?": a bare yes or no would mislead
     if _EXEMPT_Q.search(question):

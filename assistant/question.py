@@ -91,10 +91,23 @@ class QuestionAnalysis:
         return self.kind == "yes-no"
 
 
+# a clause set before the question proper ("When the COP votes, does each Party get one vote?",
+# "Under the 2013 text, could a Party still allow …?"): the question starts after it
+_LEADING_CLAUSE = re.compile(
+    r"^(?:when|once|if|under|in|after|before|while|as|for|since|where|given|with|apart from|besides|from|"
+    r"according to|at|during|on)\b[^?]{0,160}?,\s*(?=(?:is|are|was|were|do|does|did|can|could|may|might|must|"
+    r"should|will|would|has|have|shall)\b)", re.IGNORECASE)
+
+
+def core_question(question: str) -> str:
+    """The asking sentence without a clause set before it: what the question's form is read from."""
+    return _LEADING_CLAUSE.sub("", asking_sentence(question))
+
+
 def question_kind(question: str) -> str:
     """The reply a question wants, by the first rule that fits (order matters: "Can we still
     sell thermometers after 2020?" is yes-no, "By when ...?" is when)."""
-    q = asking_sentence(question)
+    q = core_question(question)
     return next((kind for kind, rule in _KIND_RULES if rule(q)), "other")
 
 

@@ -29,6 +29,11 @@ from ingest.refs import Ref, find_mentions
     ("Why was the Convention needed?", "why"),
     ("How are disputes settled?", "how"),
     ("What does Article 4 say?", "provision"),
+    # a clause set before the question proper does not decide its form
+    ("When the Conference of the Parties votes, does each Party get one vote?", "yes-no"),
+    ("Once the Convention is in force for a country, may it license a new primary mercury mine?", "yes-no"),
+    ("Under the 2013 text, could a Party still allow new mercury barometers to be made?", "yes-no"),
+    ("When must a Party submit its national action plan?", "when"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
