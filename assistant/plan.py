@@ -98,8 +98,8 @@ _CHANGED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|was|were)\b.{0,80}\b(?:
 _CHANGED = re.compile(r"\b(?:added|listed|removed|dropped|set|agreed|adopted|moved|gave|given|made)\b", re.IGNORECASE)
 _NO_BAN = re.compile(r"\b(?:no (?:direct |outright )?ban|not (?:ban|banned|prohibit)|phase[- ]down|no phase-out date|"
                      r"sets no)\b", re.IGNORECASE)
-_PERMISSION_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,80}\b(?:build|open|start|make|manufacture|"
-                           r"produce|import|export|set up|begin)\b", re.IGNORECASE)
+_PERMISSION_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,80}\b(?:build|open|start|make|made|manufactur\w*|"
+                           r"produc\w*|import\w*|export\w*|set up|begin|licen[cs]e\w*|sold|supplied)\b", re.IGNORECASE)
 _SAYS_Q = re.compile(r"^\s*(?:and\s+)?(?:(?:does|do)\s+(?:the\s+)?(?:treaty|convention|minamata convention|texts?)\s+"
                      r"(?:say|mention|cover|address|deal with|have (?:any )?rules|contain)\b|(?:(?:do|does)\s+any|are there|is there)"
                      r"\s+(?:any\s+)?(?:\w+\s+){0,2}(?:rules|provisions|requirements|obligations)\s+(?:that\s+)?"
@@ -111,7 +111,7 @@ _USE_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,60}\b(?:use|using|se
 _TRADE_ONLY = re.compile(r"\b(?:made|manufactur\w*),? import\w*,? (?:or|and) export\w*", re.IGNORECASE)
 _PROHIBITS = re.compile(r"\b(?:may not|must not|shall not|can(?:not|'t) be|no longer|not (?:be )?allowed|banned|"
                         r"prohibited)\b.{0,80}\b(?:made|manufactur\w*|import\w*|export\w*|built|open\w*|used|"
-                        r"allow\w*|production)", re.IGNORECASE)
+                        r"allow\w*|production|supplied|sold|licen[cs]ed)", re.IGNORECASE)
 _EXCLUDES = re.compile(r"\b(?:excluded|do(?:es)? not apply|not covered|fall outside|outside (?:the|its) scope|"
                        r"are exempt|is exempt|not subject to)\b", re.IGNORECASE)
 _BINDS = re.compile(r"\b(?:must|has to|have to|is required to|are required to|shall)\b(?! not)", re.IGNORECASE)
@@ -149,6 +149,10 @@ def derive_verdict(question: str, lead: str) -> str | None:
     if _OBLIGATION_Q.search(question):
         if _NO_DUTY.search(lead) or _EXCLUDES.search(lead):
             return "No."
+        asked = re.search(r"\b(?:need|needs|have|has|required|obliged|bound) to (\w+)|\bmust (?:we |they |it )?(\w+)",
+                          question, re.IGNORECASE)
+        if asked and lead.split()[0].lower() == (asked[1] or asked[2] or "").lower() and not _SOFT.search(lead):
+            return "Yes."  # "Do we need to keep a record …?" + "Keep records of …": the duty, as an instruction
         if _BINDS.search(lead) and not _SOFT.search(lead):
             return "Yes."
         if _SOFT.search(lead) and not _BINDS.search(lead):

@@ -256,6 +256,13 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
      "The Compliance Committee is facilitative and makes recommendations, not penalties.", None),
     ("Must a Party report no later than the date the COP sets?",
      "Each Party must report to the Conference of the Parties no later than the date it sets.", "Yes."),
+    # a clause before the question; participles and supply verbs; a duty given as an instruction
+    ("Under the 2013 text, could a Party still allow new barometers to be made, imported or exported?",
+     "Non-electronic mercury barometers may not be made, imported or exported after 2020.", "No."),
+    ("While an old mine runs, may the Party let its mercury be sold for gold mining?",
+     "Mercury from primary mines may not be supplied to artisanal gold mining.", "No."),
+    ("Do we need to keep a record of how much mercury local factories emit?",
+     "Keep records of local emission and release sources.", "Yes."),
 ])
 def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
     assert derive_verdict(question, lead) == verdict
