@@ -18,7 +18,7 @@ from ingest.models import Chunk
 from ingest.refs import Ref
 from ingest.structure import cited_refs
 
-from .question import asking_sentence, asks_two_things
+from .question import asking_sentence, asks_two_things, core_question
 
 _ENTRY = re.compile(r"^(?:[-*]\s*)?\**(?P<name>[^:*\n]{3,80}?):\**\s+2013:\s*(?P<before>.+?)\s+Now:\s*(?P<now>.+)$")
 _ALIASES = {"cfl": {"compact", "fluorescent"}, "cfls": {"compact", "fluorescent"}, "lfl": {"linear", "fluorescent"},
@@ -274,7 +274,8 @@ def amended_sentence(entry: AmendedEntry) -> str:
 _PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")  # (read by AmendedEntry.phase_out_year)
 _LISTED = re.compile(r"^[^()]*\blisted\b")
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
-_MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are|would|will)\b.{0,100}\b(?:allowed|permitted|legal|pass|buy|sell|make|"
+_MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are|would|will)\b.{0,100}\b(?:allowed|permitted|legal|acceptable|"
+                    r"lawful|permissible|let in|let (?:them|it|these) in|bring in|brought in|pass|buy|sell|make|"
                     r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible|manufactur\w*|made|"
                     r"imported|exported|sold|bought|order|ordered)\b", re.IGNORECASE)
 _BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b(?:banned|prohibited|phased[- ]out|"
@@ -287,6 +288,8 @@ _ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\
                       re.IGNORECASE)
 
 
+_DATE_AGREED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|have|has)\b.{0,60}\b(?:agree\w*|settle\w*|decide\w*)\s+(?:on\s+)?"
+                            r"(?:a|an|any)\s+(?:\w+[- ])?(?:\w+\s+)?(?:date|year|deadline)\b", re.IGNORECASE)
 # an end adopted by a later meeting and not yet binding ("Adopted but not yet in force: … by 2034")
 _PENDING = re.compile(r"\bnot yet in force\b", re.IGNORECASE)
 _ENDS_Q = re.compile(r"\b(?:banned|ban|stop|phase[ds]?[- ]?out|end(?:ed)?|in force|binding|prohibited|outlawed)\b",
@@ -317,7 +320,7 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
     if asks_two_things(question):
         return None  # "Was it added at Bali or in 2023?": no bare yes or no
     claimed = _claimed_years(question)
-    question = asking_sentence(question)
+    full, question = question, core_question(question)
     phase_out = entry.phase_out_year
     if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
         return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"
@@ -329,6 +332,10 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
         return None  # a negated question: a bare yes or no would be read either way
     if _ADDED_Q.search(question) and _LISTED.match(entry.summary()):
         return "Yes."  # "Did COP-4 add vacuum pumps?", "Do strain gauges fall under the phase-out?"
+    if _DATE_AGREED_Q.search(question) and (phase_out or re.search(r"\bby 20\d\d\b", entry.now)) \
+            and "inferred" not in entry.now and not re.search(r"\b20\d\d\b|\bCOP-?\s?\d|\bMC-\d", full):
+        # (a meeting named by its year or number may not be the one that set the date: no verdict)
+        return "Yes."  # "Did governments agree on a phase-out year for amalgam?": the note gives one
     if _PENDING.search(entry.now) and _ENDS_Q.search(question) \
             and not re.search(r"\b(?:set|adopt\w*|agree\w*|decid\w*|propos\w*)\b", question, re.I):
         return "Not yet."  # "Do our dentists have to stop?": the 2034 end is adopted, not yet in force

@@ -195,6 +195,14 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
                            2026) == "No."
     assert amended_verdict("Would a soap with 0.5 ppm of added mercury pass import controls today?",
                            entries["Cosmetics"], 2026) == "No."
+    assert amended_verdict("Did governments agree on a phase-out year for dental amalgam?", entries["Dental amalgam"],
+                           2026) == "Yes."
+    assert amended_verdict("At the 2023 conference, did governments agree on a phase-out year for dental amalgam?",
+                           entries["Dental amalgam"], 2026) is None  # 2034 came from COP-6, not the 2023 meeting
+    assert amended_verdict("A button cell shipment has arrived. Under Minamata, can these still be let in?",
+                           entries["Batteries"], 2026) == "No."
+    assert amended_verdict("If our country is a Party, can we still let in CFLs of 30 W or less with 5 mg or less?",
+                           entries["CFL.i, 30 W or less, 5 mg or less"], 2026) == "No."  # a clause before the question
     # a "not" in a clause that gives a reason does not negate what is asked
     assert amended_verdict("Can I still import CCFL backlight tubes, given that low-mercury ones were not listed?",
                            entries["CCFL and EEFL display lamps"], 2026) == "No."
