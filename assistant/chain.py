@@ -190,7 +190,8 @@ class Assistant:
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
-                       decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year)
+                       decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
+                       all_amended=tuple(entries))
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

@@ -113,7 +113,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
             amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
-            year: int = 2026) -> Draft:
+            year: int = 2026, all_amended: tuple[AmendedEntry, ...] = ()) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -123,7 +123,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     amended: the amended Annex A/B entries the question names, each with the passage of the
     amendments note that holds it; the state that applies now leads, beside the 2013 one;
     decision_facts: lines of a named meeting's annex decision that answer what is asked (its
-    adoption, communication, entry into force), each with its passage.
+    adoption, communication, entry into force), each with its passage;
+    all_amended: every entry the amendments note in the index changed (empty: no note indexed).
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -317,8 +318,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     cited_refs_now = [c.ref for c in draft.citations]
     amendment_known = any((r := Ref.try_parse(ref)) is not None and r.is_decision
                           for c in draft.citations for ref in (c.ref, *_bracket_refs(c.text)))
+    # (when the index holds the amendments note, only where a cited row is an entry it says was changed:
+    # the chlor-alkali date of 2025 was never amended)
+    changed_row = not all_amended or any(_ANNEX_AB.match(c.ref or "") and entries_about(c.text, list(all_amended))
+                                         for c in draft.citations)
     if any(_YEAR.search(s.text) for s in draft.sentences) and any(_ANNEX_AB.match(r or "") for r in cited_refs_now) \
-            and not amendment_known:  # the generic caveat only where the answer gives no amendment
+            and not amendment_known and changed_row:  # the generic caveat only where the answer gives no amendment
         draft.notes.append(prompts.AMENDMENT_NOTE)
     return draft
 
