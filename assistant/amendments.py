@@ -264,9 +264,10 @@ def amended_sentence(entry: AmendedEntry) -> str:
             kind = "an integrated" if m[1] == "i" else "a separate"
             name = f"compact fluorescent lamps with {kind} ballast (CFL.{m[1]}) of {m[2].replace(', ', ' and ')}"
         said = f"{entry.annex} now lists {name}" + (f", {rest}" if rest and not rest.startswith("(") else f" {rest}")
+        # one sentence per entry: two entries in one answer must not repeat a sentence
         if re.fullmatch(r"not listed", before):
-            return f"{said.rstrip()}. The 2013 text did not list them."
-        return f"{said.rstrip()}. In the 2013 text: {before}."
+            return f"{said.rstrip()}; the 2013 text did not list them."
+        return f"{said.rstrip()}; in the 2013 text: {before}."
     return f"{entry.name}, as amended: {now}. In the 2013 text: {before}."
 
 

@@ -366,6 +366,10 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         ns = [draft.cite(chunk, r) for r in entry.refs]
         added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
     if added:
+        # a guide sentence that says part of an added entry's state again is dropped ("Adopted but not yet
+        # in force: …" twice)
+        leads = [x for x in leads if not any(BRACKET_RE.sub("", x.text).strip().rstrip(".") in a.text
+                                             or same_fact(x.text, a.text) for a in added)]
         kept = leads[: max(1, 3 - len(added))]
         if verdict is not None or not kept or _ASKS_STATE.search(question):
             for x in kept:

@@ -164,7 +164,7 @@ def test_the_amended_sentence_gives_the_2013_state_and_todays_with_its_decision(
     assert "[" not in sentence  # the note's bracketed refs become citations, not text
     # the note's shorthand ("listed, after 2025") reads as a sentence
     assert sentence.startswith("Annex A Part I now lists mercury vacuum pumps, which may not be made, imported or "
-                               "exported after 2025") and sentence.endswith("The 2013 text did not list them."), sentence
+                               "exported after 2025") and sentence.endswith("; the 2013 text did not list them."), sentence
 
 
 def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
