@@ -20,7 +20,7 @@ from .amendments import (AmendedEntry, DecisionFact, amended_sentence, amended_v
                          entries_list_sentence)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
-from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase
+from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase, shares_question_words
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
                    reframe_verdict, same_fact, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
@@ -229,7 +229,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     obligations = [(row, chunk) for row, chunk in obligations or []
                    if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
                    and "…" not in row.action and not _LEANS_BACK.search(row.action)
-                   and (explicit_refs or _shares_words(question, f"{row.action} {row.sentence}")
+                   and (explicit_refs or shares_question_words(question, row)
                         or any(_overlaps(row.ref, r) for r in lead_refs))]
     for row, chunk in obligations:
         text = _resolve_this(_obligation_text(row), row.ref)
@@ -425,14 +425,6 @@ def _obligation_text(row) -> str:
 # an obligation whose action points at a sentence before it ("provide a notification of such decision")
 _LEANS_BACK = re.compile(r"\bsuch (?:a )?(?:general )?(?:decision|notification|consent|request|determination)\b",
                          re.IGNORECASE)
-_NOT_TELLING = frozenset("party parties country countries convention minamata mercury must shall need needs "
-                         "required require obligation obligations do does what which".split())
-
-
-def _shares_words(question: str, text: str) -> bool:
-    """A checklist row answers the question only if it holds one of its telling words."""
-    words = {t for t in keyword_tokens(question) if len(t) >= 3 and t not in _NOT_TELLING}
-    return bool(words & set(keyword_tokens(text)))
 
 
 def _tops(refs: list[str]) -> set[str]:

@@ -82,6 +82,13 @@ def _tokens(text: str) -> list[str]:
     return [t for t in keyword_tokens(text) if t not in _QUESTION_WORDS and len(t) >= 2]
 
 
+def shares_question_words(question: str, row) -> bool:
+    """The row's sentence or action holds a telling word of the question (three letters or more; not
+    "Party", "mercury", "required" and the like): the assistant's checklists keep only such rows."""
+    words = {t for t in _tokens(question) if len(t) >= 3}
+    return bool(words & set(_tokens(f"{_get(row, 'sentence', '')} {_get(row, 'action', '')}")))
+
+
 def normalise_topic(value: str) -> str | None:
     """"asgm" -> "ASGM", "trade" -> "supply and trade", "gold" -> "ASGM"; None when unknown."""
     v = value.strip().lower()
