@@ -175,7 +175,7 @@ _POLAR_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|can|could|may|is|are|was|w
 _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot only\b|\bwhether or not\b|"
                          r"\bno matter\b|\bnot yet in force\b", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
-                     r"instead of)\b|n't\b", re.IGNORECASE)
+                     r"instead of|left out|leaves? out)\b|n't\b", re.IGNORECASE)
 # a change that takes the thing away denies it as well as a "not" does ("MC-5/4 removed the 1 ppm limit")
 _REMOVAL = re.compile(r"\b(?:removed|dropped|deleted|abolished|lifted|revoked|withdrawn|superseded|replaced|"
                       r"scrapped|no longer)\b", re.IGNORECASE)
@@ -214,11 +214,22 @@ def _frame(question: str) -> str | None:
     return "permission" if permission and not prohibition else "prohibition" if prohibition and not permission else None
 
 
+def _written_frame(phrasing: str, text: str) -> str | None:
+    """The way of asking an entry's yes or no replies to, read from the answer itself where it can
+    be: "No. A Party may not allow …" answers "can we?", "Yes. … may not be made …" answers "is it
+    banned?". An entry's phrasings are asked both ways, so the phrasing that matched is only the
+    fallback."""
+    m = re.match(r"^(Yes|No)\b[^.:]{0,40}[.,:;]\s*(.*)", text, re.DOTALL)
+    if m and _PROHIBITS.search(m[2]) and not _EXCLUDES.search(m[2]):
+        return "prohibition" if m[1] == "Yes" else "permission"
+    return _frame(phrasing)
+
+
 def reframe_verdict(question: str, phrasing: str, text: str) -> str:
     """A bank entry's yes or no answers the phrasing it was written for: "Are mercury thermometers
     banned?" -> "Yes.". Asked the other way round ("Can our hospital still buy them?") it must turn
     into "No."; where it cannot be turned plainly it is dropped (no verdict beats a wrong one)."""
-    asked, written = _frame(asking_sentence(question)), _frame(phrasing)
+    asked, written = _frame(asking_sentence(question)), _written_frame(phrasing, text)
     if asked is None or written is None or asked == written:
         return text
     m = re.match(r"^(Yes|No)([.,:;])\s*", text)

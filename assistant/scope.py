@@ -199,6 +199,9 @@ _INSTITUTION = re.compile(r"\b(?:hospitals?|clinics?|GPs?|surgery|surgeries|prac
                           r"compan(?:y|ies)|business\w*|shops?|stores?|pharmac\w*|laborator\w*|labs?|wholesalers?|"
                           r"importers?|retailers?|health[- ]care|recyclers?|waste (?:operators?|companies))\b",
                           re.IGNORECASE)
+# the asker speaks for a household, not for "my country" or "my council"
+_PERSONAL = re.compile(r"\b(?:I|me)\b|\bmy\b(?!\s+(?:country|government|council|city|town|municipality|"
+                       r"region|province|state|ministry|authority|organi[sz]ation|company|agency|department)\b)")
 _TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|amount|level|concentration)", re.I)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 _TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
@@ -217,7 +220,8 @@ _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such a
                       r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                       r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
-                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges)\b|"
+                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|"
+                          r"target|targets|apply to|applies to)\b|"
                           r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
                           r"required) to\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
@@ -234,7 +238,7 @@ _OFF_TOPIC = re.compile(r"\b(?:poem|song|joke|translate|planet mercury|orbital|w
 _DEMONYM = re.compile(r"\b(?!African\b|European\b|Minamata\b|Convention\b)[A-Z][a-z]{2,}(?:ese|ian|ish|ine|ean|an)\b"
                       r"|\b(?:French|Dutch|Thai|Swiss|Greek|Irish|Welsh|Scottish)\b")
 _CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
-                               r"national action plan|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended)\b",
+                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended)\b",
                                re.IGNORECASE)
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
@@ -307,7 +311,8 @@ def asks_for(question: str, reason: str) -> bool:
 
 # the treaty's own terms that carry a word of national or market vocabulary
 _TREATY_TERMS = re.compile(r"\bnational (?:action|implementation) plans?\b|\bnational focal points?\b|"
-                           r"\bnational reports?\b|\bnational objectives\b|\bmarket-based mechanisms?\b",
+                           r"\bnational reports?\b|\bnational objectives\b|\bmarket-based mechanisms?\b|"
+                           r"\bmarket(?:ing)? tools\b",
                            re.IGNORECASE)
 
 
@@ -434,7 +439,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if _ASKS_TREATY.search(q):
         return None  # "my dentist used amalgam: does the convention say this must stop?" asks the treaty
     if _HOUSEHOLD.search(q) and not _HEALTH_STRONG.search(q) \
-            and not (_INSTITUTION.search(q) and not re.search(r"\b(?:I|my|me)\b", q)):
+            and not (_INSTITUTION.search(q) and not _PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if _HEALTH.search(q) or (_HOUSEHOLD.search(q) and _HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)

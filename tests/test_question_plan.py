@@ -180,6 +180,12 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "What must a Party require to control mercury emissions from new coal-fired power plants?",
     "How does the exemption system for phase-out dates work?",
     "Our hospital has a box of broken mercury thermometers. What does the Convention say about disposing of them?",
+    # "my country" speaks for a State, not a household; the treaty "asks", "targets"; market tools are Annex C's
+    "If my country bans mercury thermometers, do GPs have to get rid of the ones they use, or does the "
+    "Convention only target making and trading them?",
+    "After reading about marshes poisoned by old factories, I wonder: what does the treaty ask countries to do "
+    "about contaminated sites?",
+    "Could a government's gold-mining action plan use market tools, such as rewarding buyers of mercury-free gold?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
@@ -228,6 +234,13 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     assert reframe_verdict("Are they prohibited?", banned, "Yes. X") == "Yes. X"  # asked the same way
     # a verdict that cannot be turned plainly is dropped rather than left wrong
     assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not after 2020: x.") == "X."
+    # an entry's phrasings are asked both ways: its answer, not the phrasing that matched, says which
+    # way its verdict replies ("No. A Party may not allow …" answers "can we?")
+    mine = "No. A Party may not allow new primary mercury mining."
+    assert reframe_verdict("Would the treaty let the government allow a new mine?", "Is new mining banned?",
+                           mine).startswith("No. A Party")
+    assert reframe_verdict("Is opening a new mercury mine prohibited?", "Can we grant a licence?",
+                           mine).startswith("Yes. A Party")
 
 
 @pytest.mark.parametrize("question, lead, verdict", [
@@ -263,6 +276,9 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
      "Mercury from primary mines may not be supplied to artisanal gold mining.", "No."),
     ("Do we need to keep a record of how much mercury local factories emit?",
      "Keep records of local emission and release sources.", "Yes."),
+    # a scope exclusion worded as "left out" denies that the rules apply
+    ("Do the trade rules apply to a cargo of coal with traces of mercury?",
+     "Natural trace quantities of mercury in coal are left out of the trade rules.", "No."),
 ])
 def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
     assert derive_verdict(question, lead) == verdict
