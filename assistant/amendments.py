@@ -303,6 +303,10 @@ _STILL_2013_Q = re.compile(r"\bstill (?:apply|applies|there|in place|valid|stand
 _WIDENED = re.compile(r"\blisted too\b|\bno added mercury at all\b|^all\b.{0,40}\blisted\b", re.IGNORECASE)
 
 
+_MEETING_YEAR = re.compile(r"\b20\d\d\s+(?:[A-Z]\w+\s+)?(?:meeting|conference|COP|session|summit)\b|"
+                           r"\b(?:meeting|conference|COP-?\s?\d|session) (?:in|of) 20\d\d\b", re.IGNORECASE)
+
+
 def _claimed_years(question: str) -> set[str]:
     """The later years a yes/no question puts to the test: in its asking sentence ("Did COP-5 set a
     2030 end date?"), or before it when the asking sentence points back ("I read 2037. Is that the
@@ -310,10 +314,27 @@ def _claimed_years(question: str) -> set[str]:
     asking = asking_sentence(question)
     where = question if re.search(r"\b(?:is|was) (?:that|this|it)\b.{0,40}\b(?:right|correct|true|accurate|date|year|"
                                   r"deadline|the year)\b", asking, re.I) else asking
+    where = _MEETING_YEAR.sub(" ", where)  # "the 2023 Geneva meeting" names a meeting, it claims no end year
     return {y for y in re.findall(r"\b(20[2-9]\d)\b", where)}
 
 
-def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None:
+_DATE_SET_Q = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|was|were)\b.{0,80}\b(?:set|sets|agree\w*|adopt\w*|fix\w*|"
+                        r"decide\w*|give|gave|settle\w*)\b.{0,40}\b(?:date|deadline|year|timeline|phase-out|end)\b",
+                        re.IGNORECASE)
+_DATED_BY = re.compile(r"\b(?:by|after) (20\d\d)\b[^()]*\((?:Decision )?(?:COP-|MC-)(\d+)")
+
+
+def asks_meeting_date(question: str, meetings: tuple[int, ...]) -> bool:
+    """"Did COP-4 set a phase-out date for amalgam?": whether a named meeting gave a date."""
+    return bool(meetings) and bool(_DATE_SET_Q.search(core_question(question)))
+
+
+def _dated_meetings(entry: AmendedEntry) -> set[int]:
+    """The meetings that gave the entry a dated end: "… by 2034 (COP-6; …)" -> {6}."""
+    return {int(m[2]) for m in _DATED_BY.finditer(entry.now)}
+
+
+def amended_verdict(question: str, entry: AmendedEntry, year: int, meetings: tuple[int, ...] = ()) -> str | None:
     """A yes or no read from an entry's amended state, where the state is a confirmed phase-out year
     that has passed (`year` is the current year): "Can we still buy mercury propellant?" -> "No.";
     "Is mercury propellant banned?" -> "Yes.". None when it is not that
@@ -327,6 +348,9 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int) -> str | None
         return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"
     if claimed and not claimed & set(re.findall(r"\b20\d\d\b", amended_sentence(entry))):
         return "No."  # "Did COP-6 agree to end amalgam by 2037?": no year of the entry's is the one claimed
+    if asks_meeting_date(question, meetings) and not claimed:
+        # "Did COP-4 set a phase-out date for amalgam?": only the meeting that gave the entry its date says yes
+        return "Yes." if set(meetings) <= _dated_meetings(entry) else "No."
     main_clause = re.split(r",?\s+\b(?:given that|because|since|although|though|even though|as long as|while|whereas)\b|"
                            r",\s*(?:which|who)\b", question, maxsplit=1, flags=re.I)[0]
     if re.search(r"\bno longer\b|\bnot\b|n't\b", main_clause, re.I):

@@ -191,7 +191,7 @@ class Assistant:
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
-                       all_amended=tuple(entries))
+                       all_amended=tuple(entries), meetings=tuple(meetings))
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

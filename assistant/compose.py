@@ -16,7 +16,7 @@ from ingest.structure import BRACKET_RE, cited_refs
 from ingest.bank import BankMatch
 
 from . import prompts
-from .amendments import (AmendedEntry, DecisionFact, amended_sentence, amended_verdict, entries_about,
+from .amendments import (AmendedEntry, DecisionFact, amended_sentence, amended_verdict, asks_meeting_date, entries_about,
                          entries_list_sentence)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
@@ -113,7 +113,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
             amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
-            year: int = 2026, all_amended: tuple[AmendedEntry, ...] = ()) -> Draft:
+            year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = ()) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -125,6 +125,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     decision_facts: lines of a named meeting's annex decision that answer what is asked (its
     adoption, communication, entry into force), each with its passage;
     all_amended: every entry the amendments note in the index changed (empty: no note indexed).
+    meetings: the meetings of the Conference of the Parties the question names (by number or place).
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -206,7 +207,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 1a. an Annex A/B entry a later meeting changed: today's state beside the 2013 one, first,
     # unless the lead already gives the amended date and names the decision
-    now_verdict = _amended_lead(draft, amended, analysis, question, year)
+    now_verdict = _amended_lead(draft, amended, analysis, question, year, meetings)
     if not amended:
         _decision_lead(draft, decision_facts)
 
@@ -337,7 +338,8 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
                          re.IGNORECASE)
 
 
-def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int) -> str | None:
+def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
+                  meetings: tuple[int, ...] = ()) -> str | None:
     """Put the amended state of each entry the question names before the other lead sentences,
     unless the lead already gives the amended date and names the decision; return the verdict the
     amended state gives a yes/no question, if it gives one plainly (it outranks a verdict the lead
@@ -357,7 +359,7 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         return None
     for entry, chunk in amended:
         if verdict is None and analysis is not None and analysis.kind == "yes-no":
-            verdict = amended_verdict(question, entry, year)
+            verdict = amended_verdict(question, entry, year, meetings)
         years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
         named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
         if years and all(y in said for y in years) and all(d in said for d in named) and entries_about(said, [entry]):
@@ -371,7 +373,14 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         leads = [x for x in leads if not any(BRACKET_RE.sub("", x.text).strip().rstrip(".") in a.text
                                              or same_fact(x.text, a.text) for a in added)]
         kept = leads[: max(1, 3 - len(added))]
-        if verdict is not None or not kept or _ASKS_STATE.search(question):
+        # "Did COP-5 set a date for amalgam?": a lead about that meeting replies; the entry's state follows
+        on_meeting = [x for x in kept if asks_meeting_date(question, meetings) and any(
+            re.search(rf"\bCOP-?\s?{n}\b|\bMC-{n}/", x.text) for n in meetings)]
+        if on_meeting:
+            for x in kept:
+                x.text = drop_verdict(x.text)
+            ordered = on_meeting[:1] + added + [x for x in kept if x is not on_meeting[0]]
+        elif verdict is not None or not kept or _ASKS_STATE.search(question):
             for x in kept:
                 x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
             ordered = added + kept

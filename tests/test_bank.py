@@ -199,6 +199,14 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
                            2026) == "Yes."
     assert amended_verdict("At the 2023 conference, did governments agree on a phase-out year for dental amalgam?",
                            entries["Dental amalgam"], 2026) is None  # 2034 came from COP-6, not the 2023 meeting
+    # a named meeting asked whether it set a date: only the meeting that dated the entry says yes
+    amalgam = entries["Dental amalgam"]
+    assert amended_verdict("Did COP-4 in the end set a phase-out date for amalgam?", amalgam, 2026, (4,)) == "No."
+    assert amended_verdict("Did the 2023 Geneva meeting (COP-5) agree on a date to stop amalgam?", amalgam, 2026,
+                           (5,)) == "No."  # "the 2023 … meeting" names the meeting, it claims no end year
+    assert amended_verdict("Did COP-6 set a phase-out date for dental amalgam?", amalgam, 2026, (6,)) == "Yes."
+    assert amended_verdict("Did COP-4 set a phase-out date for vacuum pumps?", entries["Mercury vacuum pumps"], 2026,
+                           (4,)) == "Yes."
     assert amended_verdict("A button cell shipment has arrived. Under Minamata, can these still be let in?",
                            entries["Batteries"], 2026) == "No."
     assert amended_verdict("If our country is a Party, can we still let in CFLs of 30 W or less with 5 mg or less?",
