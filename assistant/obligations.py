@@ -297,6 +297,8 @@ def deadline_phrase(deadline: str | None) -> str:
         return f"within {deadline}"
     if deadline.endswith("meeting"):
         return f"at the COP's {deadline}"
+    if deadline.startswith(("every ", "as soon as", "without ")):
+        return deadline  # a cycle or an urgency, not a date to meet
     return f"by {deadline}"
 
 

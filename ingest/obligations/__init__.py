@@ -39,11 +39,13 @@ How a document is read
      else -> binding. A qualifier that only limits a second verb ("and, where feasible, reduce")
      or an embedded participle phrase ("incorporating, where appropriate, …") does not soften.
    - deadline: "no later than three years after" -> "3 years", "by 2020" -> "2020", "at its first
-     meeting" -> "first meeting", "every three years" -> "3 years", "no later than the date … enters
-     into force" -> "entry into force"; "after the phase-out date" resolves to the year in the
-     referenced Annex table when that table has a single year.
+     meeting" -> "first meeting", "every three years" -> "every 3 years" (a cycle, never rendered
+     "within"), "no later than the date … enters into force" -> "entry into force"; "as soon as
+     practicable" and "without undue delay" only where no firmer limit is given; "after the phase-out
+     date" resolves to the year in the referenced Annex table when that table has a single year.
    - polarity: "shall not", "may not", a negated subject ("No Party may", "no State … may") ->
-     prohibition; "shall only", "may only", a verb limited by "only after / only if …" -> restriction;
+     prohibition, and so is a duty to ban ("shall prohibit the import of …"); "shall only", "may
+     only", a verb limited by "only after / only if …", "may …, but only for …" -> restriction;
      other "may" -> permission; everything else -> duty. The action keeps the restricting word
      ("not have an exemption …", "only allow primary mercury mining …"); an actor-less "may only be
      extended" reads "only allow an exemption to be extended …", with the actor from context.

@@ -217,20 +217,25 @@ def normalise_deadline(text: str) -> str | None:
     for m in re.finditer(
             rf"\b(?:no later than|not later than|within|no more than|not more than|up to|every|before|by)\s+"
             rf"(?:a period of\s+)?{_NUM}\s+(year|month|day)s?\b", text, re.I):
-        found.append((m.start(), _period(m[1], m[2])))
+        # a cycle is not a time limit: "review every three years" must not read "within 3 years"
+        every = m[0].lower().startswith("every")
+        found.append((m.start(), ("every " if every else "") + _period(m[1], m[2])))
     for m in re.finditer(rf"\bwithin (?:a|the) (?:further |period of )?{_NUM}-(year|month|day) period\b", text, re.I):
         found.append((m.start(), _period(m[1], m[2])))  # "within a further two-month period"
     for m in re.finditer(rf"\b{_NUM}\s+(year|month|day)s?\s+(?:after|of|from|following|before|ahead of|prior to|"
                          rf"have (?:passed|elapsed))\b", text, re.I):
         found.append((m.start(), _period(m[1], m[2])))
-    if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b|\bafter (?:\d{1,2} [A-Z][a-z]+ )?((?:19|20)\d{2})\b",
-                      text):
-        found.append((m.start(), m[1] or m[2]))
+    if m := re.search(r"\bby (?:the (?:year|end of) )?((?:19|20)\d{2})\b|\bafter (?:\d{1,2} [A-Z][a-z]+ )?((?:19|20)\d{2})\b|"
+                      r"\b(?:no|not) later than (?:\d{1,2} [A-Z][a-z]+ |the end of )?((?:19|20)\d{2})\b", text):
+        found.append((m.start(), m[1] or m[2] or m[3]))
     if m := re.search(r"\bas soon as (?:it|they|the \w+) (?:has|have) been (?:developed|adopted|prepared)\b", text, re.I):
         found.append((m.start(), "once developed"))
     if m := re.search(r"\b(?:no|not) later than the date (?:up)?on which\b[^.;]*\benters? into force|"
                       r"\b(?:by|upon|on) (?:the )?(?:date of )?(?:its )?entry into force\b(?! of an? amendment)", text, re.I):
         found.append((m.start(), "entry into force"))
+    if not found and (m := re.search(r"\bas soon as (?:practicable|possible)\b|\bwithout undue delay\b", text, re.I)):
+        # only when no firmer limit is given ("as soon as practicable but no later than five years" -> 5 years)
+        found.append((m.start(), "without undue delay" if m[0].lower().startswith("without") else "as soon as practicable"))
     if not found:
         return None
     return min(found)[1]
@@ -304,7 +309,10 @@ _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|whe
 
 
 # "may withdraw …, but not before three years have passed": a permission held back until a time
-_NOT_BEFORE = re.compile(r"\bbut not (?:before|until|earlier than)\b", re.I)
+_NOT_BEFORE = re.compile(r"\bbut not (?:before|until|earlier than)\b|\bbut only (?:for|if|where|when|after|until)\b",
+                         re.I)  # (and "may allow …, but only for up to two years": held back to a period)
+# "shall prohibit the import of …": the duty is a ban, and the row must read as one
+_PROHIBIT_VERB = re.compile(r"^(?:,[^,]{0,200},\s*)?(?:prohibit|ban|forbid)\b", re.I)
 
 
 def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) -> str:
@@ -315,6 +323,8 @@ def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) 
         return "prohibition"
     if m or _LATE_ONLY.match(after_modal.lstrip()) or _NOT_BEFORE.search(after_modal):
         return "restriction"
+    if modality != "permissive" and _PROHIBIT_VERB.match(after_modal.lstrip()):
+        return "prohibition"
     return "permission" if modality == "permissive" else "duty"
 
 
@@ -322,6 +332,7 @@ def keep_restriction(action: str, polarity: str) -> str:
     """The action with the restricting word the modal carried: "not have an exemption …" for
     "No Party may have …", "only allow …" for "shall only allow …"."""
     word = {"prohibition": "not", "restriction": "only"}.get(polarity)
-    if word is None or re.search(rf"\b{word}\b", action, re.I) or _NOT_BEFORE.search(action):
+    if word is None or re.search(rf"\b{word}\b", action, re.I) or _NOT_BEFORE.search(action) \
+            or (polarity == "prohibition" and _PROHIBIT_VERB.match(action)):
         return action
     return f"{word} {action}"
