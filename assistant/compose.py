@@ -173,6 +173,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
             elif i == 0:
                 text = reframe_verdict(question, bank_lead.phrasing, text)  # "banned? Yes" is "still allowed? No"
+                # a verdict written for another way of asking that the body plainly contradicts goes
+                # ("Are religious products covered?" + "Yes. … are excluded from Annex A")
+                body = drop_verdict(text)
+                if re.match(r"^Yes\b", text) and body != text and derive_verdict(question, body) == "No.":
+                    text = f"No. {body}"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
@@ -190,8 +195,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
                     + (3.0 if defines is not None and defines.match(text) else 0.0)
-                candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs))
+                candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs,
+                                   on_focus))
         candidates.sort(key=lambda c: -c[0])
+        if analysis is not None and analysis.kind == "provision" and any(c[6] for c in candidates) \
+                and any((r := Ref.try_parse(x)) is not None and not r.is_decision for x in explicit_refs):
+            # "what does Article 1 say …?": only sentences about the provisions it names
+            candidates = [c for c in candidates if c[6]]
         # the best sentence leads; the others follow in reading order, and only on its subject: from its
         # passage or resting on its article (never a polyurethane aside to a chlor-alkali question)
         if candidates:
@@ -200,7 +210,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             candidates = candidates[:1] + [c for c in candidates[1:] if c[3].chunk.id == best[3].chunk.id
                                            or tops & _tops(c[5] or [c[3].chunk.ref]) or c[0] >= 0.8 * best[0]]
         chosen = candidates[:1] + sorted(candidates[1:lead_limit], key=lambda c: (c[1], c[2]))
-        for _, _, _, p, text, refs in chosen:
+        for _, _, _, p, text, refs, _ in chosen:
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
@@ -274,7 +284,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         # several chunks share a ref (the rows of an annex table): only a row the question is about
         shared = {c.id: len(about & topic_terms(c.text)) for c in chunks}
         chunks = sorted(chunks, key=lambda c: (-shared[c.id], -_score(c.text, query, idf, temporal)))
-        chunks = [c for c in chunks if not about or shared[c.id]]
+        # a provision the question names is quoted even when the lead shares no word with it
+        if ref not in explicit_refs or any(shared.values()):
+            chunks = [c for c in chunks if not about or shared[c.id]]
+        else:  # nothing of it shares a word: its opening paragraph, where a provision states its core
+            chunks = sorted(chunks, key=lambda c: _paragraph_number(c.ref))
         if table and chunks:  # never a row that shares far less than the best one (cement, not coal)
             chunks = [c for c in chunks if 2 * shared[c.id] > shared[chunks[0].id]]
         for c in chunks[:2]:
@@ -336,6 +350,11 @@ _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b"
 _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|still|now|current\w*|today|amend\w*|COP|"
                          r"decision|later|phase[- ]?out|phased out|bann?\w*|allowed|permitted|legal|listed|added|exempt\w*)\b",
                          re.IGNORECASE)
+
+
+def _paragraph_number(ref: str | None) -> int:
+    r = Ref.try_parse(ref or "")
+    return int(r.paragraph) if r is not None and str(r.paragraph or "").isdigit() else 0
 
 
 def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,

@@ -288,10 +288,13 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
             continue  # "and by when?" is not answered by repeating the first answer
         words = topic_terms(" ".join([*m.chunk.questions, m.chunk.text]))
         overlap = len(own & words) / len(own) if own else 1.0
-        if overlap < 0.5:
-            continue
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
+            continue
+        # an entry on the very provision the question names may share fewer of its words ("For a class
+        # assignment: what does Article 1 say the treaty is meant to achieve?")
+        on_named = bool(refs) and all(any(n == r.top() and not n.is_decision for n in named) for r in refs)
+        if overlap < (0.25 if on_named else 0.5):
             continue
         score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0)
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):

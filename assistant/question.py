@@ -29,7 +29,9 @@ KINDS = ("yes-no", "when", "how-long", "how-many", "who", "what-is", "must-do", 
 _PROVISION = re.compile(
     r"^\s*(?:(?:can|could) you (?:tell me|explain|show me)\s+|please tell me\s+|tell me\s+)?(?:what|which)\s+"
     r"(?:does|do|is in|is|the)?\s*(?:the\s+)?(?:article|art\.?|annex|paragraph|preamble)\b[^?]{0,30}?"
-    r"\b(?:say|says|provide|cover|contain|state|set out|about|mean|require)\b\s*\??\s*$"
+    r"\b(?:say|says|provide|cover|contain|state|set out|about|mean|require)\b"
+    r"(?:\s+(?:the\s+)?(?:treaty|convention|it)\s+(?:is\s+)?(?:meant|intended|designed|supposed|aims?)\s+to\s+\w+)?"
+    r"\s*\??\s*$"
     r"|^\s*(?:explain|summari[sz]e|tell me about|what is in|what's in)\s+(?:the\s+)?(?:article|annex|preamble)\b",
     re.IGNORECASE)
 _MUST_DO = re.compile(
@@ -94,6 +96,7 @@ class QuestionAnalysis:
 # a clause set before the question proper ("When the COP votes, does each Party get one vote?",
 # "Under the 2013 text, could a Party still allow …?"): the question starts after it
 _LEADING_CLAUSE = re.compile(
+    r"^(?:for (?:a|an|my|our) [\w -]{2,40}|quick question|question|student here|[\w -]{2,30} here):\s*|"
     r"^(?:when|once|if|under|in|after|before|while|as|for|since|where|given|with|apart from|besides|from|"
     r"according to|at|during|on)\b[^?]{0,160}?,\s*(?=(?:is|are|was|were|do|does|did|can|could|may|might|must|"
     r"should|will|would|has|have|shall)\b)", re.IGNORECASE)

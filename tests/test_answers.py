@@ -253,3 +253,28 @@ def test_supporting_lead_sentences_stay_on_the_leads_subject(assistant):
     leads = [s for s in answer.sentences if s.kind == "lead"]
     assert leads and "Minamata Disease" in leads[0].text
     assert not any("ninetieth day" in s.text for s in leads), [s.text for s in leads]
+
+
+@pytest.mark.parametrize("question, opening", [
+    # a bank verdict written for "are they left out?" must not answer "are they covered?" with yes
+    ("Are mercury-added products used in traditional or religious practices covered by the Annex A phase-out?",
+     "No."),
+    # a named meeting asked whether it dated an entry: only the meeting that gave the date says yes
+    ("Did COP-4 in the end set a phase-out date for dental amalgam?", "No."),
+    # the bank entry's "No." replies to "can we?", however the phrasing that matched was asked
+    ("A company wants to open a brand-new mercury mine here. Would the treaty let the government allow that?",
+     "No."),
+])
+def test_a_yes_no_reply_agrees_with_the_provision(assistant, question, opening):
+    answer = assistant.ask(question)
+    assert answer.sentences[0].text.startswith(opening), answer.text
+    _well_formed(answer)
+
+
+def test_what_an_article_says_is_answered_from_that_article(assistant):
+    answer = assistant.ask("For a class assignment: what does Article 1 of the Minamata Convention say the treaty "
+                           "is meant to achieve?")
+    leads = [s for s in answer.sentences if s.kind == "lead"]
+    assert leads and all("objective" in s.text.lower() for s in leads), answer.text
+    assert any(c.ref == "Article 1" for c in answer.citations), [c.ref for c in answer.citations]
+    _well_formed(answer)
