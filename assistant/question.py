@@ -123,7 +123,9 @@ _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search),
 
 def asking_sentence(question: str) -> str:
     """"We are a dental clinic. Do we have to stop using amalgam?": the sentence that asks."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?])\s+", question.strip()) if p.strip()]
+    # (no break after an abbreviation: "What does art. 21 require?", "para. 3", "e.g. lamps")
+    parts = [p.strip() for p in re.split(r"(?<![Aa]rt\.)(?<![Pp]ara\.)(?<!e\.g\.)(?<!i\.e\.)(?<!No\.)(?<=[.!?])\s+",
+                                         question.strip()) if p.strip()]
     asking = [p for p in parts if p.endswith("?")]
     return (asking[-1] if asking else parts[-1] if parts else "")
 

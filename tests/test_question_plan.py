@@ -28,6 +28,10 @@ from ingest.refs import Ref, find_mentions
     ("Which products are banned?", "which"),
     ("Why was the Convention needed?", "why"),
     ("How are disputes settled?", "how"),
+    # an abbreviation is no sentence break; a label before the question is not its form
+    ("What does art. 21 require?", "provision"),
+    ("For a class assignment: what does Article 1 say the treaty is meant to achieve?", "provision"),
+    ("For our council: can we still buy mercury thermometers?", "yes-no"),
     ("What does Article 4 say?", "provision"),
     # a clause set before the question proper does not decide its form
     ("When the Conference of the Parties votes, does each Party get one vote?", "yes-no"),
