@@ -275,6 +275,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     sources: list[tuple[Chunk, str, Passage | None]] = []
     # what the question and the lead are about: a quote must share some of it, or it is beside the point
     about = topic_terms(" ".join([question, *(x.text for x in draft.sentences if x.kind == "lead")]))
+    asked_terms = topic_terms(question)
     for ref in wanted_refs:
         retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
@@ -283,7 +284,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             chunks = list({c.id: c for c in [*chunks, *binding_lookup(ref)]}.values())
         # several chunks share a ref (the rows of an annex table): only a row the question is about
         shared = {c.id: len(about & topic_terms(c.text)) for c in chunks}
-        chunks = sorted(chunks, key=lambda c: (-shared[c.id], -_score(c.text, query, idf, temporal)))
+        # the question's own words first: a lead that summarises a whole list must not pick the item
+        # ("Which practices must the plan include actions to eliminate?" is item (b), not item (a))
+        asked = {c.id: len(asked_terms & topic_terms(c.text)) for c in chunks}
+        chunks = sorted(chunks, key=lambda c: (-asked[c.id], -shared[c.id], -_score(c.text, query, idf, temporal)))
         # a provision the question names is quoted even when the lead shares no word with it
         if ref not in explicit_refs or any(shared.values()):
             chunks = [c for c in chunks if not about or shared[c.id]]

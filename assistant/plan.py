@@ -331,9 +331,15 @@ def whole_excerpt(text: str, chunk_ref: str, wanted: str | None = None, limit: i
     want, have = Ref.try_parse(wanted), Ref.try_parse(chunk_ref)
     if want is not None and have is not None and have.contains(want) and want != have:
         label = want.item or want.subparagraph
-        items = [line for line in lines[1:] if (m := _LABEL_LINE.match(line)) and m[1] == label]
-        if items:
-            return f"{lines[0]} {items[0]}"
+        at = next((i for i, line in enumerate(lines[1:], 1) if (m := _LABEL_LINE.match(line)) and m[1] == label), None)
+        if at is not None:
+            # the item with its own sub-items ("b) Actions to eliminate: (i) …; (ii) …"), up to the next item
+            item = [lines[at]]
+            for line in lines[at + 1:]:
+                if not lines[at].rstrip().endswith(":") or not re.match(r"^\(?[ivx]{1,5}[.)]\s", line):
+                    break
+                item.append(line)
+            return f"{lines[0]} {' '.join(item)}"
     # otherwise the chapeau (or first sentence) and the items that fit, whole
     out = [lines[0]]
     for line in lines[1:]:

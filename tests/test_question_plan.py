@@ -101,6 +101,17 @@ def test_the_chapeau_is_joined_to_the_item_the_lead_rests_on():
     assert whole_excerpt(PARAGRAPH, "Article 3(6)", None, limit=2000) == " ".join(PARAGRAPH.split("\n"))
 
 
+def test_an_item_is_quoted_with_its_own_sub_items():
+    plan = ("1. Each Party's plan shall set out the following, in some detail and for each region of its "
+            "territory:\na) Goals and targets;\nb) Steps to stop:\n(i) Burning ore in the open;\n"
+            "(ii) Burning it near homes; and\n(iii) Leaching treated ore;\n"
+            "c) A schedule for carrying out the plan, with dates for each step and the names of those who act;")
+    quoted = whole_excerpt(plan, "Annex C(1)", "Annex C(1)(b)", limit=120)
+    assert quoted.endswith("b) Steps to stop: (i) Burning ore in the open; (ii) Burning it near homes; and "
+                           "(iii) Leaching treated ore;"), quoted
+    assert "a) Goals" not in quoted and "c) A schedule" not in quoted
+
+
 FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
 
 
