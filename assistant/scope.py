@@ -88,7 +88,7 @@ _LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute
                   r"criminal|offence|labell?ing)\b", re.IGNORECASE)
 _JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
                            r"federal|national|provincial|our country's|domestic|Congress|Parliament|"
-                           r"REACH|RoHS|FDA|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
+                           r"REACH|RoHS|FDA|England|Scotland|Wales|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
                            r"Michigan|Illinois|Massachusetts|Texas|Quebec|British Columbia|Member States|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
                            r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
 _OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
@@ -135,7 +135,8 @@ _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|p
                      r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
                      r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
                      r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
-                     r"see a doctor)\b", re.IGNORECASE)
+                     r"see a doctor|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
+                     re.IGNORECASE)
 _HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
                         r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
                         r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
@@ -165,7 +166,8 @@ _COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of
                       r"\bwhat did (?:the )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
                       r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
                       r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"
-                      r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4})\b",
+                      r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4}|"
+                      r"(?:Bali|Geneva|Nusa Dua) Declaration)\b",
                       re.IGNORECASE)
 _COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 _DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
@@ -178,13 +180,18 @@ _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|f
                              r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
                              r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
                              r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove)|"
-                             r"why does .{0,80} (?:remove|capture|let|pass|work))\b", re.IGNORECASE)
+                             r"why does .{0,80} (?:remove|capture|let|pass|work)|"
+                             r"how (?:does|do|is|are) .{0,80}\b(?:convert\w*|turn\w* into|end up|pull\w*|speed\w* up|"
+                             r"build\w* up|react\w*|accumulat\w*|deposit\w*)|why (?:does|do) .{0,80}\b(?:build\w* up|"
+                             r"accumulat\w*|add mercury)|bioindicators?|as accurate as|stable enough|fall back)\b",
+                             re.IGNORECASE)
 # who held a post, spoke or organised; court cases; which projects were funded: people and events
 _PEOPLE_EVENTS = re.compile(
     r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
     r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
     r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
-    r"prosecut\w+|compensation claims?)\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
+    r"prosecut\w+|compensation claims?|co-?chair\w*|fined|political settlement|participants attended|"
+    r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
     r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b",
     re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
