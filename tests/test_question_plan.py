@@ -149,10 +149,10 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Which customs codes for mercury-added products did the COP recommend?", "later-decision"),
     # mechanisms of mercury's behaviour, people and events, personal diet, a declaration not held
     ("How does activated carbon injection pull mercury out of flue gas before the baghouse?", "science"),
-    ("Why do manufacturers add mercury to zinc-air cells?", "science"),
+    ("Why do battery makers add mercury to zinc-air cells?", "science"),
     ("Who co-chaired the expert group on the effectiveness evaluation?", "other"),
     ("Which kinds of fish should an expectant mother avoid?", "health-advice"),
-    ("When were mercury fluorescent tubes phased out in England, Scotland and Wales?", "national-law"),
+    ("What does the law in England say about mercury fluorescent tubes?", "national-law"),
     ("What does the Bali Declaration on illegal mercury trade ask Parties to do?", "later-decision"),
     # people, posts and events; statistics
     ("Who chaired the fourth meeting of the Implementation and Compliance Committee?", "other"),
