@@ -296,7 +296,10 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         on_named = bool(refs) and all(any(n == r.top() and not n.is_decision for n in named) for r in refs)
         if overlap < (0.25 if on_named else 0.5):
             continue
-        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0)
+        # an entry written for another kind of question leads only when no fitting one is about as close
+        # ("by when must it send its plan?" is the deadline entry, not the "who decides" one)
+        fits = m.kind == analysis.kind or analysis.kind in _COMPATIBLE.get(m.kind, ())
+        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) - (0.0 if fits else 0.05)
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None

@@ -278,3 +278,11 @@ def test_what_an_article_says_is_answered_from_that_article(assistant):
     assert leads and all("objective" in s.text.lower() for s in leads), answer.text
     assert any(c.ref == "Article 1" for c in answer.citations), [c.ref for c in answer.citations]
     _well_formed(answer)
+
+
+def test_a_when_question_is_led_by_the_entry_that_gives_the_date(assistant):
+    # a closer entry written for "who decides?" must not lead a "by when?" question
+    answer = assistant.ask("Once a country tells the Secretariat that artisanal gold mining on its territory is more "
+                           "than insignificant, by when must it send in its national action plan?")
+    assert "three years" in answer.sentences[0].text, answer.text
+    _well_formed(answer)
