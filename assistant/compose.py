@@ -357,8 +357,8 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
 
 
 def _paragraph_number(ref: str | None) -> int:
-    r = Ref.try_parse(ref or "")
-    return int(r.paragraph) if r is not None and str(r.paragraph or "").isdigit() else 0
+    r = Ref.try_parse(ref)
+    return r.paragraph if r is not None else 0
 
 
 def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
@@ -397,8 +397,8 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
                                              or same_fact(x.text, a.text) for a in added)]
         kept = leads[: max(1, 3 - len(added))]
         # "Did COP-5 set a date for amalgam?": a lead about that meeting replies; the entry's state follows
-        on_meeting = [x for x in kept if asks_meeting_date(question, meetings) and any(
-            re.search(rf"\bCOP-?\s?{n}\b|\bMC-{n}/", x.text) for n in meetings)]
+        on_meeting = [x for x in kept if any(re.search(rf"\bCOP-?\s?{n}\b|\bMC-{n}/", x.text) for n in meetings)] \
+            if asks_meeting_date(question, meetings) else []
         if on_meeting:
             for x in kept:
                 x.text = drop_verdict(x.text)

@@ -298,8 +298,8 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
             continue
         # an entry written for another kind of question leads only when no fitting one is about as close
         # ("by when must it send its plan?" is the deadline entry, not the "who decides" one)
-        fits = m.kind == analysis.kind or analysis.kind in _COMPATIBLE.get(m.kind, ())
-        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) - (0.0 if fits else 0.05)
+        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
+            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05)
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
@@ -312,7 +312,12 @@ def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, t
         return True
     if similarity < threshold:
         return False
-    return analysis.kind in _COMPATIBLE.get(entry_kind, {analysis.kind}) or entry_kind == analysis.kind
+    return _answers_kind(entry_kind, analysis.kind)
+
+
+def _answers_kind(entry_kind: str, question_kind: str) -> bool:
+    """An entry written for one kind of question replies to this kind too ("when" entries to "how long")."""
+    return question_kind in _COMPATIBLE.get(entry_kind, {question_kind}) or entry_kind == question_kind
 
 
 _LABEL_LINE = re.compile(r"^\(?([a-z]{1,2}|[ivx]{1,5}|\d{1,2})[.)]\s+")

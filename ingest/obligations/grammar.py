@@ -308,9 +308,10 @@ _RESTRICTING_HEAD = re.compile(
 _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|where|when|in|with|once|upon|as)\b", re.I)
 
 
-# "may withdraw …, but not before three years have passed": a permission held back until a time
-_NOT_BEFORE = re.compile(r"\bbut not (?:before|until|earlier than)\b|\bbut only (?:for|if|where|when|after|until)\b",
-                         re.I)  # (and "may allow …, but only for up to two years": held back to a period)
+# "may withdraw …, but not before three years have passed", "may allow …, but only for up to two years":
+# a permission held back to a time or a period
+_HELD_BACK = re.compile(r"\bbut not (?:before|until|earlier than)\b|\bbut only (?:for|if|where|when|after|until)\b",
+                        re.I)
 # "shall prohibit the import of …": the duty is a ban, and the row must read as one
 _PROHIBIT_VERB = re.compile(r"^(?:,[^,]{0,200},\s*)?(?:prohibit|ban|forbid)\b", re.I)
 
@@ -321,7 +322,7 @@ def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) 
     m = _RESTRICTING_HEAD.match(after_modal.lstrip())
     if negated_subject or (m and m["word"].lower() == "not"):
         return "prohibition"
-    if m or _LATE_ONLY.match(after_modal.lstrip()) or _NOT_BEFORE.search(after_modal):
+    if m or _LATE_ONLY.match(after_modal.lstrip()) or _HELD_BACK.search(after_modal):
         return "restriction"
     if modality != "permissive" and _PROHIBIT_VERB.match(after_modal.lstrip()):
         return "prohibition"
@@ -332,7 +333,7 @@ def keep_restriction(action: str, polarity: str) -> str:
     """The action with the restricting word the modal carried: "not have an exemption …" for
     "No Party may have …", "only allow …" for "shall only allow …"."""
     word = {"prohibition": "not", "restriction": "only"}.get(polarity)
-    if word is None or re.search(rf"\b{word}\b", action, re.I) or _NOT_BEFORE.search(action) \
+    if word is None or re.search(rf"\b{word}\b", action, re.I) or _HELD_BACK.search(action) \
             or (polarity == "prohibition" and _PROHIBIT_VERB.match(action)):
         return action
     return f"{word} {action}"
