@@ -17,7 +17,7 @@ import re
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
-from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question
+from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question, without_label
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -281,13 +281,16 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry must share at least
     half of those words, agree with the provisions the question names, and answer its kind."""
     own = topic_terms(question)
+    # the words without a label set before the question ("For my law class: who serves as the
+    # Depositary?"): an entry that shares most of those answers it
+    asked = topic_terms(without_label(question))
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     best = None
     for m in [m for m in matches if m.answerable][:5]:
         if followup and m.kind != analysis.kind:
             continue  # "and by when?" is not answered by repeating the first answer
         words = topic_terms(" ".join([*m.chunk.questions, m.chunk.text]))
-        overlap = len(own & words) / len(own) if own else 1.0
+        overlap = max(len(own & words) / len(own) if own else 1.0, len(asked & words) / len(asked) if asked else 0.0)
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue

@@ -95,8 +95,9 @@ class QuestionAnalysis:
 
 # a clause set before the question proper ("When the COP votes, does each Party get one vote?",
 # "Under the 2013 text, could a Party still allow …?"): the question starts after it
+_LABEL = r"^(?:for (?:a|an|my|our) [\w -]{2,40}|quick question|question|student here|[\w -]{2,30} here):\s*"
 _LEADING_CLAUSE = re.compile(
-    r"^(?:for (?:a|an|my|our) [\w -]{2,40}|quick question|question|student here|[\w -]{2,30} here):\s*|"
+    _LABEL + r"|"
     r"^(?:when|once|if|under|in|after|before|while|as|for|since|where|given|with|apart from|besides|from|"
     r"according to|at|during|on)\b[^?]{0,160}?,\s*(?=(?:is|are|was|were|do|does|did|can|could|may|might|must|"
     r"should|will|would|has|have|shall)\b)", re.IGNORECASE)
@@ -105,6 +106,12 @@ _LEADING_CLAUSE = re.compile(
 def core_question(question: str) -> str:
     """The asking sentence without a clause set before it: what the question's form is read from."""
     return _LEADING_CLAUSE.sub("", asking_sentence(question))
+
+
+def without_label(question: str) -> str:
+    """"For my law class: who is the Depositary?" -> "who is the Depositary?": a label says who asks,
+    not what about (a context sentence, "Our utility plans a coal unit.", does say what about)."""
+    return re.sub(_LABEL, "", question.strip(), flags=re.IGNORECASE)
 
 
 def question_kind(question: str) -> str:

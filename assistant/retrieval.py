@@ -25,6 +25,7 @@ from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
+from .question import core_question
 from .scope import IndexFacts, meeting_numbers
 from .types import Condensed, Filters, Passage
 
@@ -172,6 +173,9 @@ class Retrieval:
     bank: list[BankMatch] = field(default_factory=list)  # question-bank entries by closest phrasing
 
 
+# how much closer the asking part alone must come to a bank phrasing than the whole question
+_CORE_HANDICAP = 0.05
+
 
 class Retriever:
     """Reloads transparently when a new index generation is committed."""
@@ -246,13 +250,29 @@ class Retriever:
         similarity, what MiniLM is best at), best first; out-of-scope entries included."""
         snap, aux = self.current()
         out = []
-        for cid, sim, phrasing in snap.bank_search(self.embed(key_text(query))):
+        for cid, sim, phrasing in self._bank_search(snap, query):
             i = snap.position[cid]
             if _allowed(snap.chunks[i], aux.refs[i], filters):
                 out.append(BankMatch(snap.chunks[i], sim, phrasing))
             if len(out) >= n:
                 break
         return out
+
+    def _bank_search(self, snap: Snapshot, query: str) -> list[tuple[str, float, str]]:
+        """Match the question as asked and, when something is set before it ("For my law class:
+        who is …?", "Our utility plans a coal unit. By when …?"), the asking part alone: bank
+        phrasings are bare questions, and a preamble pulls the whole question's embedding away from
+        them. Each entry keeps its better similarity."""
+        found = snap.bank_search(self.embed(key_text(query)))
+        core = core_question(query)
+        if core and core != query.strip() and len(core.split()) >= 4:
+            best = {cid: (sim, phrasing) for cid, sim, phrasing in found}
+            for cid, sim, phrasing in snap.bank_search(self.embed(key_text(core))):
+                sim -= _CORE_HANDICAP  # the whole question stays the better witness on a near tie
+                if sim > best.get(cid, (-2.0, ""))[0]:
+                    best[cid] = (sim, phrasing)
+            found = sorted(((cid, sim, q) for cid, (sim, q) in best.items()), key=lambda t: -t[1])
+        return found
 
     def fuse(self, dense: list[tuple[int, float]], keyword: list[tuple[int, float]],
              *more: list[tuple[int, float]]) -> list[tuple[int, float]]:

@@ -50,6 +50,18 @@ def test_yes_no_questions_get_a_verdict_first(assistant, question, verdict):
     _well_formed(answer)
 
 
+@pytest.mark.parametrize("question, entry", [
+    ("For my international law class: who serves as the Depositary of the Minamata Convention?", "b5-depositary-who"),
+])
+def test_a_preamble_before_the_question_does_not_hide_the_bank_entry(assistant, question, entry):
+    # matched as a whole, the label pulls the question away from every bank phrasing
+    matches = assistant.retriever.bank_matches(question)
+    assert dict(matches[0].chunk.facets)["bank_id"] == entry, [dict(m.chunk.facets)["bank_id"] for m in matches[:3]]
+    answer = assistant.ask(question)
+    assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text
+    _well_formed(answer)
+
+
 def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
     answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
     assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text
