@@ -356,6 +356,22 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
                          re.IGNORECASE)
 
 
+# whether an amendment binds yet is what the entry's state itself says
+_ASKS_FORCE = re.compile(r"\b(?:in force|into force|bind\w*|take[sn]? effect|took effect|effective|status)\b", re.I)
+_AMENDMENT_MARK = re.compile(r"\bMC-\d+/\d+|\bCOP-?\s?\d\b|\bamend\w*|\b(?:since|by) 20\d\d\b", re.I)  # ("after 2020" is the 2013 date)
+
+
+def _on_point(sentence: str, question: str, entries: list[AmendedEntry]) -> bool:
+    """A lead that speaks of the amendment and shares with the question at least two words beyond
+    the amended entry's name ("bulk", "pregnant", "children"): it replies to what is asked about
+    the entry, where the entry's state only describes it."""
+    if not _AMENDMENT_MARK.search(sentence):
+        return False
+    named = set().union(*(topic_terms(e.name) for e in entries)) if entries else set()
+    shared = (topic_terms(question) & topic_terms(sentence)) - named - {"amendment", "amended", "amendments"}
+    return len(shared) >= 2
+
+
 def _paragraph_number(ref: str | None) -> int:
     r = Ref.try_parse(ref)
     return r.paragraph if r is not None else 0
@@ -399,10 +415,18 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         # "Did COP-5 set a date for amalgam?": a lead about that meeting replies; the entry's state follows
         on_meeting = [x for x in kept if any(re.search(rf"\bCOP-?\s?{n}\b|\bMC-{n}/", x.text) for n in meetings)] \
             if asks_meeting_date(question, meetings) else []
+        # "May a practice still mix amalgam from bulk mercury?": a lead on that very point of the amended
+        # state replies; the entry's whole state follows it instead of burying it
+        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])] \
+            if not _ASKS_FORCE.search(question) else []
         if on_meeting:
             for x in kept:
                 x.text = drop_verdict(x.text)
             ordered = on_meeting[:1] + added + [x for x in kept if x is not on_meeting[0]]
+        elif on_point:
+            ordered = on_point[:1] + added + [x for x in kept if x is not on_point[0]]
+            for x in ordered[1:]:
+                x.text = drop_verdict(x.text)
         elif verdict is not None or not kept or _ASKS_STATE.search(question):
             for x in kept:
                 x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only

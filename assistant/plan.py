@@ -205,8 +205,12 @@ def _polar_verdict(question: str, lead: str) -> str | None:
 
 _PERMISSION_FRAME = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b|\b(?:allowed|permitted|legal|exempt\w*|excepted|"
                                r"still possible|let|lets|permit)\b|\bstill\b", re.IGNORECASE)
+# asking whether a product is on the ban list is asking the prohibition's way round ("Does the
+# product list cover topical antiseptics?" -> "Yes.", like "Are they banned?")
 _PROHIBITION_FRAME = re.compile(r"\b(?:banned|prohibited|phased[- ]out|outlawed|illegal|forbidden|ban|bans|prohibits?|"
-                                r"(?:must|have to|has to|need to) (?:stop|end|phase out|give up))\b", re.IGNORECASE)
+                                r"(?:must|have to|has to|need to) (?:stop|end|phase out|give up)|"
+                                r"(?:product )?list (?:cover|covers|include|includes)|covered by|caught by|on the list|"
+                                r"listed in)\b", re.IGNORECASE)
 
 
 def _frame(question: str) -> str | None:

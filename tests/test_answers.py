@@ -62,6 +62,16 @@ def test_a_preamble_before_the_question_does_not_hide_the_bank_entry(assistant, 
     _well_formed(answer)
 
 
+def test_a_lead_on_the_asked_point_of_an_amendment_comes_before_the_entrys_whole_state(assistant):
+    # the state of the amended amalgam entry runs to three sentences; the reply about bulk mercury
+    # was left fourth
+    answer = assistant.ask("Under the amended phase-down rules for dental amalgam, may a dental practice still "
+                           "mix fillings from bulk mercury, or only use pre-dosed capsules?")
+    assert "bulk" in answer.sentences[0].text and "MC-4/3" in answer.sentences[0].text, answer.text
+    assert any("as amended" in s.text for s in answer.sentences[1:3]), answer.text
+    _well_formed(answer)
+
+
 def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
     answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
     assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text

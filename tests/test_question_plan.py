@@ -263,6 +263,10 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
                            mine).startswith("No. A Party")
     assert reframe_verdict("Is opening a new mercury mine prohibited?", "Can we grant a licence?",
                            mine).startswith("Yes. A Party")
+    # whether the product list covers a product is asked the ban's way round
+    antiseptics = "No. Pesticides, biocides and topical antiseptics with added mercury may not be made after 2020."
+    assert reframe_verdict("Does the treaty's product list cover mercury topical antiseptics, and from what date?",
+                           "Can our supplier keep importing it?", antiseptics).startswith("Yes. Pesticides")
 
 
 @pytest.mark.parametrize("question, lead, verdict", [
