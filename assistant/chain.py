@@ -30,11 +30,15 @@ from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, split_lines
 from .question import QuestionAnalysis, analyze
 from .retrieval import Retrieval, Retriever
-from .scope import ScopeClassifier, ScopeVerdict, check_scope, meetings_named
+from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
 from .verify import parse_generated, verify
 
 log = logging.getLogger(__name__)
+
+# a question refused because nothing is close enough takes the classifier's reason from this
+# out-of-scope probability up (below its refusing threshold: the refusal is decided already)
+_LEANS_OUT = 0.5
 
 
 @dataclass
@@ -53,6 +57,7 @@ class Turn:
     refusal_reason: str | None = None  # a key of prompts.REFUSAL_REASONS
     analysis: QuestionAnalysis | None = None
     scope: ScopeVerdict | None = None
+    classified: ClassifierView | None = None  # the scope classifier's reading of the question
     missing: tuple[str, str] | None = None  # (provision asked for, statement that it does not exist)
 
     def refuse(self, reason: str, text: str = prompts.REFUSAL) -> None:
@@ -141,10 +146,15 @@ class Assistant:
         if turn.scope is not None:
             turn.refuse(turn.scope.reason, turn.scope.statement)
             return turn
-        if not r.passages:
-            turn.refuse("not-covered")
-        elif not r.explicit_found and r.evidence < self.settings.refusal_threshold:
-            turn.refuse("not-covered")
+        if not r.passages or (not r.explicit_found and r.evidence < self.settings.refusal_threshold):
+            # nothing is close enough; when the classifier leans out of scope, its reason says why
+            # ("I'm pregnant and love tuna: must I stop?" is health advice, not just "not covered")
+            c = turn.classified
+            if c is not None and c.out_of_scope >= _LEANS_OUT:
+                turn.scope = classified_verdict(c, r.bank)
+                turn.refuse(turn.scope.reason, turn.scope.statement)
+            else:
+                turn.refuse("not-covered")
         return turn
 
     def _out_of_scope(self, turn: Turn, aux) -> ScopeVerdict | None:
@@ -163,7 +173,7 @@ class Assistant:
         classified = None
         if self.scope_classifier is not None and not turn.condensed.carried:
             # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
-            classified = self.scope_classifier.read(self.retriever.embed(turn.condensed.question))
+            classified = turn.classified = self.scope_classifier.read(self.retriever.embed(turn.condensed.question))
         threshold = self.scope_classifier.threshold if self.scope_classifier is not None else 1.0
         return check_scope(turn.condensed.question, r.bank, aux.facts, classified=classified,
                            classifier_threshold=threshold, names_provision=names_provision)

@@ -119,7 +119,10 @@ _MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did
                      r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|"
                      r"dominat\w+|sold each year|produced around the world|"
                      r"export(?:ed)? more than|"
-                     r"how (?:many tonnes|much mercury)\b.{0,60}\b(?:export|import|produc|smuggl|recover|buy|sell|trad)\w*)\b",
+                     r"how (?:many tonnes|much mercury)\b.{0,60}\b(?:export|import|produc|smuggl|traffick|recover|buy|sell|trad)\w*|"
+                     # tonnages asked for (the treaty's own, the stock thresholds of Article 3(5)(a), aside)
+                     r"how (?:many|much) (?:metric )?(?:tonnes|tons|kilo\w*)\b(?!.{0,60}\b(?:stocks?|thresholds?|must|shall|"
+                     r"identify)\b))\b",
                      re.IGNORECASE)
 _QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
                        r"produc\w*|mined|traded|used|consum\w*|people|workers|miners|deaths?|cases)\b"
@@ -192,7 +195,14 @@ _PEOPLE_EVENTS = re.compile(
     r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
     r"prosecut\w+|compensation claims?|co-?chair\w*|fined|political settlement|participants attended|"
     r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
-    r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b",
+    r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b|"
+    # an organisation that acted, what a workshop or report concluded, a settlement paid
+    r"\bwhich (?:UN |U\.N\. )?(?:[\w-]+ ){0,2}(?:institutes?|agenc(?:y|ies)|compan(?:y|ies)|organi[sz]ations?|NGOs?|"
+    r"firms?|universit(?:y|ies)|donors?)\b.{0,40}\b(?:helped|help|are overseeing|oversee\w*|settled|funded|ran|led|"
+    r"took part|sued|paid|exposed|organi[sz]ed)\b|"
+    r"\bwhat did (?:the )?(?:\d{4} )?[\w'’ -]{0,60}?\b(?:workshop|seminar|study|report|project|programme|office|"
+    r"campaign|investigation|survey)\b.{0,40}\b(?:recommend|conclude|find|found|show|say|reveal)\w*|"
+    r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b",
     re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
 _STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
@@ -223,7 +233,7 @@ _HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:woul
 _MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"
                       r"\bin the (?:treaty|convention)'s (?:own )?(?:sense|terms|definition|meaning)\b|"
                       r"\b(?:come|comes|came) from in the (?:treaty|convention)\b|"
-                      r"\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
+                      r"\bcounts? as\b|\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
                       r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                       r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
 _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
@@ -234,6 +244,10 @@ _ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|sa
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
 _MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b|\bsuppliers?\b|"
                           r"\bstop selling\b", re.IGNORECASE)
+# the treaty's own actor asked about ("could a Party legally permit a new mine?", countries named as
+# examples before it): what the treaty allows a Party, not a country's law
+_PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the)\s+Party\b|"
+                          r"\b(?:a|any|each) Party\s+(?:legally\s+)?(?:permit|allow|license|licen[cs]e|approve)\b")
 _DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
 _HOW_MUCH_MERCURY = re.compile(r"\bhow much mercury\b", re.IGNORECASE)
 _HEALTH_STRONG = re.compile(r"\b(?:harm\w*|doctor|pregnan\w*|symptoms?|blood pressure|fillings?|poison\w*|sick|"
@@ -376,12 +390,19 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not entries_about(question, list(facts.amended)) \
             and not (meetings_named(question) and _about_held_amendments(question, facts)) \
             and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)):
-        reason = classified.reason
-        look = unanswerable.look if unanswerable is not None and unanswerable.reason == reason else ""
-        verdict = ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
-            topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
-            look or prompts.SCOPE_LOOK.get(reason, ""), detail={"classifier": round(classified.out_of_scope, 3)})
+        verdict = classified_verdict(classified, bank)
     return verdict
+
+
+def classified_verdict(classified: ClassifierView, bank: list[BankMatch]) -> ScopeVerdict:
+    """The refusal the classifier's reading gives: its likeliest reason, and the pointer of an
+    out-of-scope bank entry of that reason when one matched."""
+    reason = classified.reason
+    unanswerable = next((m for m in bank if not m.answerable), None)
+    look = unanswerable.look if unanswerable is not None and unanswerable.reason == reason else ""
+    return ScopeVerdict(reason, prompts.SCOPE_CLASSIFIED.format(
+        topic=prompts.SCOPE_TOPICS.get(reason, prompts.SCOPE_TOPICS["other"])),
+        look or prompts.SCOPE_LOOK.get(reason, ""), detail={"classifier": round(classified.out_of_scope, 3)})
 
 
 def _about_held_amendments(question: str, facts: IndexFacts) -> bool:
@@ -436,7 +457,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
-            and not re.search(
+            and not _PARTY_ASKED.search(q) and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)", q,
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
@@ -454,7 +475,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
     if _QUANTITY.search(q) or (_SCIENCE_STRONG.search(q) and not _DUTY.search(q)) or ((_SCIENCE.search(q) or _HOW_MUCH_MERCURY.search(q))
                                                            and not _CONVENTION_WORDS.search(q) and not about_amended
-                                                           and not _DUTY.search(q)):
+                                                           and not _DUTY.search(q) and not treaty_meaning):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if (countries or _DEMONYM.search(q)) and not _CONVENTION_WORDS.search(full) and not about_amended \
             and not _TREATY_MECHANICS.search(q) and not _HYPOTHETICAL.search(q):

@@ -72,6 +72,14 @@ def test_a_lead_on_the_asked_point_of_an_amendment_comes_before_the_entrys_whole
     _well_formed(answer)
 
 
+def test_a_question_nothing_answers_takes_the_classifiers_reason(assistant):
+    # no rule and no bank entry explains it; refused for want of a close passage, it said only "not covered"
+    answer = assistant.ask("I'm 20 weeks pregnant and love albacore tuna sandwiches. Do I need to stop eating "
+                           "them because of mercury?")
+    assert answer.refused and answer.refusal_reason == "health-advice", (answer.refusal_reason, answer.text)
+    assert "health" in answer.text.lower()
+
+
 def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
     answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
     assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text

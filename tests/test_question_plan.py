@@ -165,6 +165,13 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Why does a wet scrubber at a coal plant remove oxidized mercury but let elemental mercury pass?", "science"),
     ("The lamp over my fish tank shattered. How should I clean up the mercury and where do I take the pieces?",
      "household"),
+    # an organisation that acted, what a workshop concluded, a settlement paid: other, though a country is named
+    ("Which UN training institute helped Kyrgyzstan reach its decision on closing its last mercury mine?", "other"),
+    ("What did the 2008 REMCOSITE workshop recommend for remediating contaminated sites in China?", "other"),
+    ("How much did the chemical company agree to pay to settle claims over mercury in the river?", "other"),
+    # tonnages traded or trafficked are statistics, not national law
+    ("How many tonnes of mercury were trafficked from Mexico to mining areas in Peru between 2019 and 2025?",
+     "market-data"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -208,6 +215,12 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "After reading about marshes poisoned by old factories, I wonder: what does the treaty ask countries to do "
     "about contaminated sites?",
     "Could a government's gold-mining action plan use market tools, such as rewarding buyers of mercury-free gold?",
+    # countries named as examples before the treaty's own actor; what counts as mercury under a rule
+    "With new cinnabar mines opening in places like Indonesia and Mexico, could a Party legally permit a primary "
+    "mercury mine that only started after the Convention took effect for it?",
+    "For the trade rules, do mercury alloys and mixtures count as 'mercury', and what minimum mercury "
+    "concentration brings them in?",
+    "How many tonnes of stocks must a Party identify under the supply rules?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
