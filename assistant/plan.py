@@ -33,8 +33,12 @@ _META = re.compile(
 _DANGLING = re.compile(
     r"^(?:instead|however|also|so|thus|therefore|but|and|or|then|this|these|that|those|it|its|they|such|here|"
     r"there|both|either|neither|the (?:plan|article|paragraph|list|annex|provision|same|latter|former|"
-    r"strategy|rule|body|committee)\b(?! of)|anything (?:that|which)|how well)\b"
+    r"strategy|rule|body|committee)\b(?! of)|anything (?:that|which)|how well|for (?:example|instance)|similarly|"
+    r"likewise|in addition|in that case|otherwise)\b"
     r"|\binstead\.?$", re.IGNORECASE)
+# a time counted from "that date" ("within five years of that date"), dangling unless the sentence
+# gave a date before it ("… after a phase-out date, … ten years after that date")
+_THAT_DATE = re.compile(r"\b(?:of|from|after|before) (?:that|this|the same) (date|day|year)\b", re.IGNORECASE)
 # a sentence that can stand alone says something: it has a finite verb of the kinds the texts use
 _FINITE = re.compile(
     r"\b(?:is|are|was|were|be|been|has|have|had|must|may|might|shall|should|can|cannot|could|will|would|does|do|"
@@ -68,7 +72,9 @@ def usable_lead(sentence: str) -> bool:
     """A sentence that can open an answer on its own."""
     s = sentence.strip()
     return len(s) >= 25 and not s.endswith(":") and not is_meta_text(s) and not _DANGLING.search(s) \
-        and "…" not in s and bool(_FINITE.search(s)) and not re.match(r"^(?:Now|2013):", s)
+        and "…" not in s and bool(_FINITE.search(s)) and not re.match(r"^(?:Now|2013):", s) \
+        and not ((m := _THAT_DATE.search(s)) and not re.search(rf"\b{m[1]}s?\b|\b20\d\d\b|entry into force",
+                                                               s[:m.start()], re.IGNORECASE))
 
 
 def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:

@@ -72,6 +72,11 @@ def test_leads_are_never_meta_text_fragments_or_dangling():
     assert not usable_lead("How well developing countries implement the treaty depends on this article working well.")
     assert not usable_lead("Vaccines that use thiomersal as a preservative")  # too short to stand alone
     assert usable_lead("Parties may not allow mercury thermometers to be made, imported or exported after 2020.")
+    # an example of something unsaid; a time counted from a date the sentence does not give
+    assert not usable_lead("For example, it keeps public registers of the notifications that countries send in.")
+    assert not usable_lead("Existing emission sources must have measures in place within ten years of that date.")
+    assert usable_lead("No exemption may be registered more than five years after a phase-out date, and such late "
+                       "exemptions end ten years after that date.")
     assert opens_with_verdict("No. Since 2020 ...") and opens_with_verdict("Only under conditions.")
     assert not opens_with_verdict("Dental amalgam is phased down.")
 
