@@ -16,6 +16,7 @@ import re
 
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
+from ingest.structure import BRACKET_RE
 
 from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question, without_label
 
@@ -36,6 +37,9 @@ _DANGLING = re.compile(
     r"strategy|rule|body|committee)\b(?! of)|anything (?:that|which)|how well|for (?:example|instance)|similarly|"
     r"likewise|in addition|in that case|otherwise)\b"
     r"|\binstead\.?$", re.IGNORECASE)
+# a condition with no main clause ("If the expansion is a substantial modification begun …."): it
+# replies to a question that is not this one
+_CLAUSE_ALONE = re.compile(r"^(?:if|unless|although|whether)\b[^,:;]*$", re.IGNORECASE)
 # a time counted from "that date" ("within five years of that date"), dangling unless the sentence
 # gave a date before it ("… after a phase-out date, … ten years after that date")
 _THAT_DATE = re.compile(r"\b(?:of|from|after|before) (?:that|this|the same) (date|day|year)\b", re.IGNORECASE)
@@ -73,6 +77,7 @@ def usable_lead(sentence: str) -> bool:
     s = sentence.strip()
     return len(s) >= 25 and not s.endswith(":") and not is_meta_text(s) and not _DANGLING.search(s) \
         and "…" not in s and bool(_FINITE.search(s)) and not re.match(r"^(?:Now|2013):", s) \
+        and not _CLAUSE_ALONE.match(s) \
         and not ((m := _THAT_DATE.search(s)) and not re.search(rf"\b{m[1]}s?\b|\b20\d\d\b|entry into force",
                                                                s[:m.start()], re.IGNORECASE))
 
@@ -313,6 +318,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         # ("by when must it send its plan?" is the deadline entry, not the "who decides" one)
         score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
             - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05)
+        opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
+        if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
+            continue  # "Yes, if the expansion is …" replies to a yes/no question only
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
@@ -334,6 +342,11 @@ def _answers_kind(entry_kind: str, question_kind: str) -> bool:
 
 
 _LABEL_LINE = re.compile(r"^\(?([a-z]{1,2}|[ivx]{1,5}|\d{1,2})[.)]\s+")
+
+
+def first_line(text: str) -> str:
+    lines = split_lines(text)
+    return lines[0] if lines else ""
 
 
 def split_lines(text: str) -> list[str]:

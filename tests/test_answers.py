@@ -80,6 +80,14 @@ def test_a_question_nothing_answers_takes_the_classifiers_reason(assistant):
     assert "health" in answer.text.lower()
 
 
+def test_a_bank_reply_that_is_only_a_condition_does_not_lead_a_definition_question(assistant):
+    # the closest entry opens "Yes, if the expansion is a substantial modification …": without its yes,
+    # a condition with no main clause
+    answer = assistant.ask("How does Article 9 define 'releases', and which sources count as relevant sources under it?")
+    assert not answer.sentences[0].text.startswith("If "), answer.text
+    _well_formed(answer)
+
+
 def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
     answer = assistant.ask("Who is the depositary of the Minamata Convention on Mercury?")
     assert "Secretary-General of the United Nations" in answer.sentences[0].text, answer.text

@@ -77,6 +77,8 @@ def test_leads_are_never_meta_text_fragments_or_dangling():
     assert not usable_lead("Existing emission sources must have measures in place within ten years of that date.")
     assert usable_lead("No exemption may be registered more than five years after a phase-out date, and such late "
                        "exemptions end ten years after that date.")
+    assert not usable_lead("If the expansion is a substantial modification begun at least one year after entry into force.")
+    assert usable_lead("If the sector is more than insignificant, the plan must include actions to end the worst practices.")
     assert opens_with_verdict("No. Since 2020 ...") and opens_with_verdict("Only under conditions.")
     assert not opens_with_verdict("Dental amalgam is phased down.")
 
