@@ -456,7 +456,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
-    if (_JURISDICTION.search(q) or countries or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
+    if (_JURISDICTION.search(q) or countries_asked or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
             and not _PARTY_ASKED.search(q) and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)", q,
             re.IGNORECASE):

@@ -228,6 +228,9 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "For the trade rules, do mercury alloys and mixtures count as 'mercury', and what minimum mercury "
     "concentration brings them in?",
     "How many tonnes of stocks must a Party identify under the supply rules?",
+    # a country in the scene-setting sentence; the sentence that asks asks for the treaty's deadline
+    "Indonesia has small-scale gold mining in around thirty provinces. Once a Party notifies that its ASGM is more "
+    "than insignificant, what is the deadline for submitting its national action plan?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
