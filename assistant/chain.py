@@ -186,6 +186,8 @@ class Assistant:
         if analysis is not None and analysis.kind == "must-do":  # a checklist only when duties are asked for
             k = 8 if turn.audience == "detailed" else 5
             obligations = self.retriever.obligations_for(question, k, turn.filters)
+        deadlines = [(row, c) for row, c in self.retriever.obligations_for(question, 4, turn.filters) if row.deadline] \
+            if analysis is not None and analysis.kind in ("when", "how-long") else []
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried) if analysis is not None else None
         _, aux = self.retriever.current()
@@ -201,7 +203,7 @@ class Assistant:
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
-                       all_amended=tuple(entries), meetings=tuple(meetings))
+                       all_amended=tuple(entries), meetings=tuple(meetings), deadline_rows=deadlines)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

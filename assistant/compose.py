@@ -113,7 +113,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
             amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
-            year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = ()) -> Draft:
+            year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = (),
+            deadline_rows: list | None = None) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -126,6 +127,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     adoption, communication, entry into force), each with its passage;
     all_amended: every entry the amendments note in the index changed (empty: no note indexed).
     meetings: the meetings of the Conference of the Parties the question names (by number or place).
+    deadline_rows: (Obligation, Chunk) pairs with a deadline, best first, for a when / how-long
+    question whose lead gives no time.
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -220,6 +223,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     now_verdict = _amended_lead(draft, amended, analysis, question, year, meetings)
     if not amended:
         _decision_lead(draft, decision_facts)
+
+    # 1a'. "By when must it submit its plan?": when no lead gives a time, the duty's own row does
+    if analysis is not None and analysis.kind in ("when", "how-long") and deadline_rows:
+        _deadline_lead(draft, deadline_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
@@ -440,6 +447,34 @@ def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, ques
         first.text = drop_verdict(re.sub(r"^(?:yes|no)(?:, [^:.]{1,40})?:\s*", "", first.text, flags=re.I))
         first.text = first.text[:1].upper() + first.text[1:]
     return verdict
+
+
+_TIME_GIVEN = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b", re.I)
+
+
+def _deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved_ids: set[str]) -> None:
+    """Lead with the first obligation row in focus whose deadline the leads do not give ("Each Party
+    concerned must submit its national action plan … no later than three years after …")."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    if any(_TEMPORAL_FACT.search(x.text) or _TIME_GIVEN.search(x.text) for x in leads):
+        return
+    in_focus = [r for f in focus if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+    for row, chunk in rows:
+        ref = Ref.try_parse(row.ref)
+        if not row.deadline or "…" in row.action or _LEANS_BACK.search(row.action) or _ANNEX_ROW.match(row.ref or ""):
+            continue  # (an Annex A or B row's 2013 date may have been amended: the amendments lead says it)
+        # on the provision in focus and about what is asked: a neighbouring duty's deadline misleads
+        if not (ref is not None and any(t.overlaps(ref) for t in in_focus) and shares_question_words(question, row)):
+            continue
+        text = _resolve_this(_obligation_text(row), row.ref)
+        if not _TEMPORAL_FACT.search(text):
+            text += f" ({deadline_phrase(row.deadline)})"
+        if chunk.id not in retrieved_ids:
+            draft.fetch(chunk, "obligation")
+        sentence = Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead")
+        draft.sentences = [sentence] + [x for x in draft.sentences if x.kind == "lead"][:2] + \
+            [x for x in draft.sentences if x.kind != "lead"]
+        return
 
 
 def _decision_lead(draft: Draft, facts) -> None:

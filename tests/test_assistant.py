@@ -336,3 +336,14 @@ def test_a_checklist_keeps_only_rows_on_what_is_asked(assistant):
                            "Party. What must that country's government give ours first, and for what purposes?")
     rows = [s.text for s in answer.sentences if s.kind == "checklist"]
     assert not any("primary mercury mining" in r or "such decision" in r for r in rows), rows
+
+
+def test_a_when_question_whose_lead_gives_no_time_is_led_by_the_duty_and_its_deadline(assistant):
+    # the guide's sentence said only that a plan is needed once the sector is more than insignificant;
+    # the deadline was left to the quote
+    answer = assistant.ask("If Ghana tells the Secretariat its galamsey sector is more than insignificant, by when "
+                           "must it submit its national action plan?")
+    first = answer.sentences[0]
+    assert "three years" in first.text and first.kind == "lead", answer.text
+    assert any(Ref.parse("Article 7(3)").contains(Ref.parse(answer.citations[n - 1].ref)) for n in first.citations)
+    _assert_well_cited(answer)
