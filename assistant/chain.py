@@ -23,7 +23,8 @@ from ingest.settings import Settings
 
 from . import prompts
 from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place
-from .compose import Draft, clean_guide_sentence, compose, render_markdown
+from .compose import clean_guide_sentence, compose, render_markdown
+from .draft import Draft
 from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize

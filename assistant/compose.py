@@ -6,7 +6,6 @@ binding provision quoted from the official text when it is ingested. Every sente
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from ingest.index import keyword_tokens
 from ingest.models import Chunk
@@ -16,54 +15,23 @@ from ingest.structure import BRACKET_RE, cited_refs
 from ingest.bank import BankMatch
 
 from . import prompts
-from .amendments import (AmendedEntry, DecisionFact, amended_sentence, amended_verdict, asks_meeting_date, entries_about,
-                         entries_list_sentence)
+from .amendments import AmendedEntry, DecisionFact, entries_about
+from .draft import Draft
+from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
+                         resolve_this)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
-from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase, shares_question_words
+from .obligations import deadline_phrase, shares_question_words
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
-                   reframe_verdict, same_fact, split_lines, topic_terms, usable_lead, whole_excerpt)
+                   reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
-from .types import Answer, Citation, Passage, Sentence
+from .types import Answer, Passage
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
 _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
 _YEAR = re.compile(r"\b20[1-4]\d\b")
 _ANNEX_AB = re.compile(r"^(Annex [AB]|Article [45])\b")
 _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
-
-
-@dataclass
-class Draft:
-    """Sentences being written and the citations they use; citations are keyed by (chunk, ref)."""
-
-    sentences: list[Sentence] = field(default_factory=list)
-    citations: list[Citation] = field(default_factory=list)
-    extra_passages: list[Passage] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-
-    def cite(self, chunk: Chunk, ref: str | None = None, text: str | None = None) -> int:
-        ref = ref or chunk.ref
-        for c in self.citations:
-            if c.chunk_id == chunk.id and c.ref == ref:
-                return c.n
-        n = len(self.citations) + 1
-        self.citations.append(Citation(n=n, ref=ref, doc_id=chunk.doc_id, doc_title=chunk.doc_title,
-                                       doc_type=chunk.doc_type, page=chunk.page_start,
-                                       text=text or chunk.text, chunk_id=chunk.id))
-        return n
-
-    def fetch(self, chunk: Chunk, reason: str) -> None:
-        """A passage the answer cites though retrieval did not rank it (the bank entry, the source of
-        an obligation or an amendment, a provision a guide sentence cites): it joins the retrieved
-        passages, once."""
-        if all(p.chunk.id != chunk.id for p in self.extra_passages):
-            self.extra_passages.append(Passage(chunk, 0.0, None, None, reason))
-
-    def say(self, text: str, citations: list[int], kind: str) -> None:
-        if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
-            return  # a repeated fact is noise, even in other words
-        self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
 
 
 def split_sentences(text: str) -> list[str]:
@@ -77,14 +45,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 _PRONOUN_START = re.compile(r"^(They|It|This|These|Those|That|He|She)\b")
-_TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
-                            r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
 
 
 def _score(sentence: str, query: set[str], idf: dict[str, float], temporal: bool = False) -> float:
     tokens = set(keyword_tokens(sentence))
     score = sum(idf.get(t, 1.0) for t in tokens & query)
-    if temporal and _TEMPORAL_FACT.search(sentence):
+    if temporal and TEMPORAL_FACT.search(sentence):
         score += 4.0  # "by when?" is answered by the sentence that holds the date
     return score
 
@@ -220,13 +186,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 1a. an Annex A/B entry a later meeting changed: today's state beside the 2013 one, first,
     # unless the lead already gives the amended date and names the decision
-    now_verdict = _amended_lead(draft, amended, analysis, question, year, meetings)
+    now_verdict = amended_lead(draft, amended, analysis, question, year, meetings)
     if not amended:
-        _decision_lead(draft, decision_facts)
+        decision_lead(draft, decision_facts)
 
     # 1a'. "By when must it submit its plan?": when no lead gives a time, the duty's own row does
     if analysis is not None and analysis.kind in ("when", "how-long") and deadline_rows:
-        _deadline_lead(draft, deadline_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
+        deadline_lead(draft, deadline_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
@@ -246,11 +212,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         obligations = []  # the entry already replies; a checklist would answer another question
     obligations = [(row, chunk) for row, chunk in obligations or []
                    if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
-                   and "…" not in row.action and not _LEANS_BACK.search(row.action)
+                   and "…" not in row.action and not LEANS_BACK.search(row.action)
                    and (explicit_refs or shares_question_words(question, row)
                         or any(_overlaps(row.ref, r) for r in lead_refs))]
     for row, chunk in obligations:
-        text = _resolve_this(_obligation_text(row), row.ref)
+        text = resolve_this(obligation_text(row), row.ref)
         if row.deadline:
             text += f" ({deadline_phrase(row.deadline)})"
         if chunk.id not in retrieved_ids:
@@ -354,170 +320,6 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     return draft
 
 
-_PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
-
-
-# a question about a date, a state that may have changed, or the amendments themselves
-_ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|still|now|current\w*|today|amend\w*|COP|"
-                         r"decision|later|phase[- ]?out|phased out|bann?\w*|allowed|permitted|legal|listed|added|exempt\w*)\b",
-                         re.IGNORECASE)
-
-
-# whether an amendment binds yet is what the entry's state itself says
-_ASKS_FORCE = re.compile(r"\b(?:in force|into force|bind\w*|take[sn]? effect|took effect|effective|status)\b", re.I)
-_AMENDMENT_MARK = re.compile(r"\bMC-\d+/\d+|\bCOP-?\s?\d\b|\bamend\w*|\b(?:since|by) 20\d\d\b", re.I)  # ("after 2020" is the 2013 date)
-
-
-def _on_point(sentence: str, question: str, entries: list[AmendedEntry]) -> bool:
-    """A lead that speaks of the amendment and shares with the question at least two words beyond
-    the amended entry's name ("bulk", "pregnant", "children"): it replies to what is asked about
-    the entry, where the entry's state only describes it."""
-    if not _AMENDMENT_MARK.search(sentence):
-        return False
-    named = set().union(*(topic_terms(e.name) for e in entries)) if entries else set()
-    shared = (topic_terms(question) & topic_terms(sentence)) - named - {"amendment", "amended", "amendments"}
-    return len(shared) >= 2
-
-
-def _paragraph_number(ref: str | None) -> int:
-    r = Ref.try_parse(ref)
-    return r.paragraph if r is not None else 0
-
-
-def _amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
-                  meetings: tuple[int, ...] = ()) -> str | None:
-    """Put the amended state of each entry the question names before the other lead sentences,
-    unless the lead already gives the amended date and names the decision; return the verdict the
-    amended state gives a yes/no question, if it gives one plainly (it outranks a verdict the lead
-    carries, which may have been written for another question)."""
-    leads = [x for x in draft.sentences if x.kind == "lead"]
-    said = " ".join(x.text for x in leads)
-    added: list[Sentence] = []
-    verdict = None
-    if len(amended) > 3:  # "Which products got 2025 from the amendments?": one sentence names them all
-        for _, chunk in amended:
-            draft.fetch(chunk, "amendment")
-        asked = re.search(r"\b20[2-9]\d\b", question)  # the year asked for, when every entry listed has it
-        listed_year = asked[0] if asked and all(e.phase_out_year == asked[0] for e, _ in amended) else None
-        ns = list(dict.fromkeys(draft.cite(c, d) for e, c in amended for d in e.decisions[:1]))
-        draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], listed_year), ns, "lead")] + \
-            leads[:1] + [x for x in draft.sentences if x.kind != "lead"]
-        return None
-    for entry, chunk in amended:
-        if verdict is None and analysis is not None and analysis.kind == "yes-no":
-            verdict = amended_verdict(question, entry, year, meetings)
-        years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
-        named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
-        if years and all(y in said for y in years) and all(d in said for d in named) and entries_about(said, [entry]):
-            continue  # the lead already says it, of this entry
-        draft.fetch(chunk, "amendment")  # the entry's source
-        ns = [draft.cite(chunk, r) for r in entry.refs]
-        added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
-    if added:
-        # a guide sentence that says part of an added entry's state again is dropped ("Adopted but not yet
-        # in force: …" twice)
-        leads = [x for x in leads if not any(BRACKET_RE.sub("", x.text).strip().rstrip(".") in a.text
-                                             or same_fact(x.text, a.text) for a in added)]
-        kept = leads[: max(1, 3 - len(added))]
-        # "Did COP-5 set a date for amalgam?": a lead about that meeting replies; the entry's state follows
-        on_meeting = [x for x in kept if any(re.search(rf"\bCOP-?\s?{n}\b|\bMC-{n}/", x.text) for n in meetings)] \
-            if asks_meeting_date(question, meetings) else []
-        # "May a practice still mix amalgam from bulk mercury?": a lead on that very point of the amended
-        # state replies; the entry's whole state follows it instead of burying it
-        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])] \
-            if not _ASKS_FORCE.search(question) else []
-        if on_meeting:
-            for x in kept:
-                x.text = drop_verdict(x.text)
-            ordered = on_meeting[:1] + added + [x for x in kept if x is not on_meeting[0]]
-        elif on_point:
-            ordered = on_point[:1] + added + [x for x in kept if x is not on_point[0]]
-            for x in ordered[1:]:
-                x.text = drop_verdict(x.text)
-        elif verdict is not None or not kept or _ASKS_STATE.search(question):
-            for x in kept:
-                x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
-            ordered = added + kept
-        else:  # "Is changing insurance policies one of the amalgam measures?": the lead replies, the state follows
-            ordered = kept[:1] + added + kept[1:]
-        draft.sentences = ordered + [x for x in draft.sentences if x.kind != "lead"]
-    first = next((x for x in draft.sentences if x.kind == "lead"), None)
-    if verdict is not None and first is not None and not first.text.lower().startswith(verdict.lower().rstrip(".")):
-        # the lead's own yes or no disagrees with the amended state: it goes, the amended one is given
-        first.text = drop_verdict(re.sub(r"^(?:yes|no)(?:, [^:.]{1,40})?:\s*", "", first.text, flags=re.I))
-        first.text = first.text[:1].upper() + first.text[1:]
-    return verdict
-
-
-_TIME_GIVEN = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b", re.I)
-
-
-def _deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved_ids: set[str]) -> None:
-    """Lead with the first obligation row in focus whose deadline the leads do not give ("Each Party
-    concerned must submit its national action plan … no later than three years after …")."""
-    leads = [x for x in draft.sentences if x.kind == "lead"]
-    if any(_TEMPORAL_FACT.search(x.text) or _TIME_GIVEN.search(x.text) for x in leads):
-        return
-    in_focus = [r for f in focus if (r := Ref.try_parse(f)) is not None and not r.is_decision]
-    for row, chunk in rows:
-        ref = Ref.try_parse(row.ref)
-        if not row.deadline or "…" in row.action or _LEANS_BACK.search(row.action) or _ANNEX_ROW.match(row.ref or ""):
-            continue  # (an Annex A or B row's 2013 date may have been amended: the amendments lead says it)
-        # on the provision in focus and about what is asked: a neighbouring duty's deadline misleads
-        if not (ref is not None and any(t.overlaps(ref) for t in in_focus) and shares_question_words(question, row)):
-            continue
-        text = _resolve_this(_obligation_text(row), row.ref)
-        if not _TEMPORAL_FACT.search(text):
-            text += f" ({deadline_phrase(row.deadline)})"
-        if chunk.id not in retrieved_ids:
-            draft.fetch(chunk, "obligation")
-        sentence = Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead")
-        draft.sentences = [sentence] + [x for x in draft.sentences if x.kind == "lead"][:2] + \
-            [x for x in draft.sentences if x.kind != "lead"]
-        return
-
-
-def _decision_lead(draft: Draft, facts) -> None:
-    """"When did the COP-4 amendment bind Parties?": the decision's own "In force" line leads,
-    unless the lead already gives its dates."""
-    leads = [x for x in draft.sentences if x.kind == "lead"]
-    said = " ".join(x.text for x in leads)
-    added = []
-    for fact, chunk in facts:
-        dates = re.findall(r"\b\d{1,2} \w+ 20\d\d\b|\b20\d\d\b", fact.text)
-        if dates and all(d in said for d in dates):
-            continue
-        draft.fetch(chunk, "amendment")
-        added.append(Sentence(text=fact.sentence(), citations=[draft.cite(chunk, r) for r in fact.refs], kind="lead"))
-    if added:
-        draft.sentences = added + leads[: max(1, 3 - len(added))] + [x for x in draft.sentences if x.kind != "lead"]
-
-
-def _obligation_text(row) -> str:
-    """"Each Party concerned must submit its plan …", or, where the action is a passive item of a
-    list ("managed in an environmentally sound manner"), the provision's own sentence in the
-    present tense of obligation ("must" for "shall")."""
-    action = row.action.rstrip(" .;,")
-    actor = ACTOR_PHRASE.get(row.actor, "The body named")
-    if re.match(r"^(not\s+)?[a-z]+ing\b", action):  # a measure listed in an annex: "promoting …"
-        return f"{actor} must include among its measures: {action}"
-    if not _PASSIVE_ACTION.match(action) or not row.sentence:
-        return obligation_phrase(row).rstrip(" .;,")
-    sentence = re.sub(r":?\s*…\s*", " ", row.sentence)
-    sentence = re.sub(r":\s+(?!(?:Article|Annex|Part|Conference|Secretariat|Basel)\b)([A-Z])",
-                      lambda m: " " + m.group(1).lower(), sentence)
-    sentence = re.sub(r"\bshall not\b", "must not", sentence)
-    sentence = re.sub(r"\bshall only\b", "must only", sentence)
-    sentence = re.sub(r"\bshall\b", "must", sentence)
-    sentence = re.sub(r"\s+", " ", sentence).strip(" .;,")
-    return sentence  # whole: a cut item loses its conditions
-
-
-# an obligation whose action points at a sentence before it ("provide a notification of such decision")
-_LEANS_BACK = re.compile(r"\bsuch (?:a )?(?:general )?(?:decision|notification|consent|request|determination)\b",
-                         re.IGNORECASE)
-
-
 def _tops(refs: list[str]) -> set[str]:
     """The articles and annexes of refs: "Article 3(6)(a)" -> "Article 3"."""
     return {str(r.top()) for x in refs if x and (r := Ref.try_parse(x)) is not None}
@@ -532,18 +334,6 @@ def _bracket_refs(text: str) -> list[str]:
     return [str(r) for r in cited_refs(text)]
 
 
-def _resolve_this(text: str, ref: str) -> str:
-    """"this Article" / "this paragraph" name the provision they sit in, in a checklist item
-    read on its own."""
-    r = Ref.try_parse(ref)
-    if r is None or r.kind != 1:
-        return text
-    text = re.sub(r"\bthis Article\b", f"Article {r.article}", text)
-    if r.paragraph:
-        text = re.sub(r"\bthis paragraph\b", f"paragraph {r.paragraph} of Article {r.article}", text)
-    return text
-
-
 def _inside(chunk: Chunk, ref: str) -> bool:
     """A guide passage may be cited for a ref it actually cites (or that holds its own ref)."""
     return ref in chunk.cited_refs or _overlaps(chunk.ref, ref)
@@ -552,6 +342,11 @@ def _inside(chunk: Chunk, ref: str) -> bool:
 def _overlaps(a: str, b: str) -> bool:
     ra, rb = Ref.try_parse(a), Ref.try_parse(b)
     return ra is not None and rb is not None and ra.overlaps(rb)
+
+
+def _paragraph_number(ref: str | None) -> int:
+    r = Ref.try_parse(ref)
+    return r.paragraph if r is not None else 0
 
 
 def render_markdown(answer: Answer) -> str:

@@ -456,7 +456,7 @@ def test_polarity_of_prohibitions_restrictions_and_permissions(tmp_path):
 
 
 def test_checklists_and_tables_render_the_polarity(tmp_path):
-    from assistant.compose import _obligation_text
+    from assistant.fact_leads import obligation_text as _obligation_text
     from assistant.obligations import to_table
 
     rows = _restricting_rows(tmp_path)

@@ -1,0 +1,44 @@
+"""The answer being written: its sentences, the citations they use, and the passages it cites
+that retrieval did not rank. Shared by the composer and the leads drawn from structured facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.models import Chunk
+
+from .plan import same_fact
+from .types import Citation, Passage, Sentence
+
+
+@dataclass
+class Draft:
+    """Sentences being written and the citations they use; citations are keyed by (chunk, ref)."""
+
+    sentences: list[Sentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    extra_passages: list[Passage] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def cite(self, chunk: Chunk, ref: str | None = None, text: str | None = None) -> int:
+        ref = ref or chunk.ref
+        for c in self.citations:
+            if c.chunk_id == chunk.id and c.ref == ref:
+                return c.n
+        n = len(self.citations) + 1
+        self.citations.append(Citation(n=n, ref=ref, doc_id=chunk.doc_id, doc_title=chunk.doc_title,
+                                       doc_type=chunk.doc_type, page=chunk.page_start,
+                                       text=text or chunk.text, chunk_id=chunk.id))
+        return n
+
+    def fetch(self, chunk: Chunk, reason: str) -> None:
+        """A passage the answer cites though retrieval did not rank it (the bank entry, the source of
+        an obligation or an amendment, a provision a guide sentence cites): it joins the retrieved
+        passages, once."""
+        if all(p.chunk.id != chunk.id for p in self.extra_passages):
+            self.extra_passages.append(Passage(chunk, 0.0, None, None, reason))
+
+    def say(self, text: str, citations: list[int], kind: str) -> None:
+        if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
+            return  # a repeated fact is noise, even in other words
+        self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
