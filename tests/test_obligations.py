@@ -455,6 +455,47 @@ def test_polarity_of_prohibitions_restrictions_and_permissions(tmp_path):
     assert found[("Article 9(3)", "duty")].deadline == "once developed"
 
 
+# Thing-subjects and bodies the actor pattern once missed (from the misses of the fourth blind treaty):
+# a late "only" after a thing-subject's "may", an amendment that "may only be adopted if", observers,
+# a competent authority, and instruments lodged with the Depositary.
+THING_SUBJECT_TREATY = """# Agreement on Test Widgets
+
+## Article 5 — Recovered widgets
+
+1. Each Party shall collect lost widgets.
+
+2. Widgets collected from beaches may be reused only where they have been washed and checked.
+
+## Article 8 — Changes
+
+1. Parties shall endeavour to agree changes by consensus. Failing consensus, an amendment may only be adopted if three quarters of the Parties present and voting support it.
+
+2. The United Nations and any State not party to this Agreement may attend meetings of the Conference of the Parties as observers.
+
+3. Each instrument of ratification or accession shall be lodged with the Depositary.
+
+4. The competent authority may ask for changes to a widget plan.
+"""
+
+
+def test_thing_subjects_observers_and_instruments(tmp_path):
+    path = tmp_path / "widgets2.md"
+    path.write_text(THING_SUBJECT_TREATY, encoding="utf-8")
+    found = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    labels = sorted((o.ref, o.polarity, o.actor, o.modality) for o in found)
+    assert labels == sorted([
+        ("Article 5(1)", "duty", "party", "binding"),
+        ("Article 5(2)", "restriction", "party", "permissive"),  # "may be reused only where"
+        ("Article 8(1)", "duty", "party", "soft"),
+        ("Article 8(1)", "restriction", "party_conditional", "permissive"),  # "an amendment may only be adopted if"
+        ("Article 8(2)", "permission", "other", "permissive"),               # observers may attend
+        ("Article 8(3)", "duty", "other", "binding"),                        # the joining State lodges it
+        ("Article 8(4)", "permission", "other", "permissive"),               # a competent authority
+    ]), labels
+    reuse = next(o for o in found if o.ref == "Article 5(2)")
+    assert "only where they have been washed" in reuse.action
+
+
 def test_checklists_and_tables_render_the_polarity(tmp_path):
     from assistant.fact_leads import obligation_text as _obligation_text
     from assistant.obligations import to_table

@@ -20,7 +20,6 @@ from .grammar import (
     _MODAL_RE,
     _PARTY_QUALIFIER,
     _PREPOSITION_BEFORE,
-    _RESTRICTING_HEAD,
     _SCOPE_VERBS,
     _SOFT_LEAD_VERB,
     _STATUS_VERBS,
@@ -32,6 +31,7 @@ from .grammar import (
     _soft_in,
     _strip_adverbial,
     _verb_group,
+    polarity_of,
 )
 from .model import ACTORS
 
@@ -201,7 +201,15 @@ class ClauseFinder:
         # "It may adopt its own rules", "In particular, they shall endeavour …": the previous actor's clause
         pronoun = bool(self.prev_actor) and bool(re.fullmatch(r"(?:it|they)", _strip_adverbial(pre), re.I))
         passive = bool(re.match(r"(?:(?:not|only)\s+)?be\s+\S", head, re.I))
-        if _INSTRUMENT_SUBJECT.match(_strip_adverbial(pre)) and not (passive and _agent(_verb_group(after))):
+        # a "may" that a restricting "only" limits ("may be returned … only where …") binds whoever acts
+        restricted = modal == "may" and polarity_of("permissive", after) == "restriction"
+        # "Instruments of ratification … shall be deposited with the Depositary": the joining State's duty
+        lodged = re.match(r"(?:each\s+)?instruments?\s+of\s+ratification\b", _strip_adverbial(pre), re.I) \
+            and re.match(r"be\s+(?:deposited|lodged)\s+with\s+the\s+Depositary", head, re.I)
+        if lodged:
+            return _Clause("other", "binding", start, len(sentence), m.start(), m.end(), _strip_adverbial(pre), False)
+        if _INSTRUMENT_SUBJECT.match(_strip_adverbial(pre)) and not (passive and _agent(_verb_group(after))) \
+                and not restricted:
             return None  # "This Convention shall be opened for signature", "Amendments … shall be adopted"
         agent = None if pronoun and not passive else _agent(_verb_group(after)) or _agent(pre)
         subject_text = _strip_adverbial(pre)
@@ -216,7 +224,7 @@ class ClauseFinder:
         if agent is None and owner and (agent := _ACTOR_RE.match(subject_text, owner.end())) is not None:
             # "Decisions of the arbitral tribunal shall be taken by …": the body whose act it is
             return _Clause(_actor_of(agent), modality, start, len(sentence), m.start(), m.end(), subject_text, False)
-        if modality == "permissive" and not pronoun and not negated and not _RESTRICTING_HEAD.match(after.lstrip()):
+        if modality == "permissive" and not pronoun and not negated and not restricted:
             return None  # "Such cooperation may include:" - a "may" needs an actor; "may only" limits someone
         actor = self.prev_actor or "party"
         if _DEFINITION_OPENING.match(sentence):

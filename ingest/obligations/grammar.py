@@ -30,7 +30,7 @@ _ACTOR_RE = re.compile(
     r"|(?P<other>\b(?:(?i:each|every|a|an|any|the|no)\s+)?(?:(?i:two|three|both)\s+)?(?:States?\b(?:\s+or\s+regional\s+economic\s+integration\s+"
     r"organizations?)?|(?i:regional\s+economic\s+integration\s+organizations?)|Depositary|President|"
     r"(?i:arbitral\s+tribunal)|(?i:conciliation\s+commission)|Global\s+Environment\s+Facility(?:\s+Trust\s+Fund)?|"
-    r"Mechanism|Programme|Governing\s+Council|member\s+States|Executive\s+Director|Secretary-General(?:\s+of\s+the\s+United\s+Nations)?|"
+    r"Mechanism|Programme|Governing\s+Council|member\s+States|United\s+Nations(?!\s+(?:Environment|Headquarters|Industrial|Development))|(?i:competent\s+(?:national\s+)?authorit(?:y|ies))|Executive\s+Director|Secretary-General(?:\s+of\s+the\s+United\s+Nations)?|"
     r"(?i:arbitrators?|members?\s+of\s+the\s+(?:(?:arbitral\s+)?tribunal|(?:conciliation\s+)?commission))|"
     r"(?i:(?:arbitral\s+)?tribunal|(?:conciliation\s+)?commission|organizations?))\b)"
 )
