@@ -739,12 +739,16 @@ def test_procedure_actions_keep_their_words(procedure_rows):
     # restriction (25 of 26). Its gold labels passives "other" and splits "shall promote: (a) …" chapeaux
     # into items, where the Convention's gold does neither: its actor and record figures stay low
     ("obligations_heldout4", (("found", 0.88), ("polarity", 0.88), ("modality", 0.88), ("record", 0.70))),
-    # the fourth blind treaty (plastic pellets), run once and not read: found P/R 0.972/0.874, record
-    # 0.729/0.655, 28 of 30 restrictive rows kept; its floors only guard against falling back
-    ("obligations_heldout5", (("found", 0.86), ("polarity", 0.86), ("modality", 0.86), ("record", 0.64))),
+    # the fourth blind treaty (plastic pellets): found P/R 0.972/0.874, record 0.729/0.655, 28 of 30
+    # restrictive rows kept at its first run; its misses were read a session later (thing-subjects'
+    # "may … only where", "an amendment may only be adopted if", observers): 0.973/0.916, 30/30
+    ("obligations_heldout5", (("found", 0.90), ("polarity", 0.90), ("modality", 0.90), ("record", 0.66))),
+    # the fifth blind treaty (obsolete pesticides), run once and not read: found P/R 0.895/0.940,
+    # record 0.762/0.800, 28 of 28 restrictive rows kept
+    ("obligations_heldout6", (("found", 0.88), ("polarity", 0.88), ("modality", 0.88), ("record", 0.74))),
 ])
 def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restriction(tmp_path, folder, floors):
-    """evals/obligations_heldout2 to 5: fictional treaties and their gold, each written by a helper
+    """evals/obligations_heldout2 to 6: fictional treaties and their gold, each written by a helper
     who never saw the rules. Floors sit a little under the measured figures, except the restrictive
     rows: every prohibition and restriction must stay kept."""
     from ingest.pipeline import ingest_paths
@@ -755,8 +759,6 @@ def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restric
     assert result.status == "added", result
     scored = evaluate_obligations(load_obligations(settings), folder / "gold.jsonl")
     kept = scored["restrictive_kept"]
-    # one known miss in the third: "Where consensus cannot be reached, an amendment may only be adopted if …"
-    allowed = {"obligations_heldout4": 1, "obligations_heldout5": 2}.get(name, 0)  # (the fifth's two unread)
-    assert kept["gold"] >= 15 and kept["kept"] >= kept["gold"] - allowed, kept
+    assert kept["gold"] >= 15 and kept["kept"] == kept["gold"], kept
     for field, floor in floors:
         assert scored[field]["precision"] >= floor and scored[field]["recall"] >= floor, (field, scored[field])
