@@ -74,7 +74,8 @@ _STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded
                      r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|bound by|"
                      r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|part(?:y|ies) to (?:the|this|that|it)\b|"
                      r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
-_HOW_MANY_PARTIES = re.compile(r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
+_HOW_MANY_PARTIES = re.compile(r"\bhow many (?:\w+ ){0,4}(?:ratif\w*|joined|signed|acceded)\b|"
+                               r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
                                r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
                                r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
                                r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
@@ -104,7 +105,7 @@ _LATEST_MEETING = re.compile(r"\b(?:latest|last|most recent|recent|next|upcoming
                              r"conference|session)s?\b|\bwhere (?:was|is|will)\b.{0,40}\b(?:COP|meeting|held|"
                              r"conference)\b|\b(?:host(?:ed|s)?|venue|held in)\b.{0,40}\b(?:COP|meeting|conference)\b",
                              re.IGNORECASE)
-_ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|(?<!-)add(?:ed)?|phase[- ]?(?:out|down)|"
+_ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|(?<!-)add(?:ed|s)?\b|phase[- ]?(?:out|down)|"
                               r"amalgam|lamps?|fluorescent|cosmetics?|batter(?:y|ies)|(?:new|listed|which) products?|polyurethane|"
                               r"vinyl chloride|VCM|chlor-alkali|acetaldehyde|methylate|catalysts?|"
                               r"switch(?:es)?|relays?)", re.IGNORECASE)
@@ -158,13 +159,13 @@ _SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|
                       r"where does mercury come from|how is methylmercury formed|mercury cycl\w+|permafrost|chemically|"
                       r"atmospheric lifetime|lifetime of|volcano\w*|re-emission|selenium|(?:mercury )?levels in (?:rivers|"
                       r"fish|wildlife|the arctic|arctic|air|soils?|lakes)|Arctic wildlife|Global Mercury Assessment|"
-                      r"turn into methylmercury|how quickly|deposition|in tonnes|emit more|concentrations?|pathways?|"
+                      r"methylat\w*|microb\w*|bacteri\w*|genes?|phosphors?|flue gas|injection rate|turn into methylmercury|how quickly|deposition|in tonnes|emit more|concentrations?|pathways?|"
                       r"economic cost)\b", re.IGNORECASE)
 
 
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
 _COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of the Parties|Parties|conference|"
-                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|"
+                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
                       r"establish|welcom|elect|pledg|recommend|conclud)\w*|"
                       r"\bwhat did (?:the )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
                       r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
@@ -202,8 +203,20 @@ _PEOPLE_EVENTS = re.compile(
     r"took part|sued|paid|exposed|organi[sz]ed)\b|"
     r"\bwhat did (?:the )?(?:\d{4} )?[\w'’ -]{0,60}?\b(?:workshop|seminar|study|report|project|programme|office|"
     r"campaign|investigation|survey)\b.{0,40}\b(?:recommend|conclude|find|found|show|say|reveal)\w*|"
-    r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b",
+    r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b|"
+    # the negotiations before the text was agreed: who backed which draft
+    r"\bnegotiating (?:session|committee|round)s?\b|\bINC-?\d\b|\bdraft (?:option|text|proposal)s?\b.{0,60}\b(?:back\w*|"
+    r"support\w*|oppos\w*|push\w*)\b",
     re.IGNORECASE)
+# "Why is the emission ratio of mercury … so much higher than …?": a why-question about nature, not the treaty
+_WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|part(?:y|ies)|COP|"
+                          r"conference|minamata|ban\w*|phas\w*|require\w*|must|allow\w*|list\w*|rules?|regulat\w*|"
+                          r"control\w*|cover\w*|exempt\w*|plans?|report\w*|obligation\w*|measures?)\b)", re.IGNORECASE)
+_HOW_IT_WORKS = re.compile(r"\bhow does (?:the |trace |a |elemental )?(?:mercury|methylmercury)\b.{0,60}\b(?:make|attack|corrode|"
+                           r"react|damage|cause|glow|form|get|enter|bind|move|travel)\b", re.IGNORECASE)
+_WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|treaty|article|annex|part(?:y|ies)|COP|"
+                         r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
+                         r"dangerous|persistent))\b", re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
 _STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
                          r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
@@ -222,11 +235,13 @@ _PERSONAL = re.compile(r"\b(?:I|me)\b|\bmy\b(?!\s+(?:country|government|council|
 _TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|amount|level|concentration)", re.I)
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 _TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
+                               r"(?:expected|supposed|obliged|entitled) to|"
                                r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
 _NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
 _ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
-                            r"\b(?:still|currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
+                            r"\b(?:still (?:hold|holds|have|has|need|needs|not|outside|lack|run|runs|registered|use an exemption)|"
+                            r"currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
                             r"notified|submitted|lodged|told|found|named|identified)\b", re.IGNORECASE)
 # a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
 _HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
@@ -249,6 +264,9 @@ _MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\
 _PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the)\s+Party\b|"
                           r"\b(?:a|any|each) Party\s+(?:legally\s+)?(?:permit|allow|license|licen[cs]e|approve)\b")
 _DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
+# "what must Parties now do …?": a duty of every Party, not a question about which States are Parties
+_DUTY_OF_PARTIES = re.compile(r"\b(?:what|which \w+) (?:must|shall|should|do|does) (?:the |all )?(?:Parties|countries|"
+                              r"governments)\b", re.IGNORECASE)
 _HOW_MUCH_MERCURY = re.compile(r"\bhow much mercury\b", re.IGNORECASE)
 _HEALTH_STRONG = re.compile(r"\b(?:harm\w*|doctor|pregnan\w*|symptoms?|blood pressure|fillings?|poison\w*|sick|"
                             r"exposure|healthier)\b", re.IGNORECASE)
@@ -429,8 +447,15 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     # a country is asked about only when the sentence that asks names it ("India's board … Could a Party …?")
     countries_asked = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
-    if ((countries_asked and _STATUS.search(q)) or (_HOW_MANY_PARTIES.search(q) and _PARTY_CONTEXT.search(q))
-            or _ANY_PARTY_DID.search(q)) and not (_TREATY_MECHANICS.search(q) and not _NOW.search(q)) \
+    if not countries_asked and re.search(r"\b(?:has|have|did|does|is) (?:it|they)\b|\b(?:its|their) instrument\b", q,
+                                         re.IGNORECASE):
+        countries_asked = countries  # "Sri Lanka signed early on. Has it since ratified …?"
+    # "until what date could governments still sign it?" asks the treaty's own window, not today's status
+    q_status = re.sub(r"\b((?:can|could|may|might|would|will)(?: not)?) (?:\w+ )?still\b", r"\1", q, flags=re.IGNORECASE)
+    counted = _HOW_MANY_PARTIES.search(q_status) and _PARTY_CONTEXT.search(q_status) and not _DUTY_OF_PARTIES.search(q) \
+        and (_STATUS.search(q_status) or re.search(r"\b(?:how many|number of)\b", q_status, re.IGNORECASE))
+    if ((countries_asked and _STATUS.search(q_status)) or counted or _ANY_PARTY_DID.search(q_status)) \
+            and not (_TREATY_MECHANICS.search(q_status) and not _NOW.search(q_status)) \
             and not _HYPOTHETICAL.search(q) and not treaty_meaning:
         return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,
                             detail={"countries": countries})
@@ -458,7 +483,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries_asked or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
             and not _PARTY_ASKED.search(q) and not re.search(
-            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)", q,
+            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)|"
+            r"\bbound by (?:the |this )?(?:\w+ )?(?:convention|treaty)\b|\bthan the (?:convention|treaty)\b", q,
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
@@ -471,6 +497,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if _HEALTH.search(q) or (_HOUSEHOLD.search(q) and _HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
+    if _WHY_NATURE.search(q) or _WHY_NO_RULE.search(q) or (_HOW_IT_WORKS.search(q) and not _DUTY.search(q)):
+        return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if (_QUANTITY.search(q) and not _TYPICAL.search(q)) or _STATISTICS.search(q):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
     if _QUANTITY.search(q) or (_SCIENCE_STRONG.search(q) and not _DUTY.search(q)) or ((_SCIENCE.search(q) or _HOW_MUCH_MERCURY.search(q))

@@ -179,6 +179,18 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     # tonnages traded or trafficked are statistics, not national law
     ("How many tonnes of mercury were trafficked from Mexico to mining areas in Peru between 2019 and 2025?",
      "market-data"),
+    # a country named before a pronoun; why-questions about nature; negotiations; a revised guidance
+    ("Fiji signed in 2013. Has it ratified since, and when did it lodge its instrument?", "parties-status"),
+    ("Of the countries that adopted the text in Kumamoto, how many have gone on to ratify it?", "parties-status"),
+    ("Why is methylmercury taken up by fish so much faster than inorganic mercury?", "science"),
+    ("Why does a fluorescent tube slowly use up its mercury dose?", "science"),
+    ("How does mercury in natural gas attack aluminium equipment?", "science"),
+    ("Which draft option on products did the NGOs back at the fourth negotiating session?", "other"),
+    ("Has the COP revised its guidance on best available techniques for cement kilns since first issuing it?",
+     "later-decision"),
+    ("Has the COP adopted the additional annex on interim storage?", "later-decision"),
+    ("What is the yearly dollar value of mercury trade, and which countries still mine it for export?",
+     "market-data"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -231,6 +243,12 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     # a country in the scene-setting sentence; the sentence that asks asks for the treaty's deadline
     "Indonesia has small-scale gold mining in around thirty provinces. Once a Party notifies that its ASGM is more "
     "than insignificant, what is the deadline for submitting its national action plan?",
+    # a window the treaty set ("could … still sign"), a duty of all Parties, "bound by the Convention to …"
+    "Where was the Convention opened for signature, and until when could States still sign it?",
+    "After the COP-4 amendment, what must Parties now do about amalgam for children under 15?",
+    "Is an environment ministry legally bound by the Convention to set national emission targets?",
+    "When Peru ratifies, is it expected to tell the Secretariat how it will implement the Convention?",
+    "Could Norway legally adopt rules stricter than the Convention?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
