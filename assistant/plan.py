@@ -97,7 +97,7 @@ _BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|will|would|has|have)\b.{
                     r"on the list|listed)\b", re.IGNORECASE)
 _OBLIGATION_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|will|would|must|is|are|shall)\b.{0,100}\b(?:have to|has to|"
                            r"need to|needs to|required to|obliged to|obligated to|must|bound to|require|requires|"
-                           r"oblige|obliges|force|forces)\b", re.IGNORECASE)
+                           r"oblige|obliges|force|forces)\b|^\s*(?:and\s+)?(?:must|shall)\b", re.IGNORECASE)
 _DOES_BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:does|do|did|will)\b.{0,80}\b(?:ban|bans|prohibit|prohibits|outlaw|"
                          r"phase out|forbid|forbids)\b", re.IGNORECASE)
 _ALLOWED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:allowed|permitted|legal|still possible)\b",
@@ -184,7 +184,18 @@ _POLAR_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|can|could|may|is|are|was|w
                       r"(?!.{0,160}\b(?:not|n't|or (?:does|do|is|are|can|only|just)|either)\b)", re.IGNORECASE)
 # the lead denies what is asked; phrases where "no" or "not" carries no denial are taken out first
 _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot only\b|\bwhether or not\b|"
-                         r"\bno matter\b|\bnot yet in force\b", re.IGNORECASE)
+                         r"\bno matter\b|\bnot yet in force\b|"
+                         # a "not" inside a relative clause denies that clause, not what is asked ("every Party
+                         # that has not notified non-acceptance")
+                         r"\b(?:that|which|who) (?:has|have|had|did|does|do|is|are) not\b|"
+                         r"\b(?:where|if|when|unless)\b[^,.;]{0,40}\b(?:was|were|is|are|has|have|had) not\b", re.IGNORECASE)
+# "Would an aluminium smelter fall under …?" against "'non-ferrous metals' means lead, zinc, …": a closed
+# list that does not name what is asked says no yes
+_MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? as|included in|covered by|part of|"
+                           r"belong(?:s)? to)\b", re.IGNORECASE)
+_CLOSED_LIST = re.compile(r"\bmeans?\b|\bnamely\b|\bonly\b", re.IGNORECASE)
+_GENERIC_TERMS = frozenset("fall falls count counts included covered part belong belongs category categories would "
+                           "could".split())
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
                      r"instead of|left out|leaves? out)\b|n't\b", re.IGNORECASE)
 # a change that takes the thing away denies it as well as a "not" does ("MC-5/4 removed the 1 ppm limit")
@@ -203,12 +214,17 @@ def _polar_verdict(question: str, lead: str) -> str | None:
         return None  # (a question about a removal: its yes is the lead's "removed")
     if len(topic_terms(question) & topic_terms(lead)) < 2:
         return None  # the lead may be about a neighbouring provision: no verdict from it
+    if _MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead) \
+            and topic_terms(core_question(question)) - topic_terms(lead) - _GENERIC_TERMS:
+        return None  # the list may leave out what is asked about
     text = _NOT_DENIAL.sub(" ", lead)
     denials = len(_DENIAL.findall(text)) + len(_REMOVAL.findall(text))
     if _OBLIGATION_Q.search(question) and _SOFT.search(text) and not _BINDS.search(text):
         return "Not as a strict duty:"
     if denials > 1:
         return None
+    if re.search(r"\bonly\b", question, re.IGNORECASE):
+        text = re.sub(r"\bonly\b", " ", text, flags=re.IGNORECASE)  # the "only" asked about is no condition on it
     if _CONDITION.search(text):
         return None if denials else "Only on conditions:"
     return "No." if denials else "Yes."

@@ -331,9 +331,23 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
      "Any State that has not joined may attend as an observer.", None),
     ("Can a Party export mercury for storage?", "The Secretariat keeps a register of exemptions.", None),
     ("Can a Party allow mercury at new chlor-alkali facilities?",
-     "A Party may not allow mercury at chlor-alkali facilities that did not exist before.", None),
+     "A Party may not allow mercury at chlor-alkali facilities that did not exist before and that it has "
+     "not registered.", None),
     ("Does the Compliance Committee not have the power to punish a Party?",
      "The Compliance Committee is facilitative and makes recommendations, not penalties.", None),
+    # a "not" inside a relative or "where" clause denies that clause, not what is asked; a closed list
+    # that may leave out what is asked about says no yes
+    ("Can a Party allow mercury at new chlor-alkali facilities?",
+     "A Party may not allow mercury at chlor-alkali facilities that did not exist before.", "No."),
+    ("Could a Party declare that annex amendments bind it only after it ratifies them?",
+     "An annex amendment binds every Party that has not notified non-acceptance, and a Party may declare "
+     "that annex amendments bind it only after it ratifies them.", "Yes."),
+    ("Must a gold-mining plan include actions to eliminate cyanide leaching of amalgamated tailings?",
+     "Cyanide leaching of tailings with added mercury, where that mercury was not taken out first, is one of "
+     "the practices a plan must include actions to eliminate.", "Yes."),
+    ("Would an aluminium smelter fall under the smelting category of the emission sources?",
+     "For the emission sources, non-ferrous metals means lead, zinc, copper and industrial gold, whose "
+     "smelting is a listed category.", None),
     ("Must a Party report no later than the date the COP sets?",
      "Each Party must report to the Conference of the Parties no later than the date it sets.", "Yes."),
     # a clause before the question; participles and supply verbs; a duty given as an instruction
