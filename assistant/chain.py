@@ -23,14 +23,14 @@ from ingest.settings import Settings
 
 from . import prompts
 from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place
-from .compose import clean_guide_sentence, compose, render_markdown
+from .compose import POINT_KINDS, clean_guide_sentence, compose, render_markdown
 from .draft import Draft
 from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, split_lines
 from .question import QuestionAnalysis, analyze
-from .retrieval import Retrieval, Retriever
+from .retrieval import UNTITLED, Retrieval, Retriever
 from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
 from .verify import parse_generated, verify
@@ -188,7 +188,9 @@ class Assistant:
             k = 8 if turn.audience == "detailed" else 5
             obligations = self.retriever.obligations_for(question, k, turn.filters)
         deadlines = [(row, c) for row, c in self.retriever.obligations_for(question, 4, turn.filters) if row.deadline] \
-            if analysis is not None and analysis.kind in ("when", "how-long") else []
+            if analysis is not None and analysis.kind in ("when", "how-long") else \
+            self.retriever.obligations_for(question, 4, turn.filters) \
+            if analysis is not None and analysis.kind in POINT_KINDS else []
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried) if analysis is not None else None
         _, aux = self.retriever.current()
@@ -313,11 +315,12 @@ class Assistant:
                         retrieved.append(Passage(partial.chunk, 0.0, None, None, "question-bank"))
                     sentences.append(Sentence(text=text, citations=[n], kind="lead"))
             _, aux = self.retriever.current()
-            sentences.append(Sentence(text=prompts.REFUSAL_WHY.format(documents=_documents(aux.facts.documents)),
-                                      citations=[], kind="refusal"))
+            # where to look comes before the list of what the index holds: it is what the reader acts on
             if turn.scope.look:
                 sentences.append(Sentence(text=prompts.REFUSAL_LOOK.format(look=turn.scope.look.rstrip(".")),
                                           citations=[], kind="refusal"))
+            sentences.append(Sentence(text=prompts.REFUSAL_WHY.format(documents=_documents(aux.facts.documents)),
+                                      citations=[], kind="refusal"))
         near = [p for p in retrieved if p.dense is not None and p.ref
                 and p.dense >= self.settings.refusal_threshold - 0.1][:3]
         if turn.missing is not None and turn.retrieval is not None:
@@ -354,7 +357,7 @@ def _documents(titles: tuple[str, ...]) -> str:
         name = " ".join(name.split()[:8]).rstrip(".")  # a title taken from a document's first line can run on
         groups[name] = groups.get(name, 0) + 1
     # the Convention first, the untitled texts last: a reader looks for the treaty, not for a file name
-    order = sorted(groups, key=lambda name: (0 if "Convention" in name else 2 if name.startswith("an untitled") else 1))
+    order = sorted(groups, key=lambda name: (0 if "Convention" in name else 2 if name in UNTITLED.values() else 1))
     return "; ".join(f"{name} ({groups[name]} parts)" if groups[name] > 1 else name for name in order)
 
 

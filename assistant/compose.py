@@ -18,7 +18,7 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
-                         resolve_this)
+                         on_point_lead, resolve_this)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import deadline_phrase, shares_question_words
@@ -32,6 +32,10 @@ _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
 _YEAR = re.compile(r"\b20[1-4]\d\b")
 _ANNEX_AB = re.compile(r"^(Annex [AB]|Article [45])\b")
 _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
+# using a product, which no Annex A entry forbids ("buy" stays a no: new supply has ended)
+_USING = re.compile(r"\b(?:use|using|keep|keeping)\b", re.IGNORECASE)
+# question kinds an obligation row may lead when the lead misses what is asked
+POINT_KINDS = ("which", "who", "how", "other")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -93,7 +97,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     adoption, communication, entry into force), each with its passage;
     all_amended: every entry the amendments note in the index changed (empty: no note indexed).
     meetings: the meetings of the Conference of the Parties the question names (by number or place).
-    deadline_rows: (Obligation, Chunk) pairs with a deadline, best first, for a when / how-long
+    deadline_rows: (Obligation, Chunk) pairs, best first: with a deadline for a when / how-long
+        question, any for the kinds in POINT_KINDS (one may lead when it says what is asked)
     question whose lead gives no time.
     """
     detailed = audience == "detailed"
@@ -147,6 +152,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 body = drop_verdict(text)
                 if re.match(r"^Yes\b", text) and body != text and derive_verdict(question, body) == "No.":
                     text = f"No. {body}"
+                # "Can farmers still use them?" + "No. … may not be made, imported or exported": the ban is on
+                # making and trading, not on using
+                elif re.match(r"^No\b", text) and body != text and _USING.search(question) \
+                        and derive_verdict(question, body) == "Not as such:":
+                    text = f"Not as such: {body[:1].lower()}{body[1:]}"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
             draft.say(text, ns, "lead")
             lead_refs += [r for r in refs if r not in lead_refs]
@@ -193,6 +203,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # 1a'. "By when must it submit its plan?": when no lead gives a time, the duty's own row does
     if analysis is not None and analysis.kind in ("when", "how-long") and deadline_rows:
         deadline_lead(draft, deadline_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
+    # 1a''. "Which Articles must the report cover?": a duty near the top that says it, when the lead does not
+    elif analysis is not None and analysis.kind in POINT_KINDS and deadline_rows and not amended:
+        on_point_lead(draft, deadline_rows, question, [p.chunk.ref for p in passages[:3]],
+                      {p.chunk.id for p in passages})
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]

@@ -13,8 +13,8 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
                          entries_list_sentence)
 from .draft import Draft
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase, shares_question_words
-from .plan import drop_verdict, same_fact, topic_terms
-from .question import QuestionAnalysis
+from .plan import drop_verdict, same_fact, stems, topic_terms
+from .question import QuestionAnalysis, core_question
 from .types import Sentence
 
 # an Annex A or B row, whose 2013 date a later meeting may have amended
@@ -140,6 +140,36 @@ def deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved
         draft.sentences = [sentence] + [x for x in draft.sentences if x.kind == "lead"][:2] + \
             [x for x in draft.sentences if x.kind != "lead"]
         return
+
+
+def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_ids: set[str]) -> None:
+    """"Which Articles' information must each Party include in its report?": when the lead misses what
+    is asked and a duty on a provision retrieved near the top says it ("Each Party must include in its
+    reporting the information called for in Articles 3, 5, 7, 8 and 9"), that duty leads, the earlier
+    lead following it. It must share at least two more of the asking sentence's words than the lead."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    asked = stems(topic_terms(core_question(question)))
+    if len(asked) < 2:
+        return
+    covered = len(asked & stems(topic_terms(leads[0].text))) if leads else 0
+    near_refs = [r for f in near if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+    best = None
+    for row, chunk in rows:
+        ref = Ref.try_parse(row.ref)
+        if ref is None or "…" in row.action or LEANS_BACK.search(row.action) or _ANNEX_ROW.match(row.ref or "") \
+                or not any(t.overlaps(ref) for t in near_refs):
+            continue
+        text = resolve_this(obligation_text(row), row.ref)
+        cover = len(asked & stems(topic_terms(text)))
+        if cover >= max(2, covered + 2) and (best is None or cover > best[0]):
+            best = (cover, text, row, chunk)
+    if best is None:
+        return
+    _, text, row, chunk = best
+    if chunk.id not in retrieved_ids:
+        draft.fetch(chunk, "obligation")
+    sentence = Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead")
+    draft.sentences = [sentence] + leads[:2] + [x for x in draft.sentences if x.kind != "lead"]
 
 
 def decision_lead(draft: Draft, facts) -> None:

@@ -187,7 +187,7 @@ _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot
                          r"\bno matter\b|\bnot yet in force\b|"
                          # a "not" inside a relative clause denies that clause, not what is asked ("every Party
                          # that has not notified non-acceptance")
-                         r"\b(?:that|which|who) (?:has|have|had|did|does|do|is|are) not\b|"
+                         r"\b(?:Part(?:y|ies)|States?) (?:that|which|who) (?:has|have|had|did|does|do|is|are) not\b|"
                          r"\b(?:where|if|when|unless)\b[^,.;]{0,40}\b(?:was|were|is|are|has|have|had) not\b", re.IGNORECASE)
 # "Would an aluminium smelter fall under …?" against "'non-ferrous metals' means lead, zinc, …": a closed
 # list that does not name what is asked says no yes
@@ -289,6 +289,8 @@ def drop_verdict(text: str) -> str:
 _COMMON = frozenset("minamata convention mercury treaty country countries government governments party parties "
                     "article annex say says tell about still allowed allow need must can does what which "
                     "under use used using new".split())
+# filler words a question may carry that say nothing of what an entry must cover
+_FILLER = frozenset("only now actually just really".split())
 
 
 def topic_terms(text: str) -> set[str]:
@@ -311,17 +313,18 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     entries, score = phrasing similarity + 0.15 x the share of the question's own words the entry
     uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry must share at least
     half of those words, agree with the provisions the question names, and answer its kind."""
-    own = topic_terms(question)
+    own = topic_terms(question) - _FILLER
     # the words without a label set before the question ("For my law class: who serves as the
     # Depositary?"): an entry that shares most of those answers it
-    asked = topic_terms(without_label(question))
+    asked = topic_terms(without_label(question)) - _FILLER
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     best = None
     for m in [m for m in matches if m.answerable][:5]:
         if followup and m.kind != analysis.kind:
             continue  # "and by when?" is not answered by repeating the first answer
-        words = topic_terms(" ".join([*m.chunk.questions, m.chunk.text]))
-        overlap = max(len(own & words) / len(own) if own else 1.0, len(asked & words) / len(asked) if asked else 0.0)
+        words = stems(topic_terms(" ".join([*m.chunk.questions, m.chunk.text])))
+        overlap = max(len(stems(own) & words) / len(own) if own else 1.0,
+                      len(stems(asked) & words) / len(asked) if asked else 0.0)
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
@@ -340,6 +343,11 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
+
+
+def stems(terms: set[str]) -> set[str]:
+    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
+    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
 
 
 def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, threshold: float) -> bool:

@@ -45,7 +45,8 @@ _YES_NO = re.compile(
 # ("what must be done with the mercury when plants close?")
 _WHEN = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:when|by when|until when|since when|from when)\b"
                    r"|\b(?:by when|what year|which year|deadline|by what date|by which date|what date|"
-                   r"how soon|until when|since when|phase[- ]?out date|in what year)\b", re.IGNORECASE)
+                   r"how soon|until when|since when|phase[- ]?out date|in what year|(?:from|on|by) (?:what|which) day)\b",
+                   re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|\bwhat period\b", re.IGNORECASE)
 _HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount|threshold|limit)\b",
                        re.IGNORECASE)
@@ -55,7 +56,7 @@ _WHAT_IS = re.compile(r"^\s*(?:what|who)(?:'s| is| are)\s+(?:a |an |the )?(?!dif
                       r"(?:\s+(?:mean|under the convention|in the convention|in the treaty))?\s*\?*\s*$"
                       r"|\bwhat does\b.{1,60}\bmean\b|\bdefin(?:e|ition)\b|\bwhat counts as\b|\bmeaning of\b",
                       re.IGNORECASE)
-_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+){0,2}(?:products?|processes|items|sources|lamps|"
+_WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+){0,3}(?:products?|processes|items|sources|lamps|"
                     r"batteries|measures|categories|elements|types|kinds|things|industries|sectors|exemptions|"
                     r"exclusions|countries)\b|\blist (?:of|the|all)\b|\bwhat (?:is|are) (?:on|in) the list\b",
                     re.IGNORECASE)
@@ -100,7 +101,7 @@ _LEADING_CLAUSE = re.compile(
     _LABEL + r"|"
     r"^(?:when|once|if|under|in|after|before|while|as|for|since|where|given|with|apart from|besides|from|"
     r"according to|at|during|on)\b[^?]{0,160}?,\s*(?=(?:is|are|was|were|do|does|did|can|could|may|might|must|"
-    r"should|will|would|has|have|shall)\b)", re.IGNORECASE)
+    r"should|will|would|has|have|shall|how|what|which|who|whom|whose|why|by when|until when)\b)", re.IGNORECASE)
 
 
 def core_question(question: str) -> str:

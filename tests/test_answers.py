@@ -324,3 +324,28 @@ def test_a_when_question_is_led_by_the_entry_that_gives_the_date(assistant):
                            "than insignificant, by when must it send in its national action plan?")
     assert "three years" in answer.sentences[0].text, answer.text
     _well_formed(answer)
+
+
+def test_a_duty_that_says_what_is_asked_leads_when_the_lead_does_not(full_index):
+    # the guide's lead gave one threshold and a remark on "endeavour"; the Article 3(5)(a) duty, read from
+    # the treaty text's obligation rows, gives both
+    answer = Assistant(full_index, use_generator=False).ask("What size thresholds does Article 3 use when it asks Parties to identify mercury stocks "
+                           "and sources of mercury supply on their territory?")
+    first = answer.sentences[0].text
+    assert "50 metric tons" in first and "10 metric tons" in first, answer.text
+    assert any(c.ref.startswith("Article 3(5)") for c in answer.citations), [c.ref for c in answer.citations]
+    _well_formed(answer)
+
+
+def test_a_clause_before_a_how_question_does_not_make_it_a_when_question(assistant):
+    # "When a plant is decommissioned, how …?" asks how, not when: the 2025 phase-out date must not lead
+    answer = assistant.ask("When a mercury-cell chlorine plant is decommissioned and its leftover mercury is judged "
+                           "to be excess, how does the Convention expect that mercury to be handled?")
+    assert "2025" not in answer.sentences[0].text and "dispos" in answer.sentences[0].text, answer.text
+    _well_formed(answer)
+
+
+def test_a_refusal_says_where_to_look_before_listing_what_the_index_holds(assistant):
+    answer = assistant.ask("Roughly what is the yearly dollar value of global trade in mercury?")
+    assert answer.refused and answer.refusal_reason == "market-data", answer.text
+    assert answer.text.index("Where to look instead") < answer.text.index("The texts here are"), answer.text
