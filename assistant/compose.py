@@ -24,8 +24,8 @@ from .intents import is_conference_question, is_temporal_question
 from .obligations import deadline_phrase, shares_question_words
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
                    reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
-from .question import QuestionAnalysis
-from .types import Answer, Passage
+from .question import QuestionAnalysis, core_question
+from .types import Answer, Passage, Sentence
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
 _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
@@ -36,6 +36,53 @@ _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
 _USING = re.compile(r"\b(?:use|using|keep|keeping)\b", re.IGNORECASE)
 # question kinds an obligation row may lead when the lead misses what is asked
 POINT_KINDS = ("which", "who", "how", "other")
+
+
+_NAMES_PREAMBLE = re.compile(r"\bpreamble\b", re.IGNORECASE)
+# a recital's opening participle, and the verb the preamble says it with
+_RECITAL_VERB = {"recognizing": "recognizes", "recalling": "recalls", "noting": "notes", "stressing": "stresses",
+                 "emphasizing": "emphasizes", "acknowledging": "acknowledges", "reaffirming": "reaffirms",
+                 "understanding": "states the understanding", "affirming": "affirms"}
+
+
+def _recitals(text: str) -> list[str]:
+    return [line.rstrip(",") for line in split_lines(text) if not line.startswith("The Parties to this Convention")]
+
+
+def _best_recital(text: str, asked: set[str]) -> tuple[int, str]:
+    scored = [(len(asked & topic_terms(r)), r) for r in _recitals(text)]
+    return max(scored, key=lambda x: x[0]) if scored else (0, "")
+
+
+def recital_excerpt(text: str, asked: set[str]) -> str:
+    """The preamble's recital that shares most of the question's words, whole ("Recalling decision
+    25/5 of 20 February 2009 …"), never the preamble's first lines regardless of what was asked."""
+    shared, recital = _best_recital(text, asked)
+    if not shared:
+        return whole_excerpt(text, "Preamble")
+    return recital  # (an ellipsis after the opening words would read as a cut quote)
+
+
+def recital_lead(draft: Draft, chunks, question: str, retrieved_ids: set[str]) -> bool:
+    """Lead with the recital the question asks about, as the preamble says it ("The preamble recalls
+    decision 25/5 of 20 February 2009 …"), when it shares at least two more of the question's words
+    than the present lead."""
+    asked = topic_terms(core_question(question)) - {"preamble"}
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    covered = len(asked & topic_terms(leads[0].text)) if leads else 0
+    best = max(((*_best_recital(c.text, asked), c) for c in chunks), key=lambda x: x[0], default=None)
+    if best is None or best[0] < max(2, covered + 2):
+        return False
+    _, recital, chunk = best
+    word, _, rest = recital.partition(" ")
+    verb = _RECITAL_VERB.get(word.lower())
+    text = f"The preamble {verb} {rest}" if verb else f"In the preamble, the Parties are {word.lower()} {rest}"
+    if chunk.id not in retrieved_ids:
+        draft.fetch(chunk, "cited-by-guide")
+    lead = Sentence(text=text.rstrip(",;") + ".", citations=[draft.cite(chunk)], kind="lead")
+    # the recital is the reply: a guide sentence on another recital beside it would only blur it
+    draft.sentences = [lead] + [x for x in draft.sentences if x.kind != "lead"]
+    return True
 
 
 def split_sentences(text: str) -> list[str]:
@@ -208,6 +255,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         on_point_lead(draft, deadline_rows, question, [p.chunk.ref for p in passages[:3]],
                       {p.chunk.id for p in passages})
 
+    # 1a-iii. "Which decision does the preamble recall?": the recital that says it leads, in its own
+    # words (it is quoted word for word, so no quote of the preamble follows)
+    recited = analysis is not None and bool(_NAMES_PREAMBLE.search(question)) \
+        and recital_lead(draft, binding_lookup("Preamble"), question, {p.chunk.id for p in passages})
+    if recited:
+        lead_refs, focus = [], ["Preamble"]  # the leads it replaced rested on other provisions
+
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
     if analysis is not None and analysis.kind == "yes-no" and leads:
@@ -289,7 +343,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             sources.append((p.chunk, p.chunk.ref, p))
     entries = [e for e, _ in amended]
     for chunk, ref, passage in sources:
-        if quoted >= quote_limit or chunk.id in seen_chunks:
+        if quoted >= quote_limit or chunk.id in seen_chunks or (recited and chunk.ref == "Preamble"):
             continue
         # beside an amended entry, an Annex A/B row is quoted only when it is that entry's own 2013 row,
         # and said to be the 2013 text: never another product's row, never as if it were current
@@ -302,8 +356,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         seen_chunks.add(chunk.id)
         if passage is None:  # fetched by reference: it joins the retrieved passages it is cited from
             draft.fetch(chunk, "cited-by-guide")
-        # whole: a short provision entire, or the chapeau joined to the item the lead rests on
-        excerpt = _LABEL.sub("", whole_excerpt(chunk.text, chunk.ref, ref))
+        # whole: a short provision entire, or the chapeau joined to the item the lead rests on; of the
+        # preamble, the recital the question is about, after its opening words
+        excerpt = _LABEL.sub("", recital_excerpt(chunk.text, asked_terms) if chunk.ref == "Preamble"
+                             else whole_excerpt(chunk.text, chunk.ref, ref))
         if excerpt.rstrip().endswith(":"):
             continue  # a chapeau without its items says nothing on its own
         label = chunk.ref or chunk.doc_title

@@ -349,3 +349,17 @@ def test_a_refusal_says_where_to_look_before_listing_what_the_index_holds(assist
     answer = assistant.ask("Roughly what is the yearly dollar value of global trade in mercury?")
     assert answer.refused and answer.refusal_reason == "market-data", answer.text
     assert answer.text.index("Where to look instead") < answer.text.index("The texts here are"), answer.text
+
+
+def test_a_question_on_the_preamble_is_led_by_the_recital_it_asks_about(full_index):
+    # the preamble is long: the recital the question names leads, word for word, not its first lines
+    a = Assistant(full_index, use_generator=False)
+    answer = a.ask("Which UNEP Governing Council decision does the treaty's preamble recall as the starting point "
+                   "for international action on mercury?")
+    assert answer.sentences[0].text.startswith("The preamble recalls decision 25/5"), answer.text
+    assert [c.ref for c in answer.citations] == ["Preamble"], answer.text
+    answer = a.ask("Does the Convention's preamble mention the Rio principle of common but differentiated "
+                   "responsibilities?")
+    assert answer.sentences[0].text.startswith("Yes. The preamble recalls"), answer.text
+    assert "common but differentiated" in answer.sentences[0].text
+    _well_formed(answer)
