@@ -33,6 +33,10 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
                          re.IGNORECASE)
 
 
+# a question about the text as adopted in 2013: the lead replies to it, the amended state follows
+_ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|as (?:first )?(?:adopted|signed) in 2013|(?:the |its )?2013 (?:text|"
+                            r"version|treaty)|before (?:any|the) amendments?|at first)\b", re.IGNORECASE)
+
 # whether an amendment binds yet is what the entry's state itself says
 _ASKS_FORCE = re.compile(r"\b(?:in force|into force|bind\w*|take[sn]? effect|took effect|effective|status)\b", re.I)
 _AMENDMENT_MARK = re.compile(r"\bMC-\d+/\d+|\bCOP-?\s?\d\b|\bamend\w*|\b(?:since|by) 20\d\d\b", re.I)  # ("after 2020" is the 2013 date)
@@ -91,7 +95,9 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
         # state replies; the entry's whole state follows it instead of burying it
         on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])] \
             if not _ASKS_FORCE.search(question) else []
-        if on_meeting:
+        if _ASKS_ORIGINAL.search(question) and kept and not on_meeting:
+            ordered = kept[:1] + added + kept[1:]  # "Under the original list, how many measures …?": the 2013 reply first
+        elif on_meeting:
             for x in kept:
                 x.text = drop_verdict(x.text)
             ordered = on_meeting[:1] + added + [x for x in kept if x is not on_meeting[0]]

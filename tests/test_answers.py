@@ -6,6 +6,7 @@ the index holds them, and an ingested official decision outranks the bundled sum
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -362,4 +363,13 @@ def test_a_question_on_the_preamble_is_led_by_the_recital_it_asks_about(full_ind
                    "responsibilities?")
     assert answer.sentences[0].text.startswith("Yes. The preamble recalls"), answer.text
     assert "common but differentiated" in answer.sentences[0].text
+    _well_formed(answer)
+
+
+def test_a_question_on_the_original_text_is_answered_before_the_amended_state(assistant):
+    answer = assistant.ask("Under the original phase-down list for dental amalgam, how many of the listed measures "
+                           "does each Party have to include?")
+    first = answer.sentences[0].text
+    assert re.search(r"\b(?:two|2)\b", first, re.I) and "as amended" not in first, answer.text
+    assert "as amended" in answer.text  # the amended state still follows
     _well_formed(answer)
