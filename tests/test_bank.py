@@ -219,6 +219,9 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert entries_about("Which amalgam-burning practices must gold miners stop?", list(entries.values())) == []
     assert [e.name for e in entries_about("Did COP-4 change the rules on amalgam fillings?",
                                           list(entries.values()))] == ["Dental amalgam"]
+    # a form filled in is no filling
+    assert entries_about("Our ministry is filling in an inventory template. When is the release inventory due?",
+                         list(entries.values())) == []
 
 
 def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
