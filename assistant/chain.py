@@ -187,10 +187,12 @@ class Assistant:
         if analysis is not None and analysis.kind == "must-do":  # a checklist only when duties are asked for
             k = 8 if turn.audience == "detailed" else 5
             obligations = self.retriever.obligations_for(question, k, turn.filters)
-        deadlines = [(row, c) for row, c in self.retriever.obligations_for(question, 4, turn.filters) if row.deadline] \
-            if analysis is not None and analysis.kind in ("when", "how-long") else \
-            self.retriever.obligations_for(question, 4, turn.filters) \
-            if analysis is not None and analysis.kind in POINT_KINDS else []
+        # rows a lead may come from: with a deadline for a when-question, any for a which/who/how one
+        kind = analysis.kind if analysis is not None else None
+        lead_rows = self.retriever.obligations_for(question, 4, turn.filters) \
+            if kind in ("when", "how-long", *POINT_KINDS) else []
+        if kind in ("when", "how-long"):
+            lead_rows = [(row, c) for row, c in lead_rows if row.deadline]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried) if analysis is not None else None
         _, aux = self.retriever.current()
@@ -206,7 +208,7 @@ class Assistant:
                        explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
-                       all_amended=tuple(entries), meetings=tuple(meetings), deadline_rows=deadlines)
+                       all_amended=tuple(entries), meetings=tuple(meetings), lead_rows=lead_rows)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

@@ -18,14 +18,14 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
-                         on_point_lead, resolve_this)
+                         on_point_lead, recital_lead, resolve_this)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import deadline_phrase, shares_question_words
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
-                   reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
-from .question import QuestionAnalysis, core_question
-from .types import Answer, Passage, Sentence
+                   recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
+from .question import QuestionAnalysis
+from .types import Answer, Passage
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
 _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")
@@ -36,53 +36,7 @@ _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
 _USING = re.compile(r"\b(?:use|using|keep|keeping)\b", re.IGNORECASE)
 # question kinds an obligation row may lead when the lead misses what is asked
 POINT_KINDS = ("which", "who", "how", "other")
-
-
 _NAMES_PREAMBLE = re.compile(r"\bpreamble\b", re.IGNORECASE)
-# a recital's opening participle, and the verb the preamble says it with
-_RECITAL_VERB = {"recognizing": "recognizes", "recalling": "recalls", "noting": "notes", "stressing": "stresses",
-                 "emphasizing": "emphasizes", "acknowledging": "acknowledges", "reaffirming": "reaffirms",
-                 "understanding": "states the understanding", "affirming": "affirms"}
-
-
-def _recitals(text: str) -> list[str]:
-    return [line.rstrip(",") for line in split_lines(text) if not line.startswith("The Parties to this Convention")]
-
-
-def _best_recital(text: str, asked: set[str]) -> tuple[int, str]:
-    scored = [(len(asked & topic_terms(r)), r) for r in _recitals(text)]
-    return max(scored, key=lambda x: x[0]) if scored else (0, "")
-
-
-def recital_excerpt(text: str, asked: set[str]) -> str:
-    """The preamble's recital that shares most of the question's words, whole ("Recalling decision
-    25/5 of 20 February 2009 …"), never the preamble's first lines regardless of what was asked."""
-    shared, recital = _best_recital(text, asked)
-    if not shared:
-        return whole_excerpt(text, "Preamble")
-    return recital  # (an ellipsis after the opening words would read as a cut quote)
-
-
-def recital_lead(draft: Draft, chunks, question: str, retrieved_ids: set[str]) -> bool:
-    """Lead with the recital the question asks about, as the preamble says it ("The preamble recalls
-    decision 25/5 of 20 February 2009 …"), when it shares at least two more of the question's words
-    than the present lead."""
-    asked = topic_terms(core_question(question)) - {"preamble"}
-    leads = [x for x in draft.sentences if x.kind == "lead"]
-    covered = len(asked & topic_terms(leads[0].text)) if leads else 0
-    best = max(((*_best_recital(c.text, asked), c) for c in chunks), key=lambda x: x[0], default=None)
-    if best is None or best[0] < max(2, covered + 2):
-        return False
-    _, recital, chunk = best
-    word, _, rest = recital.partition(" ")
-    verb = _RECITAL_VERB.get(word.lower())
-    text = f"The preamble {verb} {rest}" if verb else f"In the preamble, the Parties are {word.lower()} {rest}"
-    if chunk.id not in retrieved_ids:
-        draft.fetch(chunk, "cited-by-guide")
-    lead = Sentence(text=text.rstrip(",;") + ".", citations=[draft.cite(chunk)], kind="lead")
-    # the recital is the reply: a guide sentence on another recital beside it would only blur it
-    draft.sentences = [lead] + [x for x in draft.sentences if x.kind != "lead"]
-    return True
 
 
 def split_sentences(text: str) -> list[str]:
@@ -131,7 +85,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
             amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
             year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = (),
-            deadline_rows: list | None = None) -> Draft:
+            lead_rows: list | None = None) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -144,7 +98,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     adoption, communication, entry into force), each with its passage;
     all_amended: every entry the amendments note in the index changed (empty: no note indexed).
     meetings: the meetings of the Conference of the Parties the question names (by number or place).
-    deadline_rows: (Obligation, Chunk) pairs, best first: with a deadline for a when / how-long
+    lead_rows: (Obligation, Chunk) pairs, best first: with a deadline for a when / how-long
         question, any for the kinds in POINT_KINDS (one may lead when it says what is asked)
     question whose lead gives no time.
     """
@@ -248,11 +202,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         decision_lead(draft, decision_facts)
 
     # 1a'. "By when must it submit its plan?": when no lead gives a time, the duty's own row does
-    if analysis is not None and analysis.kind in ("when", "how-long") and deadline_rows:
-        deadline_lead(draft, deadline_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
+    if analysis is not None and analysis.kind in ("when", "how-long") and lead_rows:
+        deadline_lead(draft, lead_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
     # 1a''. "Which Articles must the report cover?": a duty near the top that says it, when the lead does not
-    elif analysis is not None and analysis.kind in POINT_KINDS and deadline_rows and not amended:
-        on_point_lead(draft, deadline_rows, question, [p.chunk.ref for p in passages[:3]],
+    elif analysis is not None and analysis.kind in POINT_KINDS and lead_rows and not amended:
+        on_point_lead(draft, lead_rows, question, [p.chunk.ref for p in passages[:3]],
                       {p.chunk.id for p in passages})
 
     # 1a-iii. "Which decision does the preamble recall?": the recital that says it leads, in its own

@@ -42,3 +42,8 @@ class Draft:
         if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
             return  # a repeated fact is noise, even in other words
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
+
+    def lead_with(self, sentence: Sentence, keep: int) -> None:
+        """Make `sentence` the opening, keeping at most `keep` of the earlier leads after it."""
+        leads = [x for x in self.sentences if x.kind == "lead"]
+        self.sentences = [sentence] + leads[:keep] + [x for x in self.sentences if x.kind != "lead"]

@@ -1,6 +1,7 @@
 """Leads drawn from structured facts the index holds, not from a guide sentence: the amended state
 of an Annex A/B entry, the adoption and entry-into-force lines of a meeting's decision, an
-obligation row with its deadline; and the plain text of an obligation row for checklists."""
+obligation row with its deadline or on the point asked, the preamble's recital asked about; and the
+plain text of an obligation row for checklists."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
                          entries_list_sentence)
 from .draft import Draft
 from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase, shares_question_words
-from .plan import drop_verdict, same_fact, stems, topic_terms
+from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms
 from .question import QuestionAnalysis, core_question
 from .types import Sentence
 
@@ -129,23 +130,43 @@ def deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved
     leads = [x for x in draft.sentences if x.kind == "lead"]
     if any(TEMPORAL_FACT.search(x.text) or _TIME_GIVEN.search(x.text) for x in leads):
         return
-    in_focus = [r for f in focus if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+    in_focus = _provisions(focus)
     for row, chunk in rows:
-        ref = Ref.try_parse(row.ref)
-        if not row.deadline or "…" in row.action or LEANS_BACK.search(row.action) or _ANNEX_ROW.match(row.ref or ""):
-            continue  # (an Annex A or B row's 2013 date may have been amended: the amendments lead says it)
-        # on the provision in focus and about what is asked: a neighbouring duty's deadline misleads
-        if not (ref is not None and any(t.overlaps(ref) for t in in_focus) and shares_question_words(question, row)):
+        if not row.deadline or not _row_can_lead(row, in_focus):
+            continue
+        # about what is asked: a neighbouring duty's deadline misleads
+        if not shares_question_words(question, row):
             continue
         text = resolve_this(obligation_text(row), row.ref)
         if not TEMPORAL_FACT.search(text):
             text += f" ({deadline_phrase(row.deadline)})"
-        if chunk.id not in retrieved_ids:
-            draft.fetch(chunk, "obligation")
-        sentence = Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead")
-        draft.sentences = [sentence] + [x for x in draft.sentences if x.kind == "lead"][:2] + \
-            [x for x in draft.sentences if x.kind != "lead"]
+        _lead_with_row(draft, row, chunk, text, retrieved_ids)
         return
+
+
+def _provisions(refs: list[str]) -> list[Ref]:
+    return [r for f in refs if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+
+
+def _row_can_lead(row, near: list[Ref]) -> bool:
+    """An obligation row whole (no cut action, no "such decision" pointing back), on one of the
+    provisions `near`, and not an Annex A or B row (its 2013 date may have been amended: the
+    amendments lead says it)."""
+    ref = Ref.try_parse(row.ref)
+    return ref is not None and "…" not in row.action and not LEANS_BACK.search(row.action) \
+        and not _ANNEX_ROW.match(row.ref or "") and any(t.overlaps(ref) for t in near)
+
+
+def _lead_with_row(draft: Draft, row, chunk, text: str, retrieved_ids: set[str]) -> None:
+    if chunk.id not in retrieved_ids:
+        draft.fetch(chunk, "obligation")
+    draft.lead_with(Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead"), keep=2)
+
+
+def replies_better(cover: int, covered: int) -> bool:
+    """A sentence from structured facts takes the lead when it holds at least two of the asking
+    sentence's words, and two more than the present lead holds."""
+    return cover >= max(2, covered + 2)
 
 
 def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_ids: set[str]) -> None:
@@ -158,24 +179,44 @@ def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_
     if len(asked) < 2:
         return
     covered = len(asked & stems(topic_terms(leads[0].text))) if leads else 0
-    near_refs = [r for f in near if (r := Ref.try_parse(f)) is not None and not r.is_decision]
+    near_refs = _provisions(near)
     best = None
     for row, chunk in rows:
-        ref = Ref.try_parse(row.ref)
-        if ref is None or "…" in row.action or LEANS_BACK.search(row.action) or _ANNEX_ROW.match(row.ref or "") \
-                or not any(t.overlaps(ref) for t in near_refs):
+        if not _row_can_lead(row, near_refs):
             continue
         text = resolve_this(obligation_text(row), row.ref)
         cover = len(asked & stems(topic_terms(text)))
-        if cover >= max(2, covered + 2) and (best is None or cover > best[0]):
+        if replies_better(cover, covered) and (best is None or cover > best[0]):
             best = (cover, text, row, chunk)
-    if best is None:
-        return
-    _, text, row, chunk = best
+    if best is not None:
+        _, text, row, chunk = best
+        _lead_with_row(draft, row, chunk, text, retrieved_ids)
+
+
+# a recital's opening participle, and the verb the preamble says it with
+_RECITAL_VERB = {"recognizing": "recognizes", "recalling": "recalls", "noting": "notes", "stressing": "stresses",
+                 "emphasizing": "emphasizes", "acknowledging": "acknowledges", "reaffirming": "reaffirms",
+                 "understanding": "states the understanding", "affirming": "affirms"}
+
+
+def recital_lead(draft: Draft, chunks, question: str, retrieved_ids: set[str]) -> bool:
+    """Lead with the recital the question asks about, as the preamble says it ("The preamble recalls
+    decision 25/5 of 20 February 2009 …"), when it replies better than the present lead."""
+    asked = topic_terms(core_question(question)) - {"preamble"}
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    covered = len(asked & topic_terms(leads[0].text)) if leads else 0
+    best = max(((*best_recital(c.text, asked), c) for c in chunks), key=lambda x: x[0], default=None)
+    if best is None or not replies_better(best[0], covered):
+        return False
+    _, recital, chunk = best
+    word, _, rest = recital.partition(" ")
+    verb = _RECITAL_VERB.get(word.lower())
+    text = f"The preamble {verb} {rest}" if verb else f"In the preamble, the Parties are {word.lower()} {rest}"
     if chunk.id not in retrieved_ids:
-        draft.fetch(chunk, "obligation")
-    sentence = Sentence(text=text + ".", citations=[draft.cite(chunk, row.ref or chunk.ref)], kind="lead")
-    draft.sentences = [sentence] + leads[:2] + [x for x in draft.sentences if x.kind != "lead"]
+        draft.fetch(chunk, "cited-by-guide")
+    # the recital is the reply: a guide sentence on another recital beside it would only blur it
+    draft.lead_with(Sentence(text=text.rstrip(",;") + ".", citations=[draft.cite(chunk)], kind="lead"), keep=0)
+    return True
 
 
 def decision_lead(draft: Draft, facts) -> None:

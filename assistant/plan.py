@@ -378,6 +378,25 @@ def split_lines(text: str) -> list[str]:
     return [line.strip() for line in text.split("\n") if line.strip()]
 
 
+def _recitals(text: str) -> list[str]:
+    return [line.rstrip(",") for line in split_lines(text) if not line.startswith("The Parties to this Convention")]
+
+
+def best_recital(text: str, asked: set[str]) -> tuple[int, str]:
+    """The preamble passage's recital sharing most of the `asked` words, with how many it shares."""
+    scored = [(len(asked & topic_terms(r)), r) for r in _recitals(text)]
+    return max(scored, key=lambda x: x[0]) if scored else (0, "")
+
+
+def recital_excerpt(text: str, asked: set[str]) -> str:
+    """The preamble's recital that shares most of the question's words, whole ("Recalling decision
+    25/5 of 20 February 2009 …"), never the preamble's first lines regardless of what was asked."""
+    shared, recital = best_recital(text, asked)
+    if not shared:
+        return whole_excerpt(text, "Preamble")
+    return recital  # (an ellipsis after the opening words would read as a cut quote)
+
+
 def whole_excerpt(text: str, chunk_ref: str, wanted: str | None = None, limit: int = 900) -> str:
     """The passage to quote, whole sentences only. A passage short enough is quoted whole; when the
     lead rests on one lettered item of a longer paragraph, its chapeau is joined to that item

@@ -201,18 +201,17 @@ class ClauseFinder:
         # "It may adopt its own rules", "In particular, they shall endeavour …": the previous actor's clause
         pronoun = bool(self.prev_actor) and bool(re.fullmatch(r"(?:it|they)", _strip_adverbial(pre), re.I))
         passive = bool(re.match(r"(?:(?:not|only)\s+)?be\s+\S", head, re.I))
+        subject_text = _strip_adverbial(pre)
         # a "may" that a restricting "only" limits ("may be returned … only where …") binds whoever acts
         restricted = modal == "may" and polarity_of("permissive", after) == "restriction"
         # "Instruments of ratification … shall be deposited with the Depositary": the joining State's duty
-        lodged = re.match(r"(?:each\s+)?instruments?\s+of\s+ratification\b", _strip_adverbial(pre), re.I) \
-            and re.match(r"be\s+(?:deposited|lodged)\s+with\s+the\s+Depositary", head, re.I)
-        if lodged:
-            return _Clause("other", "binding", start, len(sentence), m.start(), m.end(), _strip_adverbial(pre), False)
-        if _INSTRUMENT_SUBJECT.match(_strip_adverbial(pre)) and not (passive and _agent(_verb_group(after))) \
+        if re.match(r"(?:each\s+)?instruments?\s+of\s+ratification\b", subject_text, re.I) \
+                and re.match(r"be\s+(?:deposited|lodged)\s+with\s+the\s+Depositary", head, re.I):
+            return _Clause("other", "binding", start, len(sentence), m.start(), m.end(), subject_text, False)
+        if _INSTRUMENT_SUBJECT.match(subject_text) and not (passive and _agent(_verb_group(after))) \
                 and not restricted:
             return None  # "This Convention shall be opened for signature", "Amendments … shall be adopted"
         agent = None if pronoun and not passive else _agent(_verb_group(after)) or _agent(pre)
-        subject_text = _strip_adverbial(pre)
         negated = bool(re.match(r"no\s", subject_text, re.I)) and passive
         modality = self._modality(modal, after, self._clause_scope(sentence, m), negated)
         if agent is not None:
