@@ -252,9 +252,25 @@ def checklist(question: str, rows: Iterable, k: int = 8) -> list:
             score += 0.5
         if about_parties and _get(r, "actor") in ("party", "party_conditional"):
             score += 0.5
+        if _get(r, "deadline"):
+            score += 0.25  # what to do by when: a dated duty is the one a checklist must not drop
         scored.append((score, i, r))
     scored.sort(key=lambda s: (-s[0], s[1]))
-    return [r for _, _, r in scored[:k]]
+    # the items of one verb's object list ("include in its national action plan: (a) … (k)", Annex C(1))
+    # share the chapeau's words: the best of them stands for the rest and leaves room for the provisions
+    # beside it (Article 7(3)(b)'s deadline); items with verbs of their own (Article 11(3)) each count
+    picked, seen_lists = [], set()
+    for _, _, r in scored:
+        ref = _ref_of(r)
+        if ref is not None and (ref.subparagraph or ref.item):
+            one_list = (str(ref.parent()), " ".join(str(_get(r, "action", "")).split()[:4]))
+            if one_list in seen_lists:
+                continue
+            seen_lists.add(one_list)
+        picked.append(r)
+        if len(picked) == k:
+            break
+    return picked
 
 
 # ---- formatting ----------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ _LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute
                   r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
                   r"criminal|offence|labell?ing)\b", re.IGNORECASE)
 _JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
-                           r"federal|national|provincial|our country's|domestic|Congress|Parliament|"
+                           r"federal|national|provincial|our country's|the (?:state|province|country)'s|domestic|Congress|Parliament|"
                            r"REACH|RoHS|FDA|England|Scotland|Wales|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
                            r"Michigan|Illinois|Massachusetts|Texas|Quebec|British Columbia|Member States|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
                            r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
@@ -110,7 +110,7 @@ _ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|(?<!-)add(?:
                               r"vinyl chloride|VCM|chlor-alkali|acetaldehyde|methylate|catalysts?|"
                               r"switch(?:es)?|relays?)", re.IGNORECASE)
 _MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|would|will) .{1,40} cost|costly|expensive|"
-                     r"costs? (?:more|less) than|sales|market (?:is |was )?(?:expected|forecast|projected)|"
+                     r"costs? (?:more|less) than|sales(?! bans?\b)|market (?:is |was )?(?:expected|forecast|projected)|"
                      r"(?:yearly|annual|growth) rate|CAGR|"
                      r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
                      r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|"
@@ -178,7 +178,7 @@ _DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.
 # science asked for even in the treaty's words ("What share of global emissions comes from ASGM?")
 _SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
                              r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
-                             r"deliver\w* to the oceans?|released by a single|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
+                             r"deliver\w* to the oceans?|released by a single|eutectic|liquid cathode|(?:really|actually) work as|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                              r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
                              r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
                              r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
@@ -194,7 +194,7 @@ _PEOPLE_EVENTS = re.compile(
     r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
     r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
     r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
-    r"prosecut\w+|compensation claims?|co-?chair\w*|fined|political settlement|participants attended|"
+    r"prosecut\w+|compensation claims?|(?:win|won|awarded|receive[ds]?|paid|get) (?:any )?compensation|co-?chair\w*|fined|political settlement|participants attended|"
     r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
     r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b|"
     # an organisation that acted, what a workshop or report concluded, a settlement paid
@@ -261,7 +261,7 @@ _MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\
                           r"\bstop selling\b", re.IGNORECASE)
 # the treaty's own actor asked about ("could a Party legally permit a new mine?", countries named as
 # examples before it): what the treaty allows a Party, not a country's law
-_PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the)\s+Party\b|"
+_PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the|that|such)\s+Party\b|"
                           r"\b(?:a|any|each) Party\s+(?:legally\s+)?(?:permit|allow|license|licen[cs]e|approve)\b")
 _DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
 # "what must Parties now do …?": a duty of every Party, not a question about which States are Parties

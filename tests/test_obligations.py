@@ -620,6 +620,18 @@ b) Consult widget makers.
 
 2. The lapse of a widget annex shall in no way affect proceedings already begun.
 
+3. Each Party shall promote:
+
+a) research on widget alternatives;
+
+b) the training of widget inspectors.
+
+4. Each Party shall take due account of:
+
+a) the widget register; and
+
+b) the reports of the panel.
+
 ## Annex E — Widget panel procedure
 
 ### Part I — Panel procedure
@@ -687,6 +699,13 @@ ANNEX = "Annex E Part I Article "
     ("Article 4(5)(a)", [("cop", "binding", "duty", None)], "chapeau 'It … shall:' after a sentence naming it"),
     ("Article 5(1)", [("party", "binding", "prohibition", None)], "'No X may be made' forbids"),
     ("Article 5(2)", [], "'shall in no way affect' is scope"),
+    # a chapeau whose items are the objects of its verb: one whole row per item, none left as "promote …"
+    ("Article 5(3)", [], "object list said item by item"),
+    ("Article 5(3)(a)", [("party", "binding", "duty", None)], "object list item (a)"),
+    ("Article 5(3)(b)", [("party", "binding", "duty", None)], "object list item (b)"),
+    # matters to weigh are not separate duties
+    ("Article 5(4)", [("party", "binding", "duty", None)], "'take due account of: (a) …' stays one duty"),
+    ("Article 5(4)(a)", [], "matters to weigh are not split"),
     # dispute roles: lower-case "party", "to the dispute", "claimant party" bind only those Parties;
     # a mention inside "Unless …," is not the main clause's subject
     (ANNEX + "1(1)", [("party_conditional", "binding", "duty", None)] * 2, "dispute parties; 'Unless X …, the costs'"),
@@ -762,3 +781,11 @@ def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restric
     assert kept["gold"] >= 15 and kept["kept"] == kept["gold"], kept
     for field, floor in floors:
         assert scored[field]["precision"] >= floor and scored[field]["recall"] >= floor, (field, scored[field])
+
+
+def test_an_object_list_item_reads_as_a_whole_duty(procedure_rows):
+    """"Each Party shall promote: (a) research on …" gives "promote research on …", never "promote …"."""
+    actions = {r.ref: r.action for r in procedure_rows if r.ref.startswith("Article 5(3)")}
+    assert actions == {"Article 5(3)(a)": "promote research on widget alternatives",
+                       "Article 5(3)(b)": "promote the training of widget inspectors"}
+    assert not any(r.action.endswith("…") for r in procedure_rows if r.ref.startswith("Article 5(3)"))

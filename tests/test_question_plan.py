@@ -191,6 +191,12 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Has the COP adopted the additional annex on interim storage?", "later-decision"),
     ("What is the yearly dollar value of mercury trade, and which countries still mine it for export?",
      "market-data"),
+    # "sales bans" are law, not sales figures; "the state's Act" points back to the state named before
+    ("Which US states' mercury laws, such as Maine's, exempt antique barometers from sales bans?", "national-law"),
+    ("Vermont reports progress on mercury. What cuts does the state's Mercury Reduction Act require from "
+     "its utilities?", "national-law"),
+    ("Did miners poisoned at the old mine ever win compensation from the company?", "other"),
+    ("Could a eutectic alloy really work as the liquid cathode instead of mercury in chlorine plants?", "science"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -249,6 +255,7 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Is an environment ministry legally bound by the Convention to set national emission targets?",
     "When Peru ratifies, is it expected to tell the Secretariat how it will implement the Convention?",
     "Could Norway legally adopt rules stricter than the Convention?",
+    "Mining there ended in 2001; if investors wanted a brand-new mercury mine, could that Party permit it?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None

@@ -35,6 +35,14 @@ from .tables import TableReader
 
 log = logging.getLogger(__name__)
 
+# items that time or condition the chapeau's obligation ("by notifying the Secretariat: (a) On becoming a
+# Party; or (b) No later than …"), not objects of its verb
+_TIMING_ITEM = re.compile(r"^(?:when|where|if|once|after|before|unless|on|upon|no later than|not later than|by|"
+                          r"within|at|in the case of|as soon as)\b", re.IGNORECASE)
+# chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
+_NOT_OBJECTS = re.compile(r"\bexcept\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
+                          re.IGNORECASE)
+
 _TITLE_TOPICS: tuple[tuple[str, str], ...] = (
     (r"artisanal|small-scale gold", "ASGM"),
     (r"supply sources|\btrade\b|mercury supply", "supply and trade"),
@@ -180,6 +188,8 @@ class _DocumentReader(TableReader, ClauseFinder):
                 start = 1
             else:
                 start = self._item_of_statement(sentences[0], parent)
+                if start == 1 and self._lists_objects(parent) and not _TIMING_ITEM.match(sentences[0]):
+                    self._object_item(line, sentences[0], parent)
         if line.level == "lead":  # a chapeau the chunker wrote in front of each of its items
             chapeaux[line.ref_str] = chapeau = self._chapeau(line, sentences[-1])
             if chapeau.expandable:
@@ -283,6 +293,29 @@ class _DocumentReader(TableReader, ClauseFinder):
             else:
                 ch.expandable = False
         return ch
+
+    @staticmethod
+    def _lists_objects(chapeau: _Chapeau) -> bool:
+        """A chapeau whose items are the objects of its one verb ("Each Party shall promote: (a) research
+        on …; (b) …"): its row ends in "…", which reads as a cut item, so each item gets a whole row of
+        its own. Not exceptions ("except: (a) …"), options ("one or more of the following") or matters
+        to weigh ("take into account at least: …"): there the items are not separate duties."""
+        return bool(chapeau.rows) and all(r.action.endswith("…") for r in chapeau.rows) \
+            and not _NOT_OBJECTS.search(chapeau.sentence)
+
+    def _object_item(self, line: _Line, item: str, chapeau: _Chapeau) -> None:
+        """One item of an object-list chapeau as its own row: the chapeau's verb with this item as object."""
+        obj = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item.strip()).strip()
+        for row in chapeau.rows:
+            verb = re.sub(r",\s*(?:taking into account|having regard to|in accordance with)\b.*$", "",
+                          row.action[:-1].rstrip(" ,:…"))
+            self.out.append(dataclasses.replace(
+                row, ref=line.ref_str, chunk_id=line.chunk.id, page=line.chunk.page_start,
+                sentence=re.sub(r"\s+", " ", f"{chapeau.sentence} {item}").strip(),
+                action=_short(f"{verb} {_lower_first(obj)}", 600),
+                deadline=row.deadline or normalise_deadline(item), dates=row.dates or find_dates(item)))
+        # the chapeau's own "promote …" row is now said item by item
+        self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]
 
     # ---- obligations ---------------------------------------------------------------------
     def _expanded_item(self, line: _Line, sentence: str, chapeau: _Chapeau, context: str = "") -> None:
