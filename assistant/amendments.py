@@ -152,6 +152,8 @@ def _name_words(text: str) -> frozenset[str]:
     text = re.sub(r"\bcfl\.i\b", "cfl integrated", re.sub(r"\bcfl\.ni\b", "cfl nonintegrated", text.lower()))
     for phrase, words in _QUESTION_PHRASES:
         text = re.sub(phrase, words, text)
+    # "switches to membrane cells" is a change of plan, not the switches-and-relays entry
+    text = re.sub(r"\bswitch(?:es|ed|ing)?\s+(?=(?:over\s+)?(?:to|from|away)\b)", "changes ", text)
     if _GOLD_MINING.search(text) and not _DENTAL.search(text):
         text = re.sub(r"\bamalgams?\b", "goldamalgam", text)  # miners burn a gold amalgam, not a filling
     # "non-linear" is one word: a question about linear tubes is not about U-bend ones

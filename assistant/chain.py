@@ -194,7 +194,8 @@ class Assistant:
         if kind in ("when", "how-long"):
             lead_rows = [(row, c) for row, c in lead_rows if row.deadline]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
-                                followup=turn.condensed.carried) if analysis is not None else None
+                                followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight) \
+            if analysis is not None else None
         _, aux = self.retriever.current()
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
@@ -204,8 +205,13 @@ class Assistant:
         entries = [e for e, _ in aux.amended]
         names = {id(e) for e in entries_about(question, entries) or entries_asked_for(question, entries, meetings)}
         asked = {id(f) for f in facts_asked(question, meetings, held)}
+        explicit = turn.condensed.refs
+        if lead is not None and analysis is not None and not analysis.refs and not refs_agree(lead.refs, explicit):
+            # provisions inferred from the wording ("votes on annex amendments" -> Article 27) yield to
+            # those of the entry that answers: the EU's votes are Article 28(2)
+            explicit = ()
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
-                       explicit_refs=turn.condensed.refs, obligations=obligations, analysis=analysis,
+                       explicit_refs=explicit, obligations=obligations, analysis=analysis,
                        bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
                        all_amended=tuple(entries), meetings=tuple(meetings), lead_rows=lead_rows)
@@ -343,6 +349,13 @@ class Assistant:
                       citations=citations if any(x.citations for x in sentences) else [],
                       retrieved=retrieved, audience=turn.audience, generator=generator, latency_ms=_ms(turn),
                       unsupported=unsupported or [], notes=notes, refusal_reason=reason)
+
+
+def refs_agree(these: list[str] | tuple[str, ...], those: list[str] | tuple[str, ...]) -> bool:
+    """Some provision of one list overlaps some provision of the other (an empty list agrees)."""
+    a = [r for x in these if (r := Ref.try_parse(x)) is not None]
+    b = [r for x in those if (r := Ref.try_parse(x)) is not None]
+    return not a or not b or any(x.overlaps(y) for x in a for y in b)
 
 
 def _own_document_similarity(r: Retrieval, aux) -> float:

@@ -18,7 +18,7 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
-                         on_point_lead, recital_lead, resolve_this)
+                         on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .obligations import deadline_phrase, shares_question_words
@@ -159,7 +159,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                         and derive_verdict(question, body) == "Not as such:":
                     text = f"Not as such: {body[:1].lower()}{body[1:]}"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
-            draft.say(text, ns, "lead")
+            draft.say(text, ns, "lead", distinct=i > 0)
             lead_refs += [r for r in refs if r not in lead_refs]
         focus = list(explicit_refs) or lead_refs[:2] or focus
     elif guides:
@@ -202,6 +202,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         decision_lead(draft, decision_facts)
 
     # 1a'. "By when must it submit its plan?": when no lead gives a time, the duty's own row does
+    if analysis is not None and analysis.kind in ("when", "how-long"):
+        time_first(draft, question)
     if analysis is not None and analysis.kind in ("when", "how-long") and lead_rows:
         deadline_lead(draft, lead_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
     # 1a''. "Which Articles must the report cover?": a duty near the top that says it, when the lead does not
@@ -259,6 +261,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 3. the binding text, quoted
     wanted_refs = list(dict.fromkeys([*focus, *lead_refs]))
+    # a quote shows the text the answer rests on: never the top passage's provision when no sentence of
+    # the reply cites it (a recital's lead, not Article 31(1) on entry into force), unless the question names it
+    prose_refs = [draft.citations[n - 1].ref for x in draft.sentences if x.kind in ("lead", "checklist")
+                  for n in x.citations]
+    if not explicit_refs and any(_overlaps(r, p) for r in wanted_refs for p in prose_refs):
+        wanted_refs = [r for r in wanted_refs if any(_overlaps(r, p) for p in prose_refs)]
     if analysis is not None and analysis.kind == "provision":
         # "what does Article 4 say?": its core operative paragraph, the first one
         wanted_refs = [f"{r}(1)" if (x := Ref.try_parse(r)) is not None and x.kind == 1 and not x.paragraph

@@ -38,8 +38,11 @@ class Draft:
         if all(p.chunk.id != chunk.id for p in self.extra_passages):
             self.extra_passages.append(Passage(chunk, 0.0, None, None, reason))
 
-    def say(self, text: str, citations: list[int], kind: str) -> None:
-        if any(s.text == text or (kind == s.kind == "lead" and same_fact(s.text, text)) for s in self.sentences):
+    def say(self, text: str, citations: list[int], kind: str, distinct: bool = False) -> None:
+        """Add a sentence; one that repeats an earlier lead's fact in other words is dropped, unless
+        the writer says it is `distinct` (the lines of one bank entry were written to differ)."""
+        if any(s.text == text or (kind == s.kind == "lead" and not distinct and same_fact(s.text, text))
+               for s in self.sentences):
             return  # a repeated fact is noise, even in other words
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
 

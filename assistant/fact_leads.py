@@ -124,11 +124,27 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
 _TIME_GIVEN = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b", re.I)
 
 
+def time_first(draft: Draft, question: str) -> None:
+    """A when / how-long question whose first lead gives no time, while a later lead gives one about
+    what is asked ("Not as such: … optional. Any plan … within four years …"): that lead goes first."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    if not leads or _gives_time(leads[0].text):
+        return
+    asked = stems(topic_terms(core_question(question)))
+    timed = next((x for x in leads[1:] if _gives_time(x.text) and asked & stems(topic_terms(x.text))), None)
+    if timed is not None:
+        draft.sentences = [timed] + [x for x in draft.sentences if x is not timed]
+
+
+def _gives_time(text: str) -> bool:
+    return bool(TEMPORAL_FACT.search(text) or _TIME_GIVEN.search(text))
+
+
 def deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved_ids: set[str]) -> None:
     """Lead with the first obligation row in focus whose deadline the leads do not give ("Each Party
     concerned must submit its national action plan … no later than three years after …")."""
     leads = [x for x in draft.sentences if x.kind == "lead"]
-    if any(TEMPORAL_FACT.search(x.text) or _TIME_GIVEN.search(x.text) for x in leads):
+    if any(_gives_time(x.text) for x in leads):
         return
     in_focus = _provisions(focus)
     for row, chunk in rows:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from ingest.bank import stems
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
 from ingest.structure import BRACKET_RE
@@ -278,7 +279,8 @@ def reframe_verdict(question: str, phrasing: str, text: str) -> str:
 def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
     m = re.match(r"^(?:yes|no), [^:.]{1,40}:\s+", text.strip(), re.IGNORECASE) \
-        or re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE)  # "No, not new supply: high …"
+        or re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE) \
+        or re.match(r"^(?:not as such|not quite|partly|it depends):\s+", text.strip(), re.IGNORECASE)  # "No, not new supply: high …"
     if m is None:
         return text
     rest = text.strip()[m.end():]
@@ -289,8 +291,8 @@ def drop_verdict(text: str) -> str:
 _COMMON = frozenset("minamata convention mercury treaty country countries government governments party parties "
                     "article annex say says tell about still allowed allow need must can does what which "
                     "under use used using new".split())
-# filler words a question may carry that say nothing of what an entry must cover
-_FILLER = frozenset("only now actually just really".split())
+# words of how a question asks ("how long must we wait"), not of what it is about
+_FILLER = frozenset("only now actually just really long wait soon".split())
 
 
 def topic_terms(text: str) -> set[str]:
@@ -308,11 +310,13 @@ _GENERIC = frozenset("shall each take measures measure provision provisions date
 
 
 def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,
-                     followup: bool = False):
+                     followup: bool = False, lexical_weight: float = 0.0):
     """The question-bank entry whose own answer should lead, or None. Among the closest answerable
-    entries, score = phrasing similarity + 0.15 x the share of the question's own words the entry
-    uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry must share at least
-    half of those words, agree with the provisions the question names, and answer its kind."""
+    entries, score = phrasing similarity + `lexical_weight` x the share of the question's word weight
+    its phrasings use (BankMatch.lexical) + 0.15 x the share of the question's own words the entry
+    (phrasings and answer) uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry
+    must share at least half of those words, agree with the provisions the question names, and
+    answer its kind."""
     own = topic_terms(question) - _FILLER
     # the words without a label set before the question ("For my law class: who serves as the
     # Depositary?"): an entry that shares most of those answers it
@@ -335,25 +339,29 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
             continue
         # an entry written for another kind of question leads only when no fitting one is about as close
         # ("by when must it send its plan?" is the deadline entry, not the "who decides" one)
-        score = m.similarity + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
+        score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
             - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only
-        if bank_leads(m.kind, score, analysis, threshold) and (best is None or score > best[0]):
+        # an entry written for another kind of question leads only on a nearly identical phrasing: the
+        # word share says what a question is about, not how it asks ("who decides?" vs "by when?")
+        kind_blind = score - lexical_weight * m.lexical
+        if bank_leads(m.kind, score, analysis, threshold, kind_blind=kind_blind) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
 
 
-def stems(terms: set[str]) -> set[str]:
-    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
-    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
+_VERY_CLOSE = 0.94
 
 
-def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, threshold: float) -> bool:
+def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, threshold: float,
+               kind_blind: float | None = None) -> bool:
     """Lead with the entry when its phrasing is close and it answers this kind of question;
-    a very close match leads whatever the kind (the phrasings were written for that question)."""
-    if similarity >= threshold + 0.12:
+    a very close match leads whatever the kind (the phrasings were written for that question).
+    `kind_blind` is the score without the word share, when there is one: only MiniLM's closeness of
+    phrasing says the question is asked the same way (0.94, the old threshold's 0.82 + 0.12)."""
+    if (kind_blind >= _VERY_CLOSE) if kind_blind is not None else similarity >= threshold + 0.12:
         return True
     if similarity < threshold:
         return False

@@ -18,7 +18,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from ingest.bank import BankMatch, key_text
+from ingest.bank import BankLexicon, BankMatch, key_text
 from ingest.index import IndexStore, Snapshot, keyword_tokens
 from ingest.models import Chunk
 from ingest.refs import Ref, find_mentions
@@ -76,6 +76,7 @@ class SnapshotAux:
     amended: list = field(default_factory=list)  # (AmendedEntry, Chunk): Annex A/B entries later meetings changed
     decision_facts: list = field(default_factory=list)  # (DecisionFact, Chunk): what each annex decision says of itself
     phrases: dict = field(default_factory=dict)  # (token, token) -> chunk positions holding that word pair
+    bank_lexicon: BankLexicon = field(default_factory=lambda: BankLexicon([], keyword_tokens))
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -124,7 +125,7 @@ class SnapshotAux:
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended,
                    decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id],
-                   phrases=phrases)
+                   phrases=phrases, bank_lexicon=BankLexicon(list(snap.bank_keys), keyword_tokens))
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
@@ -176,6 +177,11 @@ class Retrieval:
 
 # how much closer the asking part alone must come to a bank phrasing than the whole question
 _CORE_HANDICAP = 0.05
+# clauses any question about a Party's duties may end with; they pull MiniLM towards the entry-into-force entries
+_TREATY_BOILERPLATE = re.compile(
+    r",?\s*\b(?:once|after|when|from when)\s+(?:the|this)\s+(?:Convention|treaty)\s+(?:enters|entered|has entered|"
+    r"comes|came)\s+into\s+force(?:\s+for\s+(?:it|them|the Party|that Party|a Party|the country|its country|us))?\b",
+    re.IGNORECASE)
 
 
 class Retriever:
@@ -247,17 +253,19 @@ class Retriever:
                 and not _out_of_scope_entry(snap.chunks[i])][:n]
 
     def bank_matches(self, query: str, filters: Filters | None = None, n: int = 10) -> list[BankMatch]:
-        """Question-bank entries whose phrasings are closest to the question (query-to-question
-        similarity, what MiniLM is best at), best first; out-of-scope entries included."""
+        """Question-bank entries whose phrasings are closest to the question, best first; out-of-scope
+        entries included. Closeness is MiniLM's query-to-question similarity plus `bank_lexical_weight`
+        x the share of the question's words the entry's phrasings use (ingest.bank.BankLexicon)."""
         snap, aux = self.current()
-        out = []
-        for cid, sim, phrasing in self._bank_search(snap, query):
-            i = snap.position[cid]
-            if _allowed(snap.chunks[i], aux.refs[i], filters):
-                out.append(BankMatch(snap.chunks[i], sim, phrasing))
-            if len(out) >= n:
-                break
-        return out
+        weight = self.settings.bank_lexical_weight
+        words = aux.bank_lexicon.coverage(query) if weight else {}
+        by_similarity = [t for t in self._bank_search(snap, query)
+                         if _allowed(snap.chunks[snap.position[t[0]]], aux.refs[snap.position[t[0]]], filters)]
+        by_both = sorted(by_similarity, key=lambda t: -(t[1] + weight * words.get(t[0], 0.0)))
+        # the n best by both, then any of the n closest phrasings left out (the scope check weighs those)
+        chosen = list({t[0]: t for t in [*by_both[:n], *by_similarity[:n]]}.values())
+        return [BankMatch(snap.chunks[snap.position[cid]], sim, phrasing, words.get(cid, 0.0))
+                for cid, sim, phrasing in chosen]
 
     def _bank_search(self, snap: Snapshot, query: str) -> list[tuple[str, float, str]]:
         """Match the question as asked and, when something is set before it ("For my law class:
@@ -266,12 +274,17 @@ class Retriever:
         them. Each entry keeps its better similarity."""
         found = snap.bank_search(self.embed(key_text(query)))
         core = core_question(query)
-        if core and core != query.strip() and len(core.split()) >= 4:
+        # the asking part alone, and that part without a clause every treaty question could carry
+        # ("… at new sources once the Convention enters into force for it?" is about new sources)
+        variants = [v for v in dict.fromkeys([core, _TREATY_BOILERPLATE.sub("", core).strip()])
+                    if v and v != query.strip() and len(v.split()) >= 4]
+        if variants:
             best = {cid: (sim, phrasing) for cid, sim, phrasing in found}
-            for cid, sim, phrasing in snap.bank_search(self.embed(key_text(core))):
-                sim -= _CORE_HANDICAP  # the whole question stays the better witness on a near tie
-                if sim > best.get(cid, (-2.0, ""))[0]:
-                    best[cid] = (sim, phrasing)
+            for variant in variants:
+                for cid, sim, phrasing in snap.bank_search(self.embed(key_text(variant))):
+                    sim -= _CORE_HANDICAP  # the whole question stays the better witness on a near tie
+                    if sim > best.get(cid, (-2.0, ""))[0]:
+                        best[cid] = (sim, phrasing)
             found = sorted(((cid, sim, q) for cid, (sim, q) in best.items()), key=lambda t: -t[1])
         return found
 
@@ -382,7 +395,7 @@ class Retriever:
         _add_by_rank(fused, [snap.position[m.chunk.id] for m in answerable[:10]], s.bank_weight, s.rrf_k)
         for m in answerable[:2]:
             if m.similarity < s.bank_bring_similarity:
-                break
+                continue
             anchor = fused[snap.position[m.chunk.id]]
             for n, ref in enumerate(m.refs):
                 for c in self.chunks_for_ref(ref, ("treaty", "cop-decision"))[:2]:

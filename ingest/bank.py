@@ -8,6 +8,7 @@ embeds beside the passage. Parsing happens only here; the checks live in evals/b
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -161,14 +162,69 @@ def bank_chunks(doc: SourceDocument) -> list[Chunk]:
     return chunks
 
 
+def stems(terms: set[str]) -> set[str]:
+    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
+    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
+
+
+# words every question about the treaty may carry: they tell no entry from another
+_LEXICAL_NOISE = frozenset("the a an of to in for and or is are be does do did what which who when how under "
+                           "convention treaty minamata mercury party parties can must shall may our we it its "
+                           "this that with by on at as from any still long soon before after wait time have has "
+                           "country countries government governments say says said".split())
+
+
+# the word weight (sum of inverse entry frequencies) of about three telling words: below it a question
+# says too little for its share of words to pick an entry
+_TELLING_WEIGHT = 10.0
+_PREFIX = 6  # letters kept of each word: a crude stem
+
+
+class BankLexicon:
+    """The words of each entry's phrasings, for a lexical match beside MiniLM's: the share of a
+    question's word weight (inverse entry frequency) that an entry's phrasings use. MiniLM alone
+    rates "How long does a Party have to require best available techniques at new sources?" at 0.56
+    against its own phrasing with "of mercury emissions" added; the words say it is the same question."""
+
+    def __init__(self, keys: list[tuple[str, str]], tokenize) -> None:
+        self._tokenize = tokenize
+        self.words: dict[str, frozenset[str]] = {}
+        for cid, phrasing in keys:
+            self.words[cid] = self.words.get(cid, frozenset()) | self.terms(phrasing)
+        df: dict[str, int] = {}
+        for words in self.words.values():
+            for w in words:
+                df[w] = df.get(w, 0) + 1
+        self._n = max(1, len(self.words))
+        self.idf = {w: math.log(self._n / d) for w, d in df.items()}
+
+    def terms(self, text: str) -> frozenset[str]:
+        """Content words cut to six letters, so "withdrawal" meets "withdraw" and "ratified" "ratification"."""
+        return frozenset(w[:_PREFIX] for w in self._tokenize(text) if w not in _LEXICAL_NOISE)
+
+    def coverage(self, question: str) -> dict[str, float]:
+        """Entry id -> share (0-1) of the question's word weight found in the entry's phrasings, scaled
+        down when the question has little weight to share ("How long must a Party wait before it can
+        withdraw?" has one telling word, which five entries use)."""
+        asked = self.terms(question)
+        weight = {w: self.idf.get(w, math.log(self._n)) for w in asked}
+        total = sum(weight.values())
+        if not total:
+            return {}
+        confidence = min(1.0, total / _TELLING_WEIGHT)
+        return {cid: confidence * sum(weight[w] for w in asked & words) / total for cid, words in self.words.items()}
+
+
 @dataclass
 class BankMatch:
-    """A bank entry matched to a question: the entry's chunk (which carries the entry's fields)
-    and how close the best phrasing is."""
+    """A bank entry matched to a question: the entry's chunk (which carries the entry's fields),
+    how close the best phrasing is (MiniLM cosine) and the share of the question's words its
+    phrasings use (`BankLexicon`)."""
 
     chunk: Chunk
     similarity: float
     phrasing: str
+    lexical: float = 0.0
 
     @property
     def answerable(self) -> bool:

@@ -63,6 +63,21 @@ def test_a_preamble_before_the_question_does_not_hide_the_bank_entry(assistant, 
     _well_formed(answer)
 
 
+def test_the_words_of_a_question_find_its_entry_where_minilm_alone_does_not(assistant):
+    # MiniLM puts the effectiveness-evaluation entry first: the trailing "once the Convention enters into
+    # force" outweighs "best available techniques at new sources"; the entry's phrasings share those words
+    question = ("News coverage said the treaty would bite on new coal-fired plants. How long does a Party have to "
+                "require best available techniques at new sources once the Convention enters into force for it?")
+    matches = assistant.retriever.bank_matches(question)
+    assert dict(matches[0].chunk.facets)["bank_id"] == "b3-new-sources-bat", [
+        (dict(m.chunk.facets)["bank_id"], round(m.similarity, 3), round(m.lexical, 3)) for m in matches[:3]]
+    assert max(m.similarity for m in matches) > matches[0].similarity  # not the closest phrasing by MiniLM
+    # the entry's provision comes along with it into the passages the answer is built from
+    answer = assistant.ask(question)
+    assert any(p.chunk.ref == "Article 8(4)" for p in answer.retrieved[:5]), [p.chunk.ref for p in answer.retrieved[:5]]
+    _well_formed(answer)
+
+
 def test_a_lead_on_the_asked_point_of_an_amendment_comes_before_the_entrys_whole_state(assistant):
     # the state of the amended amalgam entry runs to three sentences; the reply about bulk mercury
     # was left fourth

@@ -13,7 +13,7 @@ from assistant.amendments import (amended_entries, amended_sentence, amended_ver
 from assistant.scope import ScopeClassifier
 from evals.bank_check import AMENDMENTS, check_amendments, check_bank, load_bank
 from evals.scope_fit import CLASSES, choose_threshold, fit_softmax, softmax
-from ingest.bank import BankError, key_text, parse_bank
+from ingest.bank import BankError, BankLexicon, key_text, parse_bank
 from ingest.models import Chunk, Line
 from ingest.refs import Ref
 
@@ -222,6 +222,11 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     # a form filled in is no filling
     assert entries_about("Our ministry is filling in an inventory template. When is the release inventory due?",
                          list(entries.values())) == []
+    # a plant that switches to membrane cells names no switches
+    assert entries_about("When a chlorine plant switches to membrane cells, what happens to its mercury?",
+                         list(entries.values())) == []
+    assert [e.name for e in entries_about("Are mercury switches and relays still allowed?",
+                                          list(entries.values()))] == ["Switches and relays"]
 
 
 def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
@@ -289,3 +294,17 @@ def test_a_classified_refusal_names_the_classifiers_reason():
     assert check_scope("Zorbles flimflam the quux?", [], IndexFacts(),
                        classified=ClassifierView(out_of_scope=0.5, reason="market-data"), classifier_threshold=0.9) is None
 
+
+
+def test_the_lexicon_weighs_the_words_that_tell_entries_apart():
+    """Words shared by every phrasing ("Party", "Convention") weigh nothing; a word one entry alone
+    uses weighs most; the share is of the question's word weight, 0 to 1."""
+    from ingest.index import keyword_tokens
+
+    lexicon = BankLexicon([("bat", "By when must new sources use best available techniques under the Convention?"),
+                           ("bat", "What is the BAT deadline for new coal plants?"),
+                           ("eval", "When is the Convention's effectiveness evaluated?"),
+                           ("eif", "When does the Convention enter into force for a Party?")], keyword_tokens)
+    share = lexicon.coverage("How long does a Party have to require best available techniques at new sources?")
+    assert share["bat"] > 0.6 and share["eval"] == 0.0 and share["eif"] == 0.0, share
+    assert lexicon.coverage("the Convention") == {}  # nothing but words every entry may carry

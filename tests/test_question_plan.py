@@ -197,6 +197,9 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
      "its utilities?", "national-law"),
     ("Did miners poisoned at the old mine ever win compensation from the company?", "other"),
     ("Could a eutectic alloy really work as the liquid cathode instead of mercury in chlorine plants?", "science"),
+    # the meeting named in the sentence before, and the annex topic set aside ("besides …")
+    ("Besides the amalgam deadline, COP-6 adopted other resolutions. What did it decide on customs codes?",
+     "later-decision"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -256,6 +259,7 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "When Peru ratifies, is it expected to tell the Secretariat how it will implement the Convention?",
     "Could Norway legally adopt rules stricter than the Convention?",
     "Mining there ended in 2001; if investors wanted a brand-new mercury mine, could that Party permit it?",
+    "COP-4 met in Bali. What did it decide about dental amalgam?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
@@ -382,6 +386,9 @@ def test_questions_asking_two_things_get_no_bare_verdict():
 def test_a_verdict_with_its_qualifier_is_dropped_whole_and_note_fragments_do_not_lead():
     assert drop_verdict("No, not new supply: high pressure lamps may not be made.") == "High pressure lamps may not be made."
     assert drop_verdict("Yes. It is listed.") == "It is listed."
+    # a verdict that is not a bare yes or no replies only to a yes/no question too
+    assert drop_verdict("Not as such: a plan is optional.") == "A plan is optional."
+    assert drop_verdict("It depends: each Party chooses.") == "Each Party chooses."
     assert not usable_lead("Now: the precision bridges spared in 2013 are listed too, after 2025.")
 
 
