@@ -306,5 +306,7 @@ def test_the_lexicon_weighs_the_words_that_tell_entries_apart():
                            ("eval", "When is the Convention's effectiveness evaluated?"),
                            ("eif", "When does the Convention enter into force for a Party?")], keyword_tokens)
     share = lexicon.coverage("How long does a Party have to require best available techniques at new sources?")
-    assert share["bat"] > 0.6 and share["eval"] == 0.0 and share["eif"] == 0.0, share
+    assert share["bat"] > 0.4 and share["eval"] == 0.0 and share["eif"] == 0.0, share
     assert lexicon.coverage("the Convention") == {}  # nothing but words every entry may carry
+    # one telling word says less than several: its share is scaled down, though the entry uses it whole
+    assert 0 < lexicon.coverage("Is it evaluated?")["eval"] < share["bat"]
