@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from ingest.bank import stems
 from ingest.index import keyword_tokens
 from ingest.refs import Ref
 from ingest.structure import BRACKET_RE
@@ -280,7 +279,8 @@ def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
     m = re.match(r"^(?:yes|no), [^:.]{1,40}:\s+", text.strip(), re.IGNORECASE) \
         or re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE) \
-        or re.match(r"^(?:not as such|not quite|partly|it depends):\s+", text.strip(), re.IGNORECASE)  # "No, not new supply: high …"
+        or re.match(r"^(?:not as such|not quite|partly|it depends):\s+", text.strip(), re.IGNORECASE)
+    # ("No, not new supply: high …" and "Not as such: a plan is optional" lose their verdict whole)
     if m is None:
         return text
     rest = text.strip()[m.end():]
@@ -350,6 +350,11 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         if bank_leads(m.kind, score, analysis, threshold, kind_blind=kind_blind) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
+
+
+def stems(terms: set[str]) -> set[str]:
+    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
+    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
 
 
 _VERY_CLOSE = 0.94

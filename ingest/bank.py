@@ -162,11 +162,6 @@ def bank_chunks(doc: SourceDocument) -> list[Chunk]:
     return chunks
 
 
-def stems(terms: set[str]) -> set[str]:
-    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
-    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
-
-
 # words every question about the treaty may carry: they tell no entry from another
 _LEXICAL_NOISE = frozenset("the a an of to in for and or is are be does do did what which who when how under "
                            "convention treaty minamata mercury party parties can must shall may our we it its "

@@ -47,9 +47,10 @@ class Settings:
     # `tune` cases (0.766 against 0.736 at 2.0, 0.756 at 0.5, 0.711 at 3.0).
     bank_weight: float = 1.0
     # Bank entries are ordered by similarity + this x the share of the question's words their phrasings
-    # use (ingest.bank.BankLexicon). On the tuning cases (672 answerable, tags tune, dev, sealed to
-    # sealed7) the first entry rests on an expected provision in 0.874 of them at 0.5 against 0.769
-    # at 0 (0.856 at 0.3, 0.871 at 0.7); the scope check still compares the closest phrasings.
+    # use (ingest.bank.BankLexicon). On the tuning cases (answerable, tags tune to sealed9) the first
+    # entry rests on an expected provision in 0.895 of the third-party-worded ones at 0.5 against 0.789
+    # at 0 (0.888 at 0.35, 0.847 at 0.15), and in 0.827 of the own-wording `tune` ones against 0.721;
+    # the scope check still compares the closest phrasings.
     bank_lexical_weight: float = 0.5
     bank_bring_similarity: float = 0.6
     # Word pairs of the question found together in few passages (assistant/retrieval.py): a further
