@@ -229,6 +229,21 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
     return [entries[scored[0][1]]]
 
 
+_AFTERWARDS = re.compile(r"\b(?:later|left|put off|postpon\w*|defer\w*|subsequent\w*|since then|other meetings?)\b", re.I)
+
+
+def of_meetings(entries: list[AmendedEntry], meetings: list[int] | tuple[int, ...],
+                question: str = "") -> list[AmendedEntry]:
+    """The entries a named meeting changed, when the question names one and some entry is its
+    ("Which lamps did MC-4/3 add?" is not asking about the lamps COP-5 added); else all of them,
+    and all of them when what came after is asked too ("… and which were left for later?")."""
+    if not meetings or (question and _AFTERWARDS.search(question)):
+        return list(entries)
+    chosen = [e for e in entries if any((r := Ref.try_parse(x)) is not None and r.is_decision
+                                        and r.meeting in meetings for x in e.refs)]
+    return chosen or list(entries)
+
+
 def _year_of(entry: AmendedEntry) -> str:
     """"2025", "2026, inferred", "measures": the amended state's year in a few words."""
     if entry.phase_out_year:

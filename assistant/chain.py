@@ -22,7 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place
+from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place, of_meetings
 from .compose import POINT_KINDS, clean_guide_sentence, compose, render_markdown
 from .draft import Draft
 from .condense import condense, is_followup
@@ -203,7 +203,9 @@ class Assistant:
         held = [f for f, _ in aux.decision_facts]
         meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held, year)))
         entries = [e for e, _ in aux.amended]
-        names = {id(e) for e in entries_about(question, entries) or entries_asked_for(question, entries, meetings)}
+        names = {id(e) for e in of_meetings(entries_about(question, entries)
+                                            or entries_asked_for(question, entries, meetings), meetings,
+                                            question)}
         asked = {id(f) for f in facts_asked(question, meetings, held)}
         explicit = turn.condensed.refs
         if lead is not None and analysis is not None and not analysis.refs and not refs_agree(lead.refs, explicit):

@@ -30,12 +30,13 @@ _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b"
 
 # a question about a date, a state that may have changed, or the amendments themselves
 _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|still|now|current\w*|today|amend\w*|COP|"
-                         r"decision|later|phase[- ]?out|phased out|bann?\w*|allowed|permitted|legal|listed|added|exempt\w*)\b",
+                         r"decision|later|phase[- ]?out|phased out|bann?\w*|allowed|permitted|legal|(?<!the )listed|added|exempt\w*)\b",
                          re.IGNORECASE)
 
 
 # a question about the text as adopted in 2013: the lead replies to it, the amended state follows
-_ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|as (?:first )?(?:adopted|signed) in 2013|(?:the |its )?2013 (?:text|"
+_ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|as (?:first )?(?:adopted|signed) in 2013|2013 (?:Minamata )?"
+                            r"Convention(?:'s)? text|(?:the |its )?2013 (?:text|"
                             r"version|treaty)|before (?:any|the) amendments?|at first)\b", re.IGNORECASE)
 
 # whether an amendment binds yet is what the entry's state itself says
@@ -94,10 +95,15 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
             if asks_meeting_date(question, meetings) else []
         # "May a practice still mix amalgam from bulk mercury?": a lead on that very point of the amended
         # state replies; the entry's whole state follows it instead of burying it
-        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])] \
-            if not _ASKS_FORCE.search(question) else []
+        # (also when whether it binds yet is asked: the entry's state, which says so, follows at once)
+        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])]
         if _ASKS_ORIGINAL.search(question) and kept and not on_meeting:
-            ordered = kept[:1] + added + kept[1:]  # "Under the original list, how many measures …?": the 2013 reply first
+            # "Under the original list, how many measures …?": the 2013 reply first, and what changed
+            # since in one sentence when several entries changed (it is not what is asked)
+            if len(added) > 1:
+                added = [Sentence(entries_list_sentence([e for e, _ in amended], None),
+                                  list(dict.fromkeys(n for a in added for n in a.citations)), "lead")]
+            ordered = kept[:1] + added + kept[1:]
         elif on_meeting:
             for x in kept:
                 x.text = drop_verdict(x.text)
