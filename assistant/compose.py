@@ -21,7 +21,7 @@ from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead,
                          on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
-from .obligations import deadline_phrase, shares_question_words
+from .obligations import shares_question_words, with_deadline
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis
@@ -240,9 +240,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                    and (explicit_refs or shares_question_words(question, row)
                         or any(_overlaps(row.ref, r) for r in lead_refs))]
     for row, chunk in obligations:
-        text = resolve_this(obligation_text(row), row.ref)
-        if row.deadline:
-            text += f" ({deadline_phrase(row.deadline)})"
+        text = with_deadline(resolve_this(obligation_text(row), row.ref), row.deadline)
         if chunk.id not in retrieved_ids:
             draft.fetch(chunk, "obligation")
         draft.say(text + ".", [draft.cite(chunk, row.ref or chunk.ref)], "checklist")

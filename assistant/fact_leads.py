@@ -13,7 +13,7 @@ from ingest.structure import BRACKET_RE
 from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_meeting_date, entries_about,
                          entries_list_sentence)
 from .draft import Draft
-from .obligations import ACTOR_PHRASE, deadline_phrase, obligation_phrase, shares_question_words
+from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
 from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms
 from .question import QuestionAnalysis, core_question
 from .types import Sentence
@@ -159,9 +159,7 @@ def deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved
         # about what is asked: a neighbouring duty's deadline misleads
         if not shares_question_words(question, row):
             continue
-        text = resolve_this(obligation_text(row), row.ref)
-        if not TEMPORAL_FACT.search(text):
-            text += f" ({deadline_phrase(row.deadline)})"
+        text = with_deadline(resolve_this(obligation_text(row), row.ref), row.deadline)
         _lead_with_row(draft, row, chunk, text, retrieved_ids)
         return
 

@@ -313,9 +313,23 @@ def deadline_phrase(deadline: str | None) -> str:
         return f"within {deadline}"
     if deadline.endswith("meeting"):
         return f"at the COP's {deadline}"
-    if deadline.startswith(("every ", "as soon as", "without ")):
-        return deadline  # a cycle or an urgency, not a date to meet
+    if deadline.startswith(("every ", "as soon as", "without ", "once ", "upon ", "on ")):
+        return deadline  # a cycle, an urgency or an event, not a date to meet ("by once developed")
     return f"by {deadline}"
+
+
+# the action already says when ("no later than five years after …", "as soon as it has been developed")
+_SAYS_WHEN = re.compile(r"\b(?:20[0-4]\d|within|no later than|not later than|as soon as|every|at (?:its|the) "
+                        r"\w+ meeting|by (?:its|the) \w+ meeting|(?:\w+|\d+) (?:years?|months?|days?) (?:after|of|from))\b",
+                        re.IGNORECASE)
+
+
+def with_deadline(text: str, deadline: str | None) -> str:
+    """The action with its deadline in brackets, unless the action already says when: the same
+    time twice ("… no later than five years after … (within 5 years)") reads as two deadlines."""
+    if not deadline or _SAYS_WHEN.search(text):
+        return text
+    return f"{text} ({deadline_phrase(deadline)})"
 
 
 def obligation_phrase(row) -> str:

@@ -180,8 +180,11 @@ def derive_verdict(question: str, lead: str) -> str | None:
 
 # A yes/no question in plain positive form: "Does Article 3 apply to …?", "Can the Committee …?",
 # "Is that cycle written into the Convention?", "Are governments required to …?"
+# (a question that asks about an absence or an escape, "leave plants without any measures", "skip the
+# plan", is negated too, and one that compares, "a fixed year like chlor-alkali", asks more than polarity)
 _POLAR_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|can|could|may|is|are|was|were|will|would|must|should|has|have)\b"
-                      r"(?!.{0,160}\b(?:not|n't|or (?:does|do|is|are|can|only|just)|either)\b)", re.IGNORECASE)
+                      r"(?!.{0,160}\b(?:not|n't|or (?:does|do|is|are|can|only|just)|either|without|skip|ignore|avoid|"
+                      r"opt out|escape|evade|fail to|refuse to|like|the same as|as with|compared)\b)", re.IGNORECASE)
 # the lead denies what is asked; phrases where "no" or "not" carries no denial are taken out first
 _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot only\b|\bwhether or not\b|"
                          r"\bno matter\b|\bnot yet in force\b|"

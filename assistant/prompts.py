@@ -42,11 +42,12 @@ LOOK_PARTIES = ("the list of Parties kept by the Convention's Secretariat (minam
                 "UN Treaty Collection")
 SCOPE_NATIONAL_LAW = "The texts here do not hold national, EU or US law; they hold the Convention itself."
 LOOK_NATIONAL_LAW = "the law of that country or region, or its environment ministry or agency"
-SCOPE_LATER_DECISION = ("The texts here do not hold the decisions of that meeting of the Conference of the Parties "
-                        "(of later meetings they hold only {meetings}). If you have the decision's text, ingest it "
-                        "and ask again.")
+SCOPE_LATER_DECISION = ("The texts here do not record what the Conference of the Parties decided on this. Of its "
+                        "meetings they hold only {meetings}. To ask about a decision, add its text to the index "
+                        "(minamata ingest FILE) and ask again.")
 SCOPE_HELD_MEETING = ("The texts here hold only the amendments to Annexes A and B that {meetings} made, not that "
-                      "meeting's other decisions. If you have the decision's text, ingest it and ask again.")
+                      "meeting's other decisions. To ask about another decision, add its text to the index "
+                      "(minamata ingest FILE) and ask again.")
 LOOK_LATER_DECISION = "the meeting's report and decisions on minamataconvention.org"
 SCOPE_HEALTH = "The texts here are treaty texts and do not give personal health or medical advice."
 LOOK_HEALTH = "a doctor, or your national health or food-safety authority"

@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.bank import BankMatch
+from ingest.refs import Ref
 
 from . import prompts
 from .amendments import entries_about
@@ -473,14 +474,14 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     about_annexes = bool(_ANNEX_AMENDMENT.search(beside)) or (about_amended and beside == full)
     if missing or (_LATEST_MEETING.search(q) and not (held and (about_annexes or _COP1_MESSAGES.search(q)))):
         return ScopeVerdict("later-decision", prompts.SCOPE_LATER_DECISION.format(
-            meetings=_meeting_list(facts.meetings)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
+            meetings=_meeting_holdings(facts)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
     unheld = [m[0] for m in _DECISION_NAMED.finditer(q)
               if f"Decision MC-{int(m[1])}/{int(m[2])}" not in facts.decisions]
     if unheld or ((_COP_DID.search(q) or (decided and meetings)) and not about_annexes and not treaty_meaning
                   and not (1 in held and _COP1_MESSAGES.search(q))):
         # a held meeting named ("What did COP-5 decide about the budget?"): say what of it is held
         statement = prompts.SCOPE_HELD_MEETING.format(meetings=_meeting_list(frozenset(held))) \
-            if held and not unheld else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_list(facts.meetings))
+            if held and not unheld else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_holdings(facts))
         return ScopeVerdict("later-decision", statement, prompts.LOOK_LATER_DECISION,
                             detail={"meetings": missing, "decisions": unheld})
     if held and not about_annexes and not _COP1_MESSAGES.search(q) and 1 not in held:
@@ -519,6 +520,20 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
     return None
+
+
+def _meeting_holdings(facts: IndexFacts) -> str:
+    """What the index holds of each meeting, read from it: "the annex amendments of COP-4, COP-5 and
+    COP-6, and texts of COP-1, not their other decisions" (a bare list of meetings read as if all
+    their decisions were held, beside a refusal that says they are not)."""
+    amending = frozenset(r.meeting for e in facts.amended for x in e.refs
+                         if (r := Ref.try_parse(x)) is not None and r.is_decision) & facts.meetings
+    others = facts.meetings - amending
+    if not facts.meetings:
+        return _meeting_list(facts.meetings)
+    parts = ([f"the annex amendments of {_meeting_list(amending)}"] if amending else []) + \
+        ([f"texts of {_meeting_list(others)}"] if others else [])
+    return " and ".join(parts) + ", not their other decisions"
 
 
 def _meeting_list(meetings: frozenset[int]) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 import ingest.settings
-from assistant.obligations import checklist, checklist_line, filter_obligations, to_csv, to_json, to_markdown
+from assistant.obligations import (checklist, checklist_line, filter_obligations, to_csv, to_json, to_markdown,
+                                  with_deadline)
 from evals.obligations_eval import GOLD_PATH, SPLITS, evaluate_obligations, format_obligation_report, load_gold
 from ingest.chunking import chunk_document
 from ingest.loaders import load_document
@@ -789,3 +790,14 @@ def test_an_object_list_item_reads_as_a_whole_duty(procedure_rows):
     assert actions == {"Article 5(3)(a)": "promote research on widget alternatives",
                        "Article 5(3)(b)": "promote the training of widget inspectors"}
     assert not any(r.action.endswith("…") for r in procedure_rows if r.ref.startswith("Article 5(3)"))
+
+
+def test_a_deadline_is_added_once_and_an_event_is_not_read_as_a_date():
+    # the action that already says when gets no second, bracketed deadline ("(within 5 years)" beside
+    # "no later than five years after"); an event deadline is not "by once developed"
+    said = "Each Party must require BAT no later than five years after the Convention binds it"
+    assert with_deadline(said, "5 years") == said
+    assert with_deadline("Each Party must transmit its plan", "once developed") == \
+        "Each Party must transmit its plan (once developed)"
+    assert with_deadline("Each Party must report", "2031") == "Each Party must report (by 2031)"
+    assert with_deadline("Each Party must report", None) == "Each Party must report"

@@ -368,6 +368,11 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
      "Mercury from primary mines may not be supplied to artisanal gold mining.", "No."),
     ("Do we need to keep a record of how much mercury local factories emit?",
      "Keep records of local emission and release sources.", "Yes."),
+    # asking about an absence or an escape is a negated question; a comparison asks more than polarity
+    ("Could a Party leave its existing cement plants without any mercury measures?",
+     "An existing cement kiln must be covered by measures within ten years.", None),
+    ("Does the Convention give vinyl chloride monomer production a fixed phase-out year like chlor-alkali?",
+     "For vinyl chloride monomer, Parties must halve mercury use per unit by 2020 against 2010.", None),
     # a scope exclusion worded as "left out" denies that the rules apply
     ("Do the trade rules apply to a cargo of coal with traces of mercury?",
      "Natural trace quantities of mercury in coal are left out of the trade rules.", "No."),
@@ -407,7 +412,16 @@ def test_document_titles_read_as_titles_and_a_held_meeting_is_named_as_held():
     verdict = check_scope("What did COP-5 decide about the budget?", [], FACTS)
     assert verdict.reason == "later-decision" and "hold only the amendments" in verdict.statement
     unheld = check_scope("What did COP-3 decide about the budget?", [], FACTS)
-    assert "do not hold the decisions of that meeting" in unheld.statement
+    assert "do not record what the Conference of the Parties decided" in unheld.statement
+    # what is held of each meeting is said, read from the index: a bare list of held meetings beside
+    # "the texts do not hold that meeting's decisions" read as a contradiction
+    from assistant.amendments import AmendedEntry
+
+    amended = (AmendedEntry("Mercury vacuum pumps", "not listed", "listed, after 2025",
+                            ("Annex A Part I", "Decision MC-4/3"), "d", "notes", "c"),)
+    held = IndexFacts(documents=("guide",), meetings=frozenset({1, 4}), amended=amended)
+    statement = check_scope("What did COP-3 decide about the budget?", [], held).statement
+    assert "the annex amendments of COP-4 and texts of COP-1, not their other decisions" in statement, statement
 
 
 def test_a_refusal_lists_what_the_index_holds_the_convention_first():
