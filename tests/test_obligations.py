@@ -766,9 +766,13 @@ def test_procedure_actions_keep_their_words(procedure_rows):
     # the fifth blind treaty (obsolete pesticides), run once and not read: found P/R 0.895/0.940,
     # record 0.762/0.800, 28 of 28 restrictive rows kept
     ("obligations_heldout6", (("found", 0.88), ("polarity", 0.88), ("modality", 0.88), ("record", 0.74))),
+    # the sixth blind treaty (ship recycling): found P/R 0.970/1.000, polarity 0.960/0.990, 28 of 29
+    # restrictive rows kept at its first run; its one miss ("may accept … only where …", far from the
+    # verb) was read and mended a session later: 29/29
+    ("obligations_heldout7", (("found", 0.95), ("polarity", 0.95), ("modality", 0.95), ("record", 0.76))),
 ])
 def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restriction(tmp_path, folder, floors):
-    """evals/obligations_heldout2 to 6: fictional treaties and their gold, each written by a helper
+    """evals/obligations_heldout2 to 7: fictional treaties and their gold, each written by a helper
     who never saw the rules. Floors sit a little under the measured figures, except the restrictive
     rows: every prohibition and restriction must stay kept."""
     from ingest.pipeline import ingest_paths
@@ -801,3 +805,16 @@ def test_a_deadline_is_added_once_and_an_event_is_not_read_as_a_date():
         "Each Party must transmit its plan (once developed)"
     assert with_deadline("Each Party must report", "2031") == "Each Party must report (by 2031)"
     assert with_deadline("Each Party must report", None) == "Each Party must report"
+
+
+def test_a_far_only_if_restricts_but_the_content_of_a_declaration_does_not():
+    """From the misses of the sixth blind treaty: "may accept, for existing ships, an inventory
+    limited to … only where a full survey is not feasible" is a restriction however far the "only
+    where" sits from the verb; what a Party "may declare that …" holds is its act's content."""
+    from ingest.obligations.grammar import polarity_of
+
+    assert polarity_of("permissive", "accept, for existing widgets, a register limited to the items listed in "
+                                     "Part I of Annex A only where a full survey is not feasible") == "restriction"
+    assert polarity_of("permissive", "declare that an amendment to an annex binds it only upon the deposit of "
+                                     "its instrument") == "permission"
+    assert polarity_of("permissive", "accept a register of the items listed in Part I") == "permission"

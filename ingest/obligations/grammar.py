@@ -308,6 +308,14 @@ _RESTRICTING_HEAD = re.compile(
 _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|where|when|in|with|once|upon|as)\b", re.I)
 
 
+# "may accept, for existing ships, an inventory limited to … only where a full survey is not feasible":
+# an "only if / only where" condition limits the whole permission or duty, however far from its verb
+_ONLY_CONDITION = re.compile(r"\bonly\s+(?:if|where|when|after|once|upon|until|in cases where)\b", re.I)
+# (what a Party may declare or notify is the content of its act, not a limit on it: "may declare that …
+# an amendment shall enter into force only upon …" stays a permission)
+_REPORTED = re.compile(r"\b(?:declare|state|notify|specify|indicate|decide|agree|request)\w*\s+that\b", re.I)
+
+
 # "may withdraw …, but not before three years have passed", "may allow …, but only for up to two years":
 # a permission held back to a time or a period
 _HELD_BACK = re.compile(r"\bbut not (?:before|until|earlier than)\b|\bbut only (?:for|if|where|when|after|until)\b",
@@ -322,7 +330,8 @@ def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) 
     m = _RESTRICTING_HEAD.match(after_modal.lstrip())
     if negated_subject or (m and m["word"].lower() == "not"):
         return "prohibition"
-    if m or _LATE_ONLY.match(after_modal.lstrip()) or _HELD_BACK.search(after_modal):
+    own = _REPORTED.split(after_modal.lstrip(), maxsplit=1)[0]  # the act, without what it reports
+    if m or _LATE_ONLY.match(own) or _HELD_BACK.search(after_modal) or _ONLY_CONDITION.search(own):
         return "restriction"
     if modality != "permissive" and _PROHIBIT_VERB.match(after_modal.lstrip()):
         return "prohibition"
