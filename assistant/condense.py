@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.refs import find_mentions
 
+from .question import asked_mentions
 from .types import Condensed
 
 _FOLLOWUP_OPENERS = re.compile(
@@ -52,7 +52,7 @@ _PROCEDURE = re.compile(r"\b(?:how far ahead|in advance|ahead of|majority|vote|v
 
 
 def _asked_refs(question: str) -> tuple[str, ...]:
-    refs = [str(r) for r in find_mentions(question)]
+    refs = [str(r) for r in asked_mentions(question)]
     if _AMENDING_ANNEX.search(question) and _PROCEDURE.search(question) \
             and not re.search(r"\b(?:COP|MC)-?\s?\d|\b(?:Bali|added|adds|listed|products?|entries)\b", question, re.I):
         refs = [r for r in refs if not r.startswith("Annex")] + ["Article 27", "Article 26"]

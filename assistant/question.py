@@ -149,6 +149,24 @@ def asks_two_things(question: str) -> bool:
     return bool(_COMPOUND.search(asking_sentence(question)))
 
 
+# the asking sentence turns to a meeting or its decisions ("What did it decide?", "Which lamps were added
+# there?"): a meeting named in the sentence before it is then what is asked about
+_TO_MEETING = re.compile(r"\b(?:decid\w*|decision|adopt\w*|agree\w*|amend\w*|meeting|conference|COP|session|added|"
+                         r"listed|there|then|chang\w*|deal|set|setting|outcome|end(?:ed)? up|new)\b", re.IGNORECASE)
+
+
+def asked_mentions(question: str) -> list:
+    """The provisions and decisions a question names, except a meeting named only as context before
+    the asking sentence ("Our NGO registered for COP-4. What must a body do to be admitted as an
+    observer?" asks about Article 23(6), not about what COP-4 decided)."""
+    found = find_mentions(question)
+    asking = asking_sentence(question)
+    if asking.strip() == question.strip() or _TO_MEETING.search(asking):
+        return found
+    in_asking = {str(r) for r in find_mentions(asking)}
+    return [r for r in found if not r.is_decision or str(r) in in_asking]
+
+
 def named_provisions(question: str) -> tuple[str, ...]:
     """Provisions as the person wrote them, including ones the Convention does not have
     ("Article 99", "Annex F"), so that the answer can say they do not exist."""
@@ -170,5 +188,5 @@ def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis
     low = question.lower()
     focus = {family: tuple(t for t in terms if re.search(r"\b" + re.escape(t), low))
              for family, terms in FOCUS_TERMS.items()}
-    return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in find_mentions(question)),
+    return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in asked_mentions(question)),
                             named=named_provisions(question), focus={k: v for k, v in focus.items() if v})

@@ -455,3 +455,16 @@ def test_an_annex_named_as_what_is_amended_asks_for_the_amendment_procedure():
     asked = condense("How far ahead of a COP must a proposed amendment, for example to Annex A, be sent?").refs
     assert "Annex A" not in asked and {"Article 26", "Article 27"} <= set(asked)
     assert "Annex A" in condense("What did the COP-4 amendment to Annex A add?").refs  # the content is asked
+
+
+def test_a_meeting_named_only_as_context_is_not_what_is_asked():
+    from assistant.question import analyze
+
+    # the meeting sets the scene; the asking sentence is about observers (Article 23(6))
+    assert analyze("Our NGO registered for COP-4. Under the Convention, what must a body do to be admitted as "
+                   "an observer?").refs == ()
+    # the asking sentence turns to the meeting, or names it itself: it is asked about
+    assert analyze("Our NGO went to COP-4. Which lamps were added there?").refs == ("COP-4",)
+    assert analyze("We read the news. What did COP-4 add to Annex A?").refs[0] == "COP-4"
+    # a provision named before the asking sentence still counts ("Article 7 … What does it require?")
+    assert analyze("Article 7 is about gold mining. What does it require?").refs == ("Article 7",)
