@@ -28,8 +28,8 @@ from .draft import Draft
 from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
-from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, split_lines
-from .question import QuestionAnalysis, analyze
+from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, part_leads, split_lines
+from .question import QuestionAnalysis, analyze, question_parts
 from .retrieval import UNTITLED, Retrieval, Retriever
 from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
@@ -199,6 +199,16 @@ class Assistant:
         _, aux = self.retriever.current()
         if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
+        parts = question_parts(turn.condensed.question) if analysis is not None and not turn.condensed.carried \
+            and _own_document_similarity(r, aux) < OWN_DOCUMENT_SIMILARITY else []
+        also: list = []
+        if len(parts) > 1:
+            # "How many members sit on a tribunal, and how quickly must it decide?": a part the lead's entry
+            # leaves open gets the reply of its own entry, among those the whole question matched
+            found = part_leads(lead, r.bank, parts, [self.retriever.part_similarities(p, r.bank) for p in parts])
+            if lead is None and found:
+                lead, found = found[0], found[1:]
+            also = found
         year = datetime.date.today().year
         held = [f for f, _ in aux.decision_facts]
         meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held, year)))
@@ -214,7 +224,7 @@ class Assistant:
             explicit = ()
         return compose(question, r.passages, turn.audience, self.retriever.idf(), self.retriever.chunks_for_ref,
                        explicit_refs=explicit, obligations=obligations, analysis=analysis,
-                       bank_lead=lead, amended=[(e, c) for e, c in aux.amended if id(e) in names],
+                       bank_lead=lead, part_leads=also, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
                        all_amended=tuple(entries), meetings=tuple(meetings), lead_rows=lead_rows)
 

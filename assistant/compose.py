@@ -83,7 +83,7 @@ def _name_decisions(text: str, refs: list[str]) -> str:
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
-            amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
+            part_leads: list[BankMatch] = (), amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
             year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = (),
             lead_rows: list | None = None) -> Draft:
     """Write the answer from passages (best first).
@@ -92,6 +92,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     obligations: (Obligation, Chunk) pairs for a checklist, best first;
     bank_lead: a question-bank entry close enough to the question to lead the answer with its own
     direct reply (the answer plan, assistant/plan.py, decided it);
+    part_leads: entries that answer the other parts of a question that asks several things; the
+    first line of each follows the lead's;
     amended: the amended Annex A/B entries the question names, each with the passage of the
     amendments note that holds it; the state that applies now leads, beside the 2013 one;
     decision_facts: lines of a named meeting's annex decision that answer what is asked (its
@@ -142,7 +144,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         chunk = bank_lead.chunk
         if all(p.chunk.id != chunk.id for p in passages):
             draft.fetch(chunk, "question-bank")
-        for i, raw in enumerate(split_lines(chunk.text)[: 4 if detailed else 3]):
+        lines = (4 if detailed else 3) - (1 if part_leads else 0)  # room for the other parts' replies
+        for i, raw in enumerate(split_lines(chunk.text)[:lines]):
             text, refs = clean_guide_sentence(raw)
             if i == 0 and analysis is not None and analysis.kind != "yes-no":
                 text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
@@ -160,6 +163,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     text = f"Not as such: {body[:1].lower()}{body[1:]}"
             ns = [draft.cite(chunk, r) for r in refs if _inside(chunk, r)] or [draft.cite(chunk)]
             draft.say(text, ns, "lead", distinct=i > 0)
+            lead_refs += [r for r in refs if r not in lead_refs]
+        for part in part_leads:  # the reply of the entry that answers another part of the question
+            if all(p.chunk.id != part.chunk.id for p in passages):
+                draft.fetch(part.chunk, "question-bank")
+            text, refs = clean_guide_sentence(split_lines(part.chunk.text)[0])
+            ns = [draft.cite(part.chunk, r) for r in refs if _inside(part.chunk, r)] or [draft.cite(part.chunk)]
+            draft.say(drop_verdict(text), ns, "lead", distinct=True)
             lead_refs += [r for r in refs if r not in lead_refs]
         focus = list(explicit_refs) or lead_refs[:2] or focus
     elif guides:

@@ -355,6 +355,47 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     return best[1] if best else None
 
 
+def part_leads(lead, matches: list, parts: list[str], part_similarities: list[dict[str, float]],
+               floor: float = 0.5, margin: float = 0.05, clear: float = 0.08, alone: float = 0.7) -> list:
+    """For a question that asks several things ("How many members sit on a tribunal, and how quickly
+    must it decide?"), the entries that answer the parts the leading entry leaves open: for each part
+    whose words the lead's answer mostly lacks, the answerable entry among `matches` closest to it,
+    when it is another entry than those before, at least `floor` close, closer than the leading
+    entry by `margin` and than the next entry by `clear`. At most two.
+
+    Without a leading entry (a question of several parts seldom comes close to one phrasing as a
+    whole), a part whose entry is at least `alone` close and clear of the next by 2 x `clear` gives
+    it: the result then starts with that entry, which the caller makes the lead."""
+    by_id = {m.chunk.id: m for m in matches if m.answerable}
+    found_lead = lead is None
+    if lead is None:
+        for sims in part_similarities:
+            ranked = sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id), reverse=True)
+            if ranked and ranked[0][0] >= alone and ranked[0][0] >= (ranked[1][0] if len(ranked) > 1 else -1) + 2 * clear:
+                lead = by_id[ranked[0][1]]
+                break
+        if lead is None:
+            return []
+    out, used = ([lead] if found_lead else []), {lead.chunk.id}
+    said = stems(topic_terms(lead.chunk.text))
+    for part, sims in zip(parts, part_similarities):
+        asked = stems(topic_terms(part) - _FILLER)
+        if not asked or len(asked & said) / len(asked) >= 0.5:
+            continue  # the lead's own answer speaks to this part ("and how is its President chosen?")
+        ranked = sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id or cid in used), reverse=True)
+        if not ranked:
+            continue
+        best_sim, best = ranked[0]
+        runner_up = ranked[1][0] if len(ranked) > 1 else -1.0
+        if best in used or best_sim < floor or best_sim < sims.get(lead.chunk.id, -1.0) + margin \
+                or best_sim < runner_up + clear:
+            continue  # the lead (or an earlier part's entry) answers it, or nothing answers it clearly
+        out.append(by_id[best])
+        used.add(best)
+        said |= stems(topic_terms(by_id[best].chunk.text))
+    return out[:3] if found_lead else out[:2]
+
+
 def stems(terms: set[str]) -> set[str]:
     """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
     return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}

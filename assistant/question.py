@@ -149,6 +149,37 @@ def asks_two_things(question: str) -> bool:
     return bool(_COMPOUND.search(asking_sentence(question)))
 
 
+# where an asking sentence turns to its next question: ", and how quickly …", ", whom must it notify"
+_PART_BREAK = re.compile(r",?\s+and\s+(?=(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|"
+                         r"does|do|did|must|may|will|would|has|have)\b)|,\s+(?=(?:how|when|what|which|who|whom|whose|"
+                         r"where|why|whether)\b)", re.IGNORECASE)
+
+
+def question_parts(question: str) -> list[str]:
+    """The questions an asking sentence puts ("How many members sit on a tribunal, and how quickly
+    must it decide?" -> two); one part when it puts one. Parts of fewer than three words stay with
+    the part before them ("what and why")."""
+    parts: list[str] = []
+    clause = ""  # a clause set before the first question ("Once a country deposits its instrument, how …?")
+    for piece in _PART_BREAK.split(asking_sentence(question)):
+        piece = piece.strip(" ,?")
+        if not piece:
+            continue
+        if not parts and not clause and not _ASKS.match(piece):
+            clause = piece
+        elif not parts:
+            parts.append(f"{clause}, {piece}" if clause else piece)
+        elif len(piece.split()) < 3:
+            parts[-1] = f"{parts[-1]} and {piece}"
+        else:
+            parts.append(piece)
+    return parts or ([clause] if clause else [])
+
+
+_ASKS = re.compile(r"^(?:and\s+)?(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|does|do|did|"
+                   r"must|may|will|would|has|have|should|shall|was|were)\b", re.IGNORECASE)
+
+
 # the asking sentence turns to a meeting or its decisions ("What did it decide?", "Which lamps were added
 # there?"): a meeting named in the sentence before it is then what is asked about
 _TO_MEETING = re.compile(r"\b(?:decid\w*|decision|adopt\w*|agree\w*|amend\w*|meeting|conference|COP|session|added|"

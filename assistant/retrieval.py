@@ -267,6 +267,14 @@ class Retriever:
         return [BankMatch(snap.chunks[snap.position[cid]], sim, phrasing, words.get(cid, 0.0))
                 for cid, sim, phrasing in chosen]
 
+    def part_similarities(self, part: str, among: list[BankMatch]) -> dict[str, float]:
+        """How close one part of a question ("how quickly must it render its decision") comes to the
+        phrasings of each entry `among` (those the whole question matched: the whole question keeps
+        the topic, the part picks the entry), by chunk id."""
+        snap, _ = self.current()
+        wanted = {m.chunk.id for m in among}
+        return {cid: sim for cid, sim, _ in snap.bank_search(self.embed(key_text(part))) if cid in wanted}
+
     def _bank_search(self, snap: Snapshot, query: str) -> list[tuple[str, float, str]]:
         """Match the question as asked and, when something is set before it ("For my law class:
         who is …?", "Our utility plans a coal unit. By when …?"), the asking part alone: bank

@@ -388,3 +388,12 @@ def test_a_question_on_the_original_text_is_answered_before_the_amended_state(as
     assert re.search(r"\b(?:two|2)\b", first, re.I) and "as amended" not in first, answer.text
     assert "as amended" in answer.text  # the amended state still follows
     _well_formed(answer)
+
+
+def test_each_part_of_a_question_of_several_parts_gets_its_reply(assistant):
+    # the whole question comes close to no single phrasing; each part has its own entry
+    answer = assistant.ask("Two Parties chose arbitration for their dispute. How many arbitrators sit on the "
+                           "tribunal, and how soon must it give its final decision?")
+    leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert "three members" in leads and "five months" in leads, answer.text
+    _well_formed(answer)

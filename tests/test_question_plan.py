@@ -468,3 +468,42 @@ def test_a_meeting_named_only_as_context_is_not_what_is_asked():
     assert analyze("We read the news. What did COP-4 add to Annex A?").refs[0] == "COP-4"
     # a provision named before the asking sentence still counts ("Article 7 … What does it require?")
     assert analyze("Article 7 is about gold mining. What does it require?").refs == ("Article 7",)
+
+
+def test_a_question_of_several_parts_is_split_into_its_questions():
+    from assistant.question import question_parts
+
+    assert question_parts("How many members sit on a tribunal, and how quickly must it decide?") == \
+        ["How many members sit on a tribunal", "how quickly must it decide"]
+    assert question_parts("If a later government wanted out, how soon could it withdraw, whom must it notify, and "
+                          "when would withdrawal take effect?") == \
+        ["If a later government wanted out, how soon could it withdraw", "whom must it notify",
+         "when would withdrawal take effect"]
+    # a clause set before the question is not a question of its own
+    assert question_parts("Once a country deposits its instrument, how long is it before the treaty binds it?") == \
+        ["Once a country deposits its instrument, how long is it before the treaty binds it"]
+    assert question_parts("Which products are listed?") == ["Which products are listed"]
+
+
+def test_a_part_the_lead_leaves_open_gets_its_own_entry_and_only_then():
+    from types import SimpleNamespace
+
+    from assistant.plan import part_leads
+
+    def entry(cid, text):
+        return SimpleNamespace(chunk=SimpleNamespace(id=cid, text=text), answerable=True)
+
+    members = entry("members", "An arbitral tribunal has three members.")
+    deadline = entry("deadline", "The tribunal decides within five months of being constituted.")
+    binding = entry("binding", "The award is final and binding.")
+    parts = ["How many members sit on a tribunal", "how quickly must it render its decision"]
+    sims = [{"members": 0.81, "deadline": 0.64, "binding": 0.6}, {"members": 0.3, "deadline": 0.53, "binding": 0.3}]
+    assert part_leads(members, [members, deadline, binding], parts, sims) == [deadline]
+    # without a lead, a part with a clearly closest entry gives it, and the others follow
+    assert part_leads(None, [members, deadline, binding], parts, sims) == [members, deadline]
+    # a part the lead's own answer speaks to gets nothing more ("… and who appoints the members?")
+    asked = ["How many members sit on a tribunal", "how many members does the tribunal have"]
+    assert part_leads(members, [members, deadline], asked, [sims[0], {"deadline": 0.9, "members": 0.2}]) == []
+    # nor does a part that no entry answers clearly (two close candidates)
+    assert part_leads(members, [members, deadline, binding], parts,
+                      [sims[0], {"members": 0.3, "deadline": 0.55, "binding": 0.52}]) == []
