@@ -97,7 +97,8 @@ _OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyot
                            r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
                            r"Agreement|Ban Amendment)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
 _ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
-                                r"Minamata|this Convention)", re.IGNORECASE)
+                                r"Minamata|this Convention|also (?:in|a Party|a party|party|a member|member|belongs?|bound))",
+                                re.IGNORECASE)  # (a Party "also in" the other treaty is asked about as a Party)
 _MEETING = re.compile(r"\b(?:COP[- ]?(\d{1,2})|(first|second|third|fourth|fifth|sixth|seventh|eighth)\s+"
                       r"(?:meeting|session|conference|COP)(?:\s+of\s+the\s+(?:conference\s+of\s+the\s+)?parties)?)\b",
                       re.IGNORECASE)
@@ -130,7 +131,8 @@ _QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|
                        r"produc\w*|mined|traded|used|consum\w*|people|workers|miners|deaths?|cases)\b"
                        r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
                        r"\b(?:emit\w*|released?|each year|per year|annually|a year)\b|\bhow many (?:people|workers|"
-                       r"miners|deaths|children)\b|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
+                       r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
+                       r"tribunal|commission|Bureau)))|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
                        r"amount|level|concentration)", re.IGNORECASE)
 _HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
                      r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
@@ -492,7 +494,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries_asked or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
             and not _PARTY_ASKED.search(q) and not re.search(
-            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel)|"
+            r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel|single|name|"
+            r"list|identif\w*|consider|define|call|treat|mean|cover|expect|ask)|"
             r"\bbound by (?:the |this )?(?:\w+ )?(?:convention|treaty)\b|\bthan the (?:convention|treaty)\b", q,
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,

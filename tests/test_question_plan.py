@@ -260,6 +260,11 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Could Norway legally adopt rules stricter than the Convention?",
     "Mining there ended in 2001; if investors wanted a brand-new mercury mine, could that Party permit it?",
     "COP-4 met in Bali. What did it decide about dental amalgam?",
+    # the size of a treaty body is not a head count; what the Convention singles out is not national
+    # law though a country is the scene; a Party "also in" another treaty is asked about as a Party
+    "How many people sit on the Implementation and Compliance Committee, and how are the seats shared out?",
+    "At illegal gold mining sites in Ghana, whom does the Convention single out as vulnerable groups?",
+    "What condition must be met before a Party that is also in the Basel Convention ships lamp waste abroad?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
