@@ -397,3 +397,18 @@ def test_each_part_of_a_question_of_several_parts_gets_its_reply(assistant):
     leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
     assert "three members" in leads and "five months" in leads, answer.text
     _well_formed(answer)
+
+
+def test_a_list_question_gets_the_whole_list_in_its_opening(assistant):
+    # a row of several items (Annex A's measuring devices, Annex C's worst practices) is answered whole,
+    # not with the entry for one of its items
+    devices = assistant.ask("Besides barometers, which other mercury measuring instruments are on the 2020 "
+                            "phase-out list?")
+    assert all(w in devices.sentences[0].text for w in ("thermometers", "sphygmomanometers", "hygrometers")), \
+        devices.text
+    practices = assistant.ask("Miners here burn amalgam in their kitchens. Which practices must a gold-mining "
+                              "action plan try to eliminate?")
+    assert all(w in practices.sentences[0].text for w in ("Whole ore", "open burning", "residential", "cyanide")), \
+        practices.text
+    _well_formed(devices)
+    _well_formed(practices)
