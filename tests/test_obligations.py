@@ -818,3 +818,17 @@ def test_a_far_only_if_restricts_but_the_content_of_a_declaration_does_not():
     assert polarity_of("permissive", "declare that an amendment to an annex binds it only upon the deposit of "
                                      "its instrument") == "permission"
     assert polarity_of("permissive", "accept a register of the items listed in Part I") == "permission"
+
+
+def test_a_scope_the_sentence_opens_with_stays_in_the_action():
+    """"For its new sources, each Party shall require …" binds for new sources only: a row (and a
+    checklist item) without the scope reads as a duty for every source."""
+    from ingest.obligations.extract import _with_scope
+
+    sentence = "For its new widget plants, each Party shall require the use of best techniques."
+    assert _with_scope("require the use of best techniques", sentence) == \
+        "require, for its new widget plants, the use of best techniques"
+    # "For the purposes of …" defines, it does not limit; a scope the action already holds is not repeated
+    assert _with_scope("not allow exports", "For the purposes of this Article, each Party shall not allow "
+                                            "exports.") == "not allow exports"
+    assert _with_scope("require it for its new widget plants", sentence) == "require it for its new widget plants"

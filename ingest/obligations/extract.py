@@ -97,6 +97,24 @@ def extract_obligations(chunks: Iterable[Chunk]) -> list[Obligation]:
     return out
 
 
+# "For its new sources, each Party shall require …": the duty holds for those sources only
+_SCOPE_OPENING = re.compile(r"^\s*(For (?:its|their|each|all|such|any) (?!purposes?\b)[^,;:]{3,60}),\s+(?:each|every|any|a|the|all)\b",
+                            re.IGNORECASE)
+
+
+def _with_scope(action: str, sentence: str) -> str:
+    """The action with the scope a sentence opens with, after its first verb: "require, for its new
+    sources, the use of best available techniques …" (without it the row reads as a duty for every
+    source)."""
+    m = _SCOPE_OPENING.match(sentence)
+    if m is None or m[1].lower() in action.lower():
+        return action
+    verb, _, rest = action.partition(" ")
+    if not rest or verb.lower() in ("not", "only"):
+        return action
+    return f"{verb}, {m[1][0].lower()}{m[1][1:]}, {rest}"
+
+
 class _DocumentReader(TableReader, ClauseFinder):
     def __init__(self, chunks: list[Chunk]):
         self.chunks = chunks
@@ -415,7 +433,7 @@ class _DocumentReader(TableReader, ClauseFinder):
         self.seen.add(key)
         self.prev_deadline = deadline
         self._emit(line, sentence=sentence, actor=c.actor or "other", modality=c.modality,
-                   action=_short(_tidy_action(action), 600),
+                   action=_short(_with_scope(_tidy_action(action), sentence), 600),
                    deadline=deadline, dates=dates, conditions=find_conditions(span),
                    exemptions=bool(re.search(r"\bexempt(?:ion|ions|ed)?\b|\bexclusions?\b|\bexcept\b", span, re.I)),
                    topic=topic, polarity=polarity)
