@@ -213,7 +213,10 @@ class Assistant:
         held = [f for f, _ in aux.decision_facts]
         meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held, year)))
         entries = [e for e, _ in aux.amended]
-        names = {id(e) for e in of_meetings(entries_about(question, entries)
+        # old items collected, recycled or thrown away are waste: the products' phase-out state is not asked
+        # ("Can a recycler sell the mercury it recovers from used fluorescent tubes?")
+        used_items = bool(_USED_ITEMS.search(question)) and not _ASKS_PRODUCT_STATE.search(question)
+        names = set() if used_items else {id(e) for e in of_meetings(entries_about(question, entries)
                                             or entries_asked_for(question, entries, meetings), meetings,
                                             question)}
         asked = {id(f) for f in facts_asked(question, meetings, held)}
@@ -361,6 +364,12 @@ class Assistant:
                       citations=citations if any(x.citations for x in sentences) else [],
                       retrieved=retrieved, audience=turn.audience, generator=generator, latency_ms=_ms(turn),
                       unsupported=unsupported or [], notes=notes, refusal_reason=reason)
+
+
+_USED_ITEMS = re.compile(r"\b(?:recycl\w*|recover(?:s|ed|ing|y)?|discarded|disposal|dispose|collected|waste|scrap\w*|"
+                         r"end[- ]of[- ]life|landfill\w*)\b", re.IGNORECASE)
+_ASKS_PRODUCT_STATE = re.compile(r"\b(?:phase[- ]?out|phased|ban\w*|buy|import\w*|export\w*|manufactur\w*|made|"
+                                 r"date|deadline|when|until|still|amend\w*|COP|decision|listed|added)\b", re.IGNORECASE)
 
 
 def refs_agree(these: list[str] | tuple[str, ...], those: list[str] | tuple[str, ...]) -> bool:

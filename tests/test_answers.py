@@ -412,3 +412,15 @@ def test_a_list_question_gets_the_whole_list_in_its_opening(assistant):
         practices.text
     _well_formed(devices)
     _well_formed(practices)
+
+
+def test_used_items_bring_the_waste_rules_not_the_products_phase_out_state(assistant):
+    # recycling old tubes is a waste question: the amended phase-out years of the lamp entries are noise
+    answer = assistant.ask("Our recycling yard recovers mercury from old fluorescent tubes. May the recovered "
+                           "mercury be sold for any purpose?")
+    assert "as amended" not in answer.text and "now lists" not in answer.text, answer.text
+    assert "disposal" in answer.sentences[0].text or "waste" in answer.sentences[0].text, answer.text
+    # asking about the products themselves still brings their amended state
+    state = assistant.ask("Can fluorescent tubes for general lighting still be imported after 2027?")
+    assert "Decision MC-5/4" in state.text, state.text
+    _well_formed(answer)

@@ -219,6 +219,11 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert entries_about("Which amalgam-burning practices must gold miners stop?", list(entries.values())) == []
     assert [e.name for e in entries_about("Did COP-4 change the rules on amalgam fillings?",
                                           list(entries.values()))] == ["Dental amalgam"]
+    # an antiseptic cream is a medicine (Annex A's topical antiseptics), not a cosmetic
+    assert entries_about("Are antiseptic creams that contain mercury caught by the phase-out?",
+                         list(entries.values())) == []
+    assert [e.name for e in entries_about("Are skin-lightening creams with mercury still allowed?",
+                                          list(entries.values()))] == ["Cosmetics"]
     # a form filled in is no filling
     assert entries_about("Our ministry is filling in an inventory template. When is the release inventory due?",
                          list(entries.values())) == []
