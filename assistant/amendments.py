@@ -246,6 +246,24 @@ def of_meetings(entries: list[AmendedEntry], meetings: list[int] | tuple[int, ..
     return chosen or list(entries)
 
 
+# old items collected, recycled or thrown away are waste: the products' phase-out state is not asked
+# ("Can a recycler sell the mercury it recovers from used fluorescent tubes?")
+_USED_ITEMS = re.compile(r"\b(?:recycl\w*|recover(?:s|ed|ing|y)?|discarded|disposal|dispose|collected|waste|scrap\w*|"
+                         r"end[- ]of[- ]life|landfill\w*)\b", re.IGNORECASE)
+_ASKS_PRODUCT_STATE = re.compile(r"\b(?:phase[- ]?out|phased|ban\w*|buy|import\w*|export\w*|manufactur\w*|made|"
+                                 r"date|deadline|when|until|still|amend\w*|COP|decision|listed|added)\b", re.IGNORECASE)
+
+
+def amended_asked(question: str, entries: list[AmendedEntry], meetings: list[int]) -> list[AmendedEntry]:
+    """The amended entries whose state an answer should give: those the question names, else those a
+    "which …?" question about the amendments asks for, kept to the meetings it names; none when it
+    asks about used items rather than the products' state."""
+    if _USED_ITEMS.search(question) and not _ASKS_PRODUCT_STATE.search(question):
+        return []
+    return of_meetings(entries_about(question, entries) or entries_asked_for(question, entries, meetings), meetings,
+                       question)
+
+
 def _year_of(entry: AmendedEntry) -> str:
     """"2025", "2026, inferred", "measures": the amended state's year in a few words."""
     if entry.phase_out_year:

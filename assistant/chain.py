@@ -22,7 +22,7 @@ from ingest.refs import Ref
 from ingest.settings import Settings
 
 from . import prompts
-from .amendments import entries_about, entries_asked_for, facts_asked, meetings_by_place, of_meetings
+from .amendments import amended_asked, facts_asked, meetings_by_place
 from .compose import POINT_KINDS, clean_guide_sentence, compose, render_markdown
 from .draft import Draft
 from .condense import condense, is_followup
@@ -197,10 +197,11 @@ class Assistant:
                                 followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight) \
             if analysis is not None else None
         _, aux = self.retriever.current()
-        if lead is not None and _own_document_similarity(r, aux) >= lead.similarity:
+        own = _own_document_similarity(r, aux)
+        if lead is not None and own >= lead.similarity:
             lead = None  # the user's own document is closer to the question than any bank phrasing
         parts = question_parts(turn.condensed.question) if analysis is not None and not turn.condensed.carried \
-            and _own_document_similarity(r, aux) < OWN_DOCUMENT_SIMILARITY else []
+            and own < OWN_DOCUMENT_SIMILARITY else []
         also: list = []
         if len(parts) > 1:
             # "How many members sit on a tribunal, and how quickly must it decide?": a part the lead's entry
@@ -213,12 +214,7 @@ class Assistant:
         held = [f for f, _ in aux.decision_facts]
         meetings = list(dict.fromkeys(meetings_named(question) + meetings_by_place(question, held, year)))
         entries = [e for e, _ in aux.amended]
-        # old items collected, recycled or thrown away are waste: the products' phase-out state is not asked
-        # ("Can a recycler sell the mercury it recovers from used fluorescent tubes?")
-        used_items = bool(_USED_ITEMS.search(question)) and not _ASKS_PRODUCT_STATE.search(question)
-        names = set() if used_items else {id(e) for e in of_meetings(entries_about(question, entries)
-                                            or entries_asked_for(question, entries, meetings), meetings,
-                                            question)}
+        names = {id(e) for e in amended_asked(question, entries, meetings)}
         asked = {id(f) for f in facts_asked(question, meetings, held)}
         explicit = turn.condensed.refs
         if lead is not None and analysis is not None and not analysis.refs and not refs_agree(lead.refs, explicit):
@@ -364,12 +360,6 @@ class Assistant:
                       citations=citations if any(x.citations for x in sentences) else [],
                       retrieved=retrieved, audience=turn.audience, generator=generator, latency_ms=_ms(turn),
                       unsupported=unsupported or [], notes=notes, refusal_reason=reason)
-
-
-_USED_ITEMS = re.compile(r"\b(?:recycl\w*|recover(?:s|ed|ing|y)?|discarded|disposal|dispose|collected|waste|scrap\w*|"
-                         r"end[- ]of[- ]life|landfill\w*)\b", re.IGNORECASE)
-_ASKS_PRODUCT_STATE = re.compile(r"\b(?:phase[- ]?out|phased|ban\w*|buy|import\w*|export\w*|manufactur\w*|made|"
-                                 r"date|deadline|when|until|still|amend\w*|COP|decision|listed|added)\b", re.IGNORECASE)
 
 
 def refs_agree(these: list[str] | tuple[str, ...], those: list[str] | tuple[str, ...]) -> bool:

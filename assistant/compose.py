@@ -83,7 +83,8 @@ def _name_decisions(text: str, refs: list[str]) -> str:
 def compose(question: str, passages: list[Passage], audience: str, idf: dict[str, float],
             binding_lookup, explicit_refs: tuple[str, ...] = (), obligations: list | None = None,
             analysis: QuestionAnalysis | None = None, bank_lead: BankMatch | None = None,
-            part_leads: list[BankMatch] = (), amended: list[tuple[AmendedEntry, Chunk]] = (), decision_facts: list[tuple[DecisionFact, Chunk]] = (),
+            part_leads: list[BankMatch] = (), amended: list[tuple[AmendedEntry, Chunk]] = (),
+            decision_facts: list[tuple[DecisionFact, Chunk]] = (),
             year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = (),
             lead_rows: list | None = None) -> Draft:
     """Write the answer from passages (best first).

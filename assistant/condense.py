@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 
-
 from .question import asked_mentions
 from .types import Condensed
 

@@ -367,33 +367,37 @@ def part_leads(lead, matches: list, parts: list[str], part_similarities: list[di
     whole), a part whose entry is at least `alone` close and clear of the next by 2 x `clear` gives
     it: the result then starts with that entry, which the caller makes the lead."""
     by_id = {m.chunk.id: m for m in matches if m.answerable}
-    found_lead = lead is None
+
+    def ranked(sims: dict[str, float], also: set[str] = frozenset()) -> list[tuple[float, str]]:
+        return sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id or cid in also), reverse=True)
+
+    lead_from_parts = lead is None
     if lead is None:
         for sims in part_similarities:
-            ranked = sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id), reverse=True)
-            if ranked and ranked[0][0] >= alone and ranked[0][0] >= (ranked[1][0] if len(ranked) > 1 else -1) + 2 * clear:
-                lead = by_id[ranked[0][1]]
+            top = ranked(sims)
+            if top and top[0][0] >= alone and top[0][0] >= (top[1][0] if len(top) > 1 else -1) + 2 * clear:
+                lead = by_id[top[0][1]]
                 break
         if lead is None:
             return []
-    out, used = ([lead] if found_lead else []), {lead.chunk.id}
+    out, used = ([lead] if lead_from_parts else []), {lead.chunk.id}
     said = stems(topic_terms(lead.chunk.text))
     for part, sims in zip(parts, part_similarities):
         asked = stems(topic_terms(part) - _FILLER)
         if not asked or len(asked & said) / len(asked) >= 0.5:
             continue  # the lead's own answer speaks to this part ("and how is its President chosen?")
-        ranked = sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id or cid in used), reverse=True)
-        if not ranked:
+        top = ranked(sims, used)
+        if not top:
             continue
-        best_sim, best = ranked[0]
-        runner_up = ranked[1][0] if len(ranked) > 1 else -1.0
+        best_sim, best = top[0]
+        runner_up = top[1][0] if len(top) > 1 else -1.0
         if best in used or best_sim < floor or best_sim < sims.get(lead.chunk.id, -1.0) + margin \
                 or best_sim < runner_up + clear:
             continue  # the lead (or an earlier part's entry) answers it, or nothing answers it clearly
         out.append(by_id[best])
         used.add(best)
         said |= stems(topic_terms(by_id[best].chunk.text))
-    return out[:3] if found_lead else out[:2]
+    return out[:3] if lead_from_parts else out[:2]
 
 
 def stems(terms: set[str]) -> set[str]:

@@ -529,11 +529,11 @@ def _meeting_holdings(facts: IndexFacts) -> str:
     """What the index holds of each meeting, read from it: "the annex amendments of COP-4, COP-5 and
     COP-6, and texts of COP-1, not their other decisions" (a bare list of meetings read as if all
     their decisions were held, beside a refusal that says they are not)."""
+    if not facts.meetings:
+        return _meeting_list(facts.meetings)
     amending = frozenset(r.meeting for e in facts.amended for x in e.refs
                          if (r := Ref.try_parse(x)) is not None and r.is_decision) & facts.meetings
     others = facts.meetings - amending
-    if not facts.meetings:
-        return _meeting_list(facts.meetings)
     parts = ([f"the annex amendments of {_meeting_list(amending)}"] if amending else []) + \
         ([f"texts of {_meeting_list(others)}"] if others else [])
     return " and ".join(parts) + ", not their other decisions"
