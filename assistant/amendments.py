@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ingest.models import Chunk
-from ingest.refs import Ref
+from ingest.refs import Ref, find_mentions
 from ingest.structure import cited_refs
 
 from .question import asking_sentence, asks_two_things, core_question
@@ -117,7 +117,7 @@ def amendments_for(ref: str, action: str, entries: list[AmendedEntry]) -> list[A
 _QUESTION_ALIASES = {"cfl": ("compact", "fluorescent"), "ccfl": ("cold", "cathode"), "eefl": ("external", "electrode"),
                      "lfl": ("linear", "fluorescent"), "tyre": ("tire",), "cream": ("cosmetic",),
                      "soap": ("cosmetic",), "thruster": ("propellant",), "satellit": ("satellite",),
-                     "straight": ("linear",), "tube": ("linear",), "button": ("battery",),
+                     "tube": ("linear",), "button": ("battery",),
                      "relay": ("relay", "switch"), "shaped": ("bend",), "photo": ("photographic",),
                      "propulsion": ("propellant",), "space": ("spacecraft",), "backlight": ("display",),
                      "plethysmography": ("plethysmograph",), "filling": ("amalgam",), "pu": ("polyurethane",)}
@@ -126,6 +126,8 @@ _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compa
                      (r"\b(?<!blood )pressure sensors?\b", "pressure transducer"),
                      (r"\b(?:built[- ]in|integrated|self[- ]ballasted)(?: ballasts?)?\b", "integrated"),
                      (r"\b(?:separate|external|non[- ]?integrated) ballasts?\b", "nonintegrated"),
+                     # a straight tube is a linear lamp; "straight to the Committee" is not
+                     (r"\bstraight(?=[- ](?:tubes?|fluorescent|lamps?|linear)\b)", "linear"),
                      (r"\bmercury[- ]cathode\b", "chloralkali"),  # the chlor-alkali cell, not a cold-cathode lamp
                      (r"\bfill(?:ing|s|ed)? (?:in|out|up)\b", "completing"),  # a form filled in, not a tooth
                      # a medicine, not a cosmetic: "antiseptic creams" are Annex A's topical antiseptics
@@ -167,12 +169,13 @@ def _name_words(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
-def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) -> list[AmendedEntry]:
+def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5,
+                  limit: int | None = 3, closest: bool = True) -> list[AmendedEntry]:
     """The amended entries a question names: at least `share` of an entry's name words (aliases
     expanded: "CFLs", "skin-lightening creams", "satellite thrusters") occur in the text, and either
     all of them or one that few names share ("amalgam", "tyre"; "fluorescent" alone names no entry);
     or one word that names one entry on its own ("CCFL backlights", "mercury propulsion").
-    Only the closest entries are kept, at most three."""
+    Only the closest entries are kept (all that match when not `closest`), at most `limit`."""
     words = _name_words(text)
     names = [(e, _name_words(e.name)) for e in entries]
     used_by = Counter(w for _, name in names for w in name)
@@ -188,8 +191,8 @@ def entries_about(text: str, entries: list[AmendedEntry], share: float = 0.5) ->
             scored.append((ratio, len(matched), e))
     if not scored:
         return []
-    best = max(r for r, _, _ in scored)
-    return [e for r, _, e in sorted(scored, key=lambda s: (-s[0], -s[1])) if r == best][:3]
+    best = max(r for r, _, _ in scored) if closest else 0.0
+    return [e for r, _, e in sorted(scored, key=lambda s: (-s[0], -s[1])) if r >= best][:limit]
 
 
 # "Which products have a 2025 date because of the amendments?" / "For which process did COP-5 find …?"
@@ -215,7 +218,7 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
     else the one entry whose states share clearly the most words with it ("For which Annex B process
     did COP-5 find mercury-free processes feasible?" -> the methylate entry). Empty when the question
     names an entry, or when no entry stands out."""
-    if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or entries_about(question, entries):
+    if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or _named_as_asked(question, entries):
         return []
     if meetings:
         return [e for e in entries if any((r := Ref.try_parse(d)) is not None and r.meeting in meetings
@@ -260,8 +263,30 @@ def amended_asked(question: str, entries: list[AmendedEntry], meetings: list[int
     asks about used items rather than the products' state."""
     if _USED_ITEMS.search(question) and not _ASKS_PRODUCT_STATE.search(question):
         return []
-    return of_meetings(entries_about(question, entries) or entries_asked_for(question, entries, meetings), meetings,
-                       question)
+    return of_meetings(_named_as_asked(question, entries) or entries_asked_for(question, entries, meetings),
+                       meetings, question)
+
+
+# an asking sentence about a product's state ("Are they allowed now?", "since what date?")
+_ASKS_STATE_HERE = re.compile(r"\b(?:allow\w*|permitted|legal\w*|in force|listing|stop\w*|ends?|ended|year|their|its)\b",
+                              re.IGNORECASE)
+
+
+def _named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
+    """The entries the question names, leaving out those named only in a context sentence before an
+    asking sentence that asks about something else ("Amalgam fillings vaporise in crematoria. Are
+    crematoria listed in Annex D?" asks about Annex D, not about amalgam's phase-out; "Dental staff
+    breathe mercury vapour. Must governments run exposure programmes?" about Article 16)."""
+    named = entries_about(question, entries)
+    asking = asking_sentence(question)
+    if not named or asking.strip() == question.strip():
+        return named
+    if in_asking := entries_about(asking, entries):
+        return in_asking
+    about_state = _ASKS_PRODUCT_STATE.search(asking) or _ASKS_STATE_HERE.search(asking)
+    elsewhere = any(r.kind in (1, 2) and not (r.kind == 2 and r.annex in "AB")
+                    and not (r.kind == 1 and r.article in (4, 5, 6, 27, 30)) for r in find_mentions(asking))
+    return named if about_state and not elsewhere else []
 
 
 def _year_of(entry: AmendedEntry) -> str:

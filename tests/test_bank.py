@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from assistant.amendments import (amended_entries, amended_sentence, amended_verdict, amendments_for, decision_facts,
+from assistant.amendments import (amended_asked, amended_entries, amended_sentence, amended_verdict, amendments_for,
+                                  decision_facts,
                                   entries_about, entries_asked_for, entries_list_sentence, facts_asked,
                                   meetings_by_place)
 from assistant.scope import ScopeClassifier
@@ -131,6 +132,9 @@ def _note_entries():
     ("By when must halophosphate fluorescent tubes stop being made?", {"Halophosphate linear lamps"}),
     ("When do circular and U-shaped fluorescent lamps go?", {"Non-linear lamps (U-bend, circular)"}),
     ("When do straight linear fluorescent tubes go?", {"Halophosphate linear lamps", "Triband linear lamps"}),
+    ("When do straight fluorescent tubes go?", {"Halophosphate linear lamps", "Triband linear lamps"}),
+    # "straight to" is no tube
+    ("Can a Party take a complaint straight to the Implementation and Compliance Committee?", set()),
     ("Are CCFL backlights in monitors still allowed?", {"CCFL and EEFL display lamps"}),
     ("Is mercury-based space propulsion banned?", {"Satellite and spacecraft propellant"}),
     ("Can we import pressure sensors for plastic extrusion?", {"Melt pressure transducers, transmitters and sensors"}),
@@ -141,6 +145,22 @@ def _note_entries():
 ])
 def test_a_question_names_the_amended_entries_it_is_about(question, names):
     assert {e.name for e in entries_about(question, _note_entries())} == names
+
+
+@pytest.mark.parametrize("question, names", [
+    # a product named only in the context sentence, before a question about something else
+    ("Amalgam fillings vaporise when bodies are cremated. Are crematoria one of the emission source categories "
+     "listed in Annex D?", set()),
+    ("Dental staff breathe mercury vapour at work. Does the Convention oblige governments to run occupational "
+     "exposure programmes?", set()),
+    # ... but kept when the asking sentence asks about its state, or names it itself
+    ("Zinc-air hearing-aid button cells were exempted in 2013. When does the amended Annex A stop their manufacture?",
+     {"Batteries"}),
+    ("The 2013 text caught skin creams only above 1 ppm. Does that threshold still apply?", {"Cosmetics"}),
+    ("We sell dental amalgam capsules. Are mercury vacuum pumps banned too?", {"Mercury vacuum pumps"}),
+])
+def test_a_product_named_only_as_context_does_not_bring_its_amendments(question, names):
+    assert {e.name for e in amended_asked(question, _note_entries(), [])} == names
 
 
 def test_a_which_question_about_the_amendments_finds_the_entries_it_does_not_name():
