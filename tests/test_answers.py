@@ -200,6 +200,18 @@ def test_a_yes_no_question_on_an_amended_entry_gets_the_amended_verdict(assistan
     _well_formed(answer)
 
 
+def test_another_amended_entrys_line_never_leads_an_answer_about_a_named_entry(assistant):
+    # the question shares "making, importing or exporting" with the note's line on amalgam's 2034 end
+    answer = assistant.ask("A firm once planned mercury thrusters for small satellites. After what year does the "
+                           "amended Annex A stop the making, import or export of mercury propellant for spacecraft?")
+    assert "2025" in answer.sentences[0].text and "amalgam" not in answer.text.lower(), answer.text
+    # a product named only as context brings no amendment text into an answer about something else
+    answer = assistant.ask("Fillings release mercury when bodies are cremated. Are crematoria among the source "
+                           "categories listed in Annex D?")
+    assert "amalgam" not in answer.text.lower() and "MC-4/3" not in answer.text, answer.text
+    _well_formed(answer)
+
+
 def test_a_question_about_a_decision_itself_gets_its_date(assistant):
     answer = assistant.ask("When did the Depositary communicate the COP-4 amendment to Annex A?")
     assert not answer.refused and "28 September 2022" in answer.sentences[0].text, answer.text
