@@ -18,9 +18,10 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
-                         on_point_lead, recital_lead, resolve_this, time_first)
+                         items_lead, on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
+from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
@@ -234,6 +235,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         and recital_lead(draft, binding_lookup("Preamble"), question, {p.chunk.id for p in passages})
     if recited:
         lead_refs, focus = [], ["Preamble"]  # the leads it replaced rested on other provisions
+
+    # 1a-iv. "What topics can the guidance cover?": every item of the listing provision, when the lead
+    # names few of them (the reader must not meet the other five only in the quote)
+    if analysis is not None and not recited and asks_for_items(question):
+        items_lead(draft, question, [*explicit_refs, *lead_refs, *focus], binding_lookup,
+                   {p.chunk.id for p in passages})
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]

@@ -13,6 +13,7 @@ from ingest.structure import BRACKET_RE
 from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_meeting_date, entries_about,
                          entries_list_sentence)
 from .draft import Draft
+from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
 from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms
 from .question import QuestionAnalysis, core_question
@@ -290,3 +291,33 @@ def resolve_this(text: str, ref: str) -> str:
     if r.paragraph:
         text = re.sub(r"\bthis paragraph\b", f"paragraph {r.paragraph} of Article {r.article}", text)
     return text
+
+
+def items_lead(draft: Draft, question: str, refs: list[str], binding_lookup, retrieved_ids: set[str]) -> bool:
+    """"What topics can the contaminated-sites guidance cover?": the listing provision's items, all of
+    them, after the lead, when the leads name fewer than three in five of them. The provision is the first of
+    `refs` (named, led on, in focus) that lists things the question's words point to."""
+    asked = topic_terms(core_question(question))
+    said = " ".join(x.text for x in draft.sentences if x.kind == "lead")
+    for ref in dict.fromkeys(refs):
+        parsed = Ref.try_parse(ref)
+        if parsed is None or parsed.is_decision:
+            continue
+        # the provision's chunks (or those of the smallest unit holding it: "Annex C(1)(b)" is a
+        # sub-list of "Annex C(1)"), one candidate list per provision among them
+        by_ref: dict[str, list] = {}
+        for c in binding_lookup(ref):
+            if c.doc_type == "treaty" and c.ref:
+                by_ref.setdefault(c.ref, []).append(c)
+        found = [x for r, group in by_ref.items() if (x := listing(group, r, asked)) is not None]
+        if not found:
+            continue
+        best = max(found, key=lambda x: x.shared)
+        if covered(best, said) >= 0.6:
+            return False
+        for chunk in best.chunks:
+            if chunk.id not in retrieved_ids:
+                draft.fetch(chunk, "cited-by-guide")
+        draft.say(list_sentence(best), [draft.cite(c) for c in best.chunks], "lead", distinct=True)
+        return True
+    return False

@@ -347,3 +347,17 @@ def test_a_when_question_whose_lead_gives_no_time_is_led_by_the_duty_and_its_dea
     assert "three years" in first.text and first.kind == "lead", answer.text
     assert any(Ref.parse("Article 7(3)").contains(Ref.parse(answer.citations[n - 1].ref)) for n in first.citations)
     _assert_well_cited(answer)
+
+
+@pytest.mark.parametrize("question, listed", [
+    ("Which mining practices must a gold-mining national action plan include actions to eliminate?",
+     ["whole ore amalgamation", "residential areas", "cyanide leaching"]),
+    ("Are crematoria among the point source categories listed in Annex D?",
+     ["coal-fired power plants", "waste incineration facilities", "cement clinker production facilities"]),
+])
+def test_a_question_asking_for_a_list_gets_every_item_before_the_quote(assistant, question, listed):
+    answer = assistant.ask(question)
+    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert all(item in prose.lower() for item in listed), answer.text
+    for s in answer.sentences:
+        assert s.kind not in ("lead", "quote") or (s.citations and s.verified), s

@@ -512,3 +512,61 @@ def test_a_part_the_lead_leaves_open_gets_its_own_entry_and_only_then():
     # nor does a part that no entry answers clearly (two close candidates)
     assert part_leads(members, [members, deadline, binding], parts,
                       [sims[0], {"members": 0.3, "deadline": 0.55, "binding": 0.52}]) == []
+
+
+# ---- lists: a reply that names every item of a listing provision ------------------------------
+def _treaty_chunk(ref: str, text: str, n: int = 0):
+    from ingest.models import Chunk
+    return Chunk(id=f"{ref}-{n}", doc_id="d", doc_title="t", doc_type="treaty", ref=ref, heading=ref,
+                 heading_path=(ref,), text=text, page_start=None, page_end=None, ordinal=n)
+
+
+# a provision in the treaty's shape, worded for this test: a chapeau, lettered items, one with sub-items
+_LISTING = ("2. Each Party with a registry shall record in it:\na) The name of each site;\nb) Harmful practices to stop:\n"
+            "(i) Burning waste in the open;\n(ii) Dumping sludge in rivers; and\n(iii) Storing drums without cover;\n"
+            "c) The dates of inspection; and\nd) The outcome of each inspection.")
+
+
+@pytest.mark.parametrize("question, ref, items", [
+    ("Which harmful practices does the registry have to record?", "Article 9(2)(b)",
+     ("Burning waste in the open", "Dumping sludge in rivers", "Storing drums without cover")),
+    ("What items must each registry record?", "Article 9(2)",
+     ("The name of each site", "Harmful practices to stop", "The dates of inspection", "The outcome of each inspection")),
+])
+def test_a_listing_provision_gives_the_list_the_question_points_to(question, ref, items):
+    from assistant.lists import asks_for_items, listing
+    from assistant.plan import topic_terms
+    assert asks_for_items(question)
+    found = listing([_treaty_chunk("Article 9(2)", _LISTING)], "Article 9(2)", topic_terms(question))
+    assert found is not None and found.ref == ref and found.items == items
+
+
+def test_an_annex_tables_rows_are_one_list_and_its_footnote_is_no_row():
+    from assistant.lists import covered, list_sentence, listing
+    rows = [_treaty_chunk("Annex Z", f"Source category: {name};", n)
+            for n, name in enumerate(("Kilns for lime", "Glass furnaces", "Paper mills"))]
+    rows.append(_treaty_chunk("Annex Z", "(note 1) For this Annex, kilns means rotary kilns only.", 9))
+    found = listing(rows, "Annex Z", {"source", "category", "crematoria"})
+    assert found is not None and len(found.chunks) == 3
+    assert list_sentence(found) == "Annex Z lists three: kilns for lime; glass furnaces; and paper mills."
+    assert covered(found, "Glass furnaces and paper mills are listed.") == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize("question", [
+    "Within how many years must existing sources have controls?",  # a duration, not a list
+    "What limit applies to the criteria a Party sets?",
+])
+def test_a_question_that_asks_no_list_gets_none(question):
+    from assistant.lists import asks_for_items
+    assert not asks_for_items(question)
+
+
+def test_a_list_with_an_item_too_long_to_name_whole_or_sharing_no_word_is_left_to_the_quote():
+    from assistant.lists import listing
+    long_item = "a) " + "A very long item that goes on " * 8 + ";"
+    text = f"1. Each Party shall include in its plan:\n{long_item}\nb) Targets;\nc) Dates; and\nd) Budgets."
+    assert listing([_treaty_chunk("Article 9(1)", text)], "Article 9(1)", {"plan", "include"}) is None
+    assert listing([_treaty_chunk("Article 9(2)", _LISTING)], "Article 9(2)", {"finance"}) is None
+    # one shared word does not pick a sub-list: it may as well point at its neighbours
+    sub = listing([_treaty_chunk("Article 9(2)", _LISTING)], "Article 9(2)", {"practice"})
+    assert sub is None or sub.ref == "Article 9(2)"
