@@ -770,9 +770,13 @@ def test_procedure_actions_keep_their_words(procedure_rows):
     # restrictive rows kept at its first run; its one miss ("may accept … only where …", far from the
     # verb) was read and mended a session later: 29/29
     ("obligations_heldout7", (("found", 0.95), ("polarity", 0.95), ("modality", 0.95), ("record", 0.76))),
+    # the seventh blind treaty (battery recycling): found 0.990/0.990, polarity 0.960, 27 of 31
+    # restrictive rows kept at its first run; its misses were read a session later ("only where" after
+    # "a State that", "ensure that … only at", "No national action plan may …"): 31/31, found 0.990/1.000
+    ("obligations_heldout8", (("found", 0.95), ("polarity", 0.95), ("modality", 0.95), ("record", 0.78))),
 ])
 def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restriction(tmp_path, folder, floors):
-    """evals/obligations_heldout2 to 7: fictional treaties and their gold, each written by a helper
+    """evals/obligations_heldout2 to 8: fictional treaties and their gold, each written by a helper
     who never saw the rules. Floors sit a little under the measured figures, except the restrictive
     rows: every prohibition and restriction must stay kept."""
     from ingest.pipeline import ingest_paths
@@ -818,6 +822,34 @@ def test_a_far_only_if_restricts_but_the_content_of_a_declaration_does_not():
     assert polarity_of("permissive", "declare that an amendment to an annex binds it only upon the deposit of "
                                      "its instrument") == "permission"
     assert polarity_of("permissive", "accept a register of the items listed in Part I") == "permission"
+
+
+def test_a_state_as_a_noun_an_ensured_only_and_a_negated_thing_subject_restrict():
+    """From the misses of the seventh blind treaty: "to a State that is not a Party only where …" is a
+    restriction (the noun "State" reports nothing); so is a duty to ensure that something happens
+    "only at" permitted places; "No national action plan may provide for …" is a ban."""
+    from ingest.obligations.grammar import polarity_of
+
+    assert polarity_of("permissive", "export spent widgets to a State that is not a Party only where that "
+                                     "State has certified sound treatment") == "restriction"
+    assert polarity_of("binding", "take measures to ensure that spent widgets are treated only at licensed "
+                                  "plants") == "restriction"
+    assert polarity_of("binding", "take measures to ensure that not only widgets but also parts are "
+                                  "treated") == "duty"
+    assert polarity_of("binding", "take measures to ensure that widgets are treated") == "duty"
+
+
+def test_a_negated_thing_subject_with_may_is_a_prohibition(tmp_path):
+    from ingest.pipeline import ingest_paths
+
+    doc = tmp_path / "widgets.md"
+    doc.write_text("# Widget Treaty\n\n## Article 4 — Plans\n\n1. Each Party shall prepare a widget plan.\n\n"
+                   "2. No widget plan may provide for moving widget dumps to another State.\n", encoding="utf-8")
+    settings = Settings.load(index_dir=tmp_path / "index")
+    ingest_paths([doc], settings, doc_type="treaty")
+    rows = {r.ref: r for r in load_obligations(settings)}
+    assert rows["Article 4(2)"].polarity == "prohibition" and rows["Article 4(2)"].modality == "binding", rows
+    assert "not" in rows["Article 4(2)"].action, rows["Article 4(2)"]
 
 
 def test_a_scope_the_sentence_opens_with_stays_in_the_action():

@@ -212,7 +212,8 @@ class ClauseFinder:
                 and not restricted:
             return None  # "This Convention shall be opened for signature", "Amendments … shall be adopted"
         agent = None if pronoun and not passive else _agent(_verb_group(after)) or _agent(pre)
-        negated = bool(re.match(r"no\s", subject_text, re.I)) and passive
+        # "No exemption shall be granted …", "No national action plan may provide for …": a ban
+        negated = bool(re.match(r"no\s", subject_text, re.I)) and (passive or modal == "may")
         modality = self._modality(modal, after, self._clause_scope(sentence, m), negated)
         if agent is not None:
             actor = _actor_of(agent)

@@ -313,7 +313,12 @@ _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|whe
 _ONLY_CONDITION = re.compile(r"\bonly\s+(?:if|where|when|after|once|upon|until|in cases where)\b", re.I)
 # (what a Party may declare or notify is the content of its act, not a limit on it: "may declare that …
 # an amendment shall enter into force only upon …" stays a permission)
-_REPORTED = re.compile(r"\b(?:declare|state|notify|specify|indicate|decide|agree|request)\w*\s+that\b", re.I)
+# (verbs in lower case: "to a State that is not a Party only where …" reports nothing)
+_REPORTED = re.compile(r"\b(?:declare|state|notify|specify|indicate|decide|agree|request)\w*\s+that\b")
+# "take measures to ensure that spent batteries are recycled only at permitted facilities": what the
+# Party must secure is itself a restriction
+_ENSURED_ONLY = re.compile(r"\bensure\w*\s+that\b[^;.]{0,200}?(?<!\bnot )\bonly\s+(?:at|to|for|in|by|with|from|"
+                           r"where|if|when|after|once|upon)\b", re.I)
 
 
 # "may withdraw …, but not before three years have passed", "may allow …, but only for up to two years":
@@ -331,7 +336,8 @@ def polarity_of(modality: str, after_modal: str, negated_subject: bool = False) 
     if negated_subject or (m and m["word"].lower() == "not"):
         return "prohibition"
     own = _REPORTED.split(after_modal.lstrip(), maxsplit=1)[0]  # the act, without what it reports
-    if m or _LATE_ONLY.match(own) or _HELD_BACK.search(after_modal) or _ONLY_CONDITION.search(own):
+    if m or _LATE_ONLY.match(own) or _HELD_BACK.search(after_modal) or _ONLY_CONDITION.search(own) \
+            or _ENSURED_ONLY.search(own):
         return "restriction"
     if modality != "permissive" and _PROHIBIT_VERB.match(after_modal.lstrip()):
         return "prohibition"
