@@ -182,7 +182,7 @@ def format_obligation_report(result: dict, misses: bool = False) -> str:
                  "held_out5": "a fourth fictional treaty written blind to the rules (plastic pellets); its misses read since",
                  "held_out6": "a fifth fictional treaty written blind to the rules (obsolete pesticides); its misses read since",
                  "held_out7": "a sixth fictional treaty written blind to the rules (ship recycling); its misses read since",
-                 "held_out8": "a seventh fictional treaty written blind to the rules (battery recycling)",
+                 "held_out8": "a seventh fictional treaty written blind to the rules (battery recycling); its misses read since",
                  "held_out9": "an eighth fictional treaty written blind to the rules (used solvents and spent catalysts)"}.get(name, name)
         lines.append(f"{name:<10}" + "".join(f"{f} P {sub[f]['precision']:.3f} R {sub[f]['recall']:.3f}  "
                                            for f in ("record", "polarity")) +
