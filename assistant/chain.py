@@ -29,7 +29,7 @@ from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, part_leads, split_lines
-from .question import QuestionAnalysis, analyze, question_parts
+from .question import QuestionAnalysis, analyze, core_question, question_parts
 from .retrieval import UNTITLED, Retrieval, Retriever
 from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
@@ -189,10 +189,16 @@ class Assistant:
             obligations = self.retriever.obligations_for(question, k, turn.filters)
         # rows a lead may come from: with a deadline for a when-question, any for a which/who/how one
         kind = analysis.kind if analysis is not None else None
-        lead_rows = self.retriever.obligations_for(question, 4, turn.filters) \
+        # (looked up by the asking sentence: "A trader ships mercury abroad." says nothing of who keeps
+        # the register)
+        lead_rows = self.retriever.obligations_for(core_question(question), 4, turn.filters) \
             if kind in ("when", "how-long", *POINT_KINDS) else []
         if kind in ("when", "how-long"):
             lead_rows = [(row, c) for row, c in lead_rows if row.deadline]
+        elif kind in POINT_KINDS:  # and the duties of the provision retrieved first
+            seen = {id(row) for row, _ in lead_rows}
+            lead_rows += [(row, c) for row, c in self.retriever.obligations_on(
+                [p.chunk.ref for p in r.passages[:1] if p.chunk.ref], turn.filters) if id(row) not in seen]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight) \
             if analysis is not None else None

@@ -225,9 +225,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if analysis is not None and analysis.kind in ("when", "how-long") and lead_rows:
         deadline_lead(draft, lead_rows, question, lead_refs or focus, {p.chunk.id for p in passages})
     # 1a''. "Which Articles must the report cover?": a duty near the top that says it, when the lead does not
-    elif analysis is not None and analysis.kind in POINT_KINDS and lead_rows and not amended:
+    elif analysis is not None and analysis.kind in POINT_KINDS and lead_rows and not amended \
+            and not conference_question:  # what the ministers said is no Party's duty
         on_point_lead(draft, lead_rows, question, [p.chunk.ref for p in passages[:3]],
-                      {p.chunk.id for p in passages})
+                      {p.chunk.id for p in passages}, analysis.kind)
 
     # 1a-iii. "Which decision does the preamble recall?": the recital that says it leads, in its own
     # words (it is quoted word for word, so no quote of the preamble follows)

@@ -169,13 +169,20 @@ def _provisions(refs: list[str]) -> list[Ref]:
     return [r for f in refs if (r := Ref.try_parse(f)) is not None and not r.is_decision]
 
 
+# an action that stops where its items would begin ("… actions to eliminate", "… information on")
+_OPEN_END = re.compile(r"\b(?:to \w+|of|for|on|in|with|by|the following|include|including)$", re.IGNORECASE)
+
+
 def _row_can_lead(row, near: list[Ref]) -> bool:
     """An obligation row whole (no cut action, no "such decision" pointing back), on one of the
-    provisions `near`, and not an Annex A or B row (its 2013 date may have been amended: the
-    amendments lead says it)."""
+    provisions `near`, not an Annex A or B row (its 2013 date may have been amended: the
+    amendments lead says it), with an actor it can name ("The body named" names nobody), and not
+    one that stops where its items would begin."""
     ref = Ref.try_parse(row.ref)
     return ref is not None and "…" not in row.action and not LEANS_BACK.search(row.action) \
-        and not _ANNEX_ROW.match(row.ref or "") and any(t.overlaps(ref) for t in near)
+        and not _ANNEX_ROW.match(row.ref or "") and any(t.overlaps(ref) for t in near) \
+        and row.actor != "other" \
+        and not _OPEN_END.search(row.action)  # "include … actions to eliminate": its items are elsewhere
 
 
 def _lead_with_row(draft: Draft, row, chunk, text: str, retrieved_ids: set[str]) -> None:
@@ -190,7 +197,23 @@ def replies_better(cover: int, covered: int) -> bool:
     return cover >= max(2, covered + 2)
 
 
-def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_ids: set[str]) -> None:
+# "Who keeps …?", "Who was required to adopt …?": "who" is the one that acts ("Whom does it single out",
+# "Who should a government consult" ask for someone acted upon)
+_WHO_MODAL = r"(?:must|shall|should|can|could|may|will|would|is|are|was|were|does|did|has|have)"
+_WHO_NOT_VERB = (r"(?:a|an|the|each|every|our|my|its|their|we|i|you|they|it|this|that|these|those|he|she|his|her|your|"
+                 r"any|some)")
+_WHO_ACTS = re.compile(rf"(?:^|[,;:]\s*)who\s+(?:{_WHO_MODAL}\s+(?:not\s+)?(?!{_WHO_NOT_VERB}\b)[a-z]+"
+                       rf"|(?!{_WHO_MODAL}\b|{_WHO_NOT_VERB}\b)[a-z]+)", re.IGNORECASE)
+# "Who must each Party designate …?" asks about a Party's own act, not about a body
+_PARTY_ACTS = re.compile(r"\b(?:each|a|the|every|any) Party\b|\bParties\b")
+# the bodies a "who" question may be answered with (as a row's actor, or named in its text)
+_BODIES = ("secretariat", "cop", "committee")
+_BODY = re.compile(r"\b(?:Secretariat|Conference of the Parties|COP|Depositary|Secretary-General|Committee|"
+                   r"Global Environment Facility|GEF|tribunal|conciliation commission|Executive Director)\b")
+
+
+def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_ids: set[str],
+                  kind: str | None = None) -> None:
     """"Which Articles' information must each Party include in its report?": when the lead misses what
     is asked and a duty on a provision retrieved near the top says it ("Each Party must include in its
     reporting the information called for in Articles 3, 5, 7, 8 and 9"), that duty leads, the earlier
@@ -201,11 +224,20 @@ def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_
         return
     covered = len(asked & stems(topic_terms(leads[0].text))) if leads else 0
     near_refs = _provisions(near)
+    # "Who keeps the public register …?": a lead that names no body does not reply to it at all; the
+    # duty of a body (the Secretariat, the Conference of the Parties) on the point asked does
+    names_no_body = kind == "who" and bool(_WHO_ACTS.search(core_question(question))) \
+        and not _PARTY_ACTS.search(core_question(question)) \
+        and not (leads and _BODY.match(re.sub(r"^(?:Yes|No)[.,:]?\s+|^The\s+", "", leads[0].text)))
+    if names_no_body:
+        covered = 0
     best = None
     for row, chunk in rows:
         if not _row_can_lead(row, near_refs):
             continue
         text = resolve_this(obligation_text(row), row.ref)
+        if names_no_body and not (row.actor in _BODIES or _BODY.search(text)):
+            continue
         cover = len(asked & stems(topic_terms(text)))
         if replies_better(cover, covered) and (best is None or cover > best[0]):
             best = (cover, text, row, chunk)

@@ -484,6 +484,22 @@ class Retriever:
                 break
         return out
 
+    def obligations_on(self, refs: list[str], filters: Filters | None = None) -> list[tuple[object, Chunk]]:
+        """The binding and soft obligation rows of the given provisions (or inside them), each with
+        the chunk holding its sentence: "Who keeps the register?" is answered by a duty of the
+        provision retrieved, whatever words the duty shares with the question."""
+        snap, aux = self.current()
+        wanted = [r for x in refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
+        out = []
+        for row in aux.obligations:
+            ref = Ref.try_parse(row.ref)
+            if row.modality not in ("binding", "soft") or ref is None or not any(w.contains(ref) for w in wanted):
+                continue
+            chunk = _holding_chunk(row, snap.by_id.get(row.chunk_id), self.chunks_for_ref(row.ref))
+            if chunk is not None and _allowed(chunk, aux.refs[snap.position[chunk.id]], filters):
+                out.append((row, chunk))
+        return out
+
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf
 

@@ -361,3 +361,15 @@ def test_a_question_asking_for_a_list_gets_every_item_before_the_quote(assistant
     assert all(item in prose.lower() for item in listed), answer.text
     for s in answer.sentences:
         assert s.kind not in ("lead", "quote") or (s.citations and s.verified), s
+
+
+def test_a_who_question_is_led_by_the_body_that_acts(assistant):
+    # the context sentence says nothing of who keeps the register: the asking sentence finds the duty
+    answer = assistant.ask("We export mercury to Asia. Who keeps the public register of the general notifications "
+                           "importing countries lodge as standing consent?")
+    assert answer.sentences[0].text.startswith("The Secretariat"), answer.text
+    assert answer.sentences[0].citations and answer.sentences[0].verified
+    # a question about what a Party itself must do is not answered with a body's duty
+    answer = assistant.ask("Who must each Party designate to exchange information under the Convention?")
+    assert not answer.sentences[0].text.startswith(("The Implementation", "The Secretariat")), answer.text
+    assert not any(s.text.startswith("The body named") for s in answer.sentences), answer.text
