@@ -212,12 +212,12 @@ _PEOPLE_EVENTS = re.compile(
     r"support\w*|oppos\w*|push\w*)\b",
     re.IGNORECASE)
 # "Why is the emission ratio of mercury … so much higher than …?": a why-question about nature, not the treaty
-_WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|part(?:y|ies)|COP|"
+_WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
                           r"conference|minamata|ban\w*|phas\w*|require\w*|must|allow\w*|list\w*|rules?|regulat\w*|"
                           r"control\w*|cover\w*|exempt\w*|plans?|report\w*|obligation\w*|measures?)\b)", re.IGNORECASE)
 _HOW_IT_WORKS = re.compile(r"\bhow does (?:the |trace |a |elemental )?(?:mercury|methylmercury)\b.{0,60}\b(?:make|attack|corrode|"
                            r"react|damage|cause|glow|form|get|enter|bind|move|travel)\b", re.IGNORECASE)
-_WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|treaty|article|annex|part(?:y|ies)|COP|"
+_WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
                          r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
                          r"dangerous|persistent))\b", re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
@@ -279,8 +279,13 @@ _OFF_TOPIC = re.compile(r"\b(?:poem|song|joke|translate|planet mercury|orbital|w
                         r"horoscope|freddie mercury)\b", re.IGNORECASE)
 _DEMONYM = re.compile(r"\b(?!African\b|European\b|Minamata\b|Convention\b)[A-Z][a-z]{2,}(?:ese|ian|ish|ine|ean|an)\b"
                       r"|\b(?:French|Dutch|Thai|Swiss|Greek|Irish|Welsh|Scottish)\b")
+# the treaty's own procedures and bodies: a question that names them asks about the treaty, whatever
+# country it names or word it shares with a market ("demand conciliation") or a law ("deadline")
+_TREATY_MACHINERY = re.compile(r"\b(?:reservations?|disputes?|conciliation|arbitra\w*|Secretariat|national action plans?|"
+                               r"implementation plans?|preamble|recitals?)\b", re.IGNORECASE)
 _CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
-                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended)\b",
+                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended|"
+                               r"reservations?|disputes?|conciliation|arbitra\w*|Secretariat|preamble|recitals?)\b",
                                re.IGNORECASE)
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
@@ -411,7 +416,8 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and (answerable is None or answerable.similarity < guard_similarity) \
             and not entries_about(question, list(facts.amended)) \
             and not (meetings_named(question) and _about_held_amendments(question, facts)) \
-            and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)):
+            and not (_HYPOTHETICAL.search(question) or _DUTY.search(question)) \
+            and not _TREATY_MACHINERY.search(asking_sentence(question) or question):
         verdict = classified_verdict(classified, bank)
     return verdict
 
@@ -493,7 +499,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if _MARKET.search(q) or (_MARKET_WEAK.search(q) and not _CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (_JURISDICTION.search(q) or countries_asked or _DEMONYM.search(q)) and _LAW.search(q) and not treaty_meaning \
-            and not _PARTY_ASKED.search(q) and not re.search(
+            and not _PARTY_ASKED.search(q) and not _TREATY_MACHINERY.search(q) and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel|single|name|"
             r"list|identif\w*|consider|define|call|treat|mean|cover|expect|ask)|"
             r"\bbound by (?:the |this )?(?:\w+ )?(?:convention|treaty)\b|\bthan the (?:convention|treaty)\b", q,

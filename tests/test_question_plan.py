@@ -265,6 +265,12 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "How many people sit on the Implementation and Compliance Committee, and how are the seats shared out?",
     "At illegal gold mining sites in Ghana, whom does the Convention single out as vulnerable groups?",
     "What condition must be met before a Party that is also in the Basel Convention ships lamp waste abroad?",
+    # the treaty's own procedures and bodies named: a country's deadline under its action plan, why the
+    # preamble names a region, a dispute's "demand conciliation" (no market demand)
+    "If Chile tells the Secretariat its gold mining is more than insignificant, by when is its national action "
+    "plan due?",
+    "Why does the preamble single out small island States?",
+    "Two Parties disagree about a shipment. How long must they negotiate before one can demand conciliation?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
