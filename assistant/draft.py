@@ -42,6 +42,8 @@ class Draft:
         """Add a sentence; one that repeats an earlier lead's fact in other words is dropped, unless
         the writer says it is `distinct` (the lines of one bank entry were written to differ)."""
         if any(s.text == text or (kind == s.kind == "lead" and not distinct and same_fact(s.text, text))
+               # a checklist item that a lead already states nearly word for word ("said three times")
+               or (kind == "checklist" and s.kind == "lead" and same_fact(s.text, text, 0.8))
                for s in self.sentences):
             return  # a repeated fact is noise, even in other words
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))

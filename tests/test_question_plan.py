@@ -576,3 +576,13 @@ def test_a_list_with_an_item_too_long_to_name_whole_or_sharing_no_word_is_left_t
     # one shared word does not pick a sub-list: it may as well point at its neighbours
     sub = listing([_treaty_chunk("Article 9(2)", _LISTING)], "Article 9(2)", {"practice"})
     assert sub is None or sub.ref == "Article 9(2)"
+
+
+def test_a_checklist_item_a_lead_already_states_is_not_said_again():
+    from assistant.draft import Draft
+
+    draft = Draft()
+    draft.say("The Secretariat must keep a public register of all general notifications.", [1], "lead")
+    draft.say("The Secretariat must keep a public register of all such general notifications.", [1], "checklist")
+    draft.say("Each Party must submit its plan to the Secretariat within three years.", [2], "checklist")
+    assert [s.kind for s in draft.sentences] == ["lead", "checklist"]
