@@ -176,17 +176,19 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         focus = list(explicit_refs) or lead_refs[:2] or focus
     elif guides:
         candidates = []
-        asked_entries = [id(e) for e, _ in amended]
-        asked_entries += [id(e) for e in entries_about(question, list(all_amended), limit=None, closest=False)] if amended else []
+        every_amended = list(all_amended)
+        # beside a named amended entry, the entries the question asks or names at all (an empty set when
+        # none is asked: then no sentence is kept out for naming another entry)
+        asked_entries = {id(e) for e, _ in amended} | {
+            id(e) for e in entries_about(question, every_amended, limit=None, closest=False)} if amended else set()
         for rank, p in enumerate(guides):
             for pos, raw in enumerate(split_sentences(p.chunk.text)):
                 text, refs = clean_guide_sentence(raw)
                 if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
                     continue
-                if asked_entries and (other := entries_about(text, list(all_amended))) \
+                if asked_entries and (other := entries_about(text, every_amended)) \
                         and not any(id(e) in asked_entries for e in other):
                     continue  # another amended entry's line (amalgam's 2034 end) does not reply about propellant
-
                 if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
                     continue
                 on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)

@@ -219,15 +219,15 @@ def on_point_lead(draft: Draft, rows, question: str, near: list[str], retrieved_
     reporting the information called for in Articles 3, 5, 7, 8 and 9"), that duty leads, the earlier
     lead following it. It must share at least two more of the asking sentence's words than the lead."""
     leads = [x for x in draft.sentences if x.kind == "lead"]
-    asked = stems(topic_terms(core_question(question)))
+    core = core_question(question)
+    asked = stems(topic_terms(core))
     if len(asked) < 2:
         return
     covered = len(asked & stems(topic_terms(leads[0].text))) if leads else 0
     near_refs = _provisions(near)
     # "Who keeps the public register …?": a lead that names no body does not reply to it at all; the
     # duty of a body (the Secretariat, the Conference of the Parties) on the point asked does
-    names_no_body = kind == "who" and bool(_WHO_ACTS.search(core_question(question))) \
-        and not _PARTY_ACTS.search(core_question(question)) \
+    names_no_body = kind == "who" and bool(_WHO_ACTS.search(core)) and not _PARTY_ACTS.search(core) \
         and not (leads and _BODY.match(re.sub(r"^(?:Yes|No)[.,:]?\s+|^The\s+", "", leads[0].text)))
     if names_no_body:
         covered = 0

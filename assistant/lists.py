@@ -89,15 +89,12 @@ def listing(siblings: list[Chunk], ref: str, asked: set[str]) -> Listing | None:
     of several (a chapeau's items, an item's sub-items), the one whose header shares most of them;
     an annex table's rows when each chunk is one "Category: item" row. None when the provision lists
     nothing, a header shares no word with the question, or an item is too long to name whole."""
-    if not siblings:
-        return None
     siblings = [c for c in siblings if not c.text.lstrip().startswith("(note")]  # a table's footnote is no row
     if not siblings:
         return None
     rows = [_ROW.match(" ".join(split_lines(c.text))) for c in siblings]
     if len(siblings) >= 3 and all(rows) and len({m[1] for m in rows}) == 1:
-        items = [_clean(m[2]) for m in rows]
-        groups = [("", rows[0][1], items)]
+        groups = [("", rows[0][1], [m[2] for m in rows])]
     else:
         groups = _groups(_merged_lines(siblings))
     # a sub-list must share two words with its item ("actions to eliminate"): one ("information") is

@@ -476,8 +476,7 @@ class Retriever:
         rows = [o for o in aux.obligations if o.modality in ("binding", "soft")]
         out = []
         for row in checklist(question, rows, k=k * 2):
-            chunk = _holding_chunk(row, snap.by_id.get(row.chunk_id), self.chunks_for_ref(row.ref))
-            if chunk is None or not _allowed(chunk, aux.refs[snap.position[chunk.id]], filters):
+            if (chunk := self._citable_chunk(row, filters)) is None:
                 continue
             out.append((row, chunk))
             if len(out) >= k:
@@ -488,17 +487,22 @@ class Retriever:
         """The binding and soft obligation rows of the given provisions (or inside them), each with
         the chunk holding its sentence: "Who keeps the register?" is answered by a duty of the
         provision retrieved, whatever words the duty shares with the question."""
-        snap, aux = self.current()
+        _, aux = self.current()
         wanted = [r for x in refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         out = []
         for row in aux.obligations:
             ref = Ref.try_parse(row.ref)
             if row.modality not in ("binding", "soft") or ref is None or not any(w.contains(ref) for w in wanted):
                 continue
-            chunk = _holding_chunk(row, snap.by_id.get(row.chunk_id), self.chunks_for_ref(row.ref))
-            if chunk is not None and _allowed(chunk, aux.refs[snap.position[chunk.id]], filters):
+            if (chunk := self._citable_chunk(row, filters)) is not None:
                 out.append((row, chunk))
         return out
+
+    def _citable_chunk(self, row, filters: Filters | None) -> Chunk | None:
+        """The chunk holding an obligation row's sentence, when the filters allow it."""
+        snap, aux = self.current()
+        chunk = _holding_chunk(row, snap.by_id.get(row.chunk_id), self.chunks_for_ref(row.ref))
+        return chunk if chunk is not None and _allowed(chunk, aux.refs[snap.position[chunk.id]], filters) else None
 
     def idf(self) -> dict[str, float]:
         return self.current()[1].idf

@@ -281,12 +281,12 @@ _DEMONYM = re.compile(r"\b(?!African\b|European\b|Minamata\b|Convention\b)[A-Z][
                       r"|\b(?:French|Dutch|Thai|Swiss|Greek|Irish|Welsh|Scottish)\b")
 # the treaty's own procedures and bodies: a question that names them asks about the treaty, whatever
 # country it names or word it shares with a market ("demand conciliation") or a law ("deadline")
-_TREATY_MACHINERY = re.compile(r"\b(?:reservations?|disputes?|conciliation|arbitra\w*|Secretariat|national action plans?|"
-                               r"implementation plans?|preamble|recitals?)\b", re.IGNORECASE)
+_MACHINERY_WORDS = (r"reservations?|disputes?|conciliation|arbitra\w*|Secretariat|national action plans?|"
+                    r"implementation plans?|preamble|recitals?")
+_TREATY_MACHINERY = re.compile(rf"\b(?:{_MACHINERY_WORDS})\b", re.IGNORECASE)
 _CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
-                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|instruments?|ratif\w*|amendments?|amended|"
-                               r"reservations?|disputes?|conciliation|arbitra\w*|Secretariat|preamble|recitals?)\b",
-                               re.IGNORECASE)
+                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|"
+                               rf"instruments?|ratif\w*|amendments?|amended|{_MACHINERY_WORDS})\b", re.IGNORECASE)
 
 CLASSIFIER_PATH = Path(__file__).resolve().parent / "data" / "scope_classifier.json"
 
