@@ -131,7 +131,9 @@ _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compa
                      (r"\bmercury[- ]cathode\b", "chloralkali"),  # the chlor-alkali cell, not a cold-cathode lamp
                      (r"\bfill(?:ing|s|ed)? (?:in|out|up)\b", "completing"),  # a form filled in, not a tooth
                      # a medicine, not a cosmetic: "antiseptic creams" are Annex A's topical antiseptics
-                     (r"\b(?:antiseptic|disinfectant|wound) (?:creams?|ointments?|soaps?)\b", "antiseptic"))
+                     (r"\b(?:antiseptic|disinfectant|wound) (?:creams?|ointments?|soaps?)\b", "antiseptic"),
+                     # an alkali-metal or zinc amalgam is a process chemical, not a filling
+                     (r"\b(?:sodium|potassium|lithium|zinc|alkali[- ]metal) amalgams?\b", "metalamalgam"))
 _GOLD_MINING = re.compile(r"\b(?:gold|mining|miners?|asgm|retorts?|ore|whole-ore)\b")
 _DENTAL = re.compile(r"\b(?:dental|dentists?|dentistry|fillings?|teeth|tooth|restorations?)\b")
 # a word that names one entry on its own, however many of the entry's other words are missing

@@ -15,8 +15,8 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
 from .draft import Draft
 from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
-from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms
-from .question import QuestionAnalysis, core_question
+from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms, usable_lead
+from .question import QuestionAnalysis, asking_sentence, core_question
 from .types import Sentence
 
 # an Annex A or B row, whose 2013 date a later meeting may have amended
@@ -38,22 +38,33 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
 # a question about the text as adopted in 2013: the lead replies to it, the amended state follows
 _ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|as (?:first )?(?:adopted|signed) in 2013|2013 (?:Minamata )?"
                             r"Convention(?:'s)? text|(?:the |its )?2013 (?:text|"
-                            r"version|treaty)|before (?:any|the) amendments?|at first)\b", re.IGNORECASE)
+                            r"version|treaty|annex|list)|before (?:any|the) amendments?|at first)\b", re.IGNORECASE)
+# "Which of the listed amalgam measures concern insurance?": a question about what the list holds, not
+# about the entry's state; the reply leads and the amended state follows
+_ASKS_LISTED_MEASURES = re.compile(r"\b(?:which|what|how many)\b[^.?]{0,60}\bmeasures?\b", re.IGNORECASE)
+_ASKS_LATER = re.compile(r"\b(?:now|current\w*|today|amend\w*|COP|decision|later|in force|by 20\d\d)\b", re.I)
 
 # whether an amendment binds yet is what the entry's state itself says
 _ASKS_FORCE = re.compile(r"\b(?:in force|into force|bind\w*|take[sn]? effect|took effect|effective|status)\b", re.I)
 _AMENDMENT_MARK = re.compile(r"\bMC-\d+/\d+|\bCOP-?\s?\d\b|\bamend\w*|\b(?:since|by) 20\d\d\b", re.I)  # ("after 2020" is the 2013 date)
 
 
-def _on_point(sentence: str, question: str, entries: list[AmendedEntry]) -> bool:
-    """A lead that speaks of the amendment and shares with the question at least two words beyond
-    the amended entry's name ("bulk", "pregnant", "children"): it replies to what is asked about
-    the entry, where the entry's state only describes it."""
-    if not _AMENDMENT_MARK.search(sentence):
-        return False
+def _on_point(sentence: str, question: str, entries: list[AmendedEntry], cites_decision: bool = False) -> bool:
+    """A lead that speaks of the amendment (or cites a decision) and shares with the question at least
+    two words beyond the amended entry's name ("bulk", "pregnant", "children"): it replies to what is
+    asked about the entry, where the entry's state only describes it."""
+    if not (cites_decision or _AMENDMENT_MARK.search(sentence)) or not usable_lead(sentence):
+        return False  # ("The same applies to …" cannot open an answer)
     named = set().union(*(topic_terms(e.name) for e in entries)) if entries else set()
     shared = (topic_terms(question) & topic_terms(sentence)) - named - {"amendment", "amended", "amendments"}
     return len(shared) >= 2
+
+
+def _cites_decision(draft: Draft, sentence: Sentence) -> bool:
+    """Whether a sentence rests on a later decision (a line of the amendments note)."""
+    refs = [c.ref for c in draft.citations if c.n in sentence.citations]
+    return any((r := Ref.try_parse(part.strip())) is not None and r.is_decision
+               for ref in refs for part in (ref or "").split(";"))
 
 
 def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
@@ -97,7 +108,7 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
         # "May a practice still mix amalgam from bulk mercury?": a lead on that very point of the amended
         # state replies; the entry's whole state follows it instead of burying it
         # (also when whether it binds yet is asked: the entry's state, which says so, follows at once)
-        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended])]
+        on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended], _cites_decision(draft, x))]
         if _ASKS_ORIGINAL.search(question) and kept and not on_meeting:
             # "Under the original list, how many measures …?": the 2013 reply first, and what changed
             # since in one sentence when several entries changed (it is not what is asked)
@@ -113,12 +124,13 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
             ordered = on_point[:1] + added + [x for x in kept if x is not on_point[0]]
             for x in ordered[1:]:
                 x.text = drop_verdict(x.text)
-        elif verdict is not None or not kept or _ASKS_STATE.search(question):
+        elif verdict is not None or not kept or _ASKS_STATE.search(asking_sentence(question)) \
+                and not (_ASKS_LISTED_MEASURES.search(question) and not _ASKS_LATER.search(question)):
             for x in kept:
                 x.text = drop_verdict(x.text)  # a yes or no belongs to the first sentence only
             ordered = added + kept
-        else:  # "Is changing insurance policies one of the amalgam measures?": the lead replies, the state follows
-            ordered = kept[:1] + added + kept[1:]
+        else:  # "Is changing insurance policies one of the amalgam measures?": the leads reply, the state follows
+            ordered = kept + added
         draft.sentences = ordered + [x for x in draft.sentences if x.kind != "lead"]
     first = next((x for x in draft.sentences if x.kind == "lead"), None)
     if verdict is not None and first is not None and not first.text.lower().startswith(verdict.lower().rstrip(".")):

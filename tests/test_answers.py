@@ -402,6 +402,31 @@ def test_a_question_on_the_original_text_is_answered_before_the_amended_state(as
     _well_formed(answer)
 
 
+def test_a_question_on_what_the_amalgam_list_holds_is_answered_before_the_amended_state(assistant):
+    # which listed measures deal with insurance is asked, not the entry's state: the measures lead and the
+    # amended state follows them (a context sentence's "now" does not make the state the question)
+    answer = assistant.ask("Our health fund now pays only for amalgam. Which of the listed dental amalgam measures "
+                           "deal with insurance policies?")
+    leads = [s.text for s in answer.sentences if s.kind == "lead"]
+    assert "insurance" in leads[0] and "as amended" not in leads[0], answer.text
+    assert "as amended" in answer.text
+    _well_formed(answer)
+
+
+def test_a_line_of_the_amendment_on_the_point_asked_leads(assistant):
+    # the groups a later decision names are the reply; the entry's whole state comes after them
+    answer = assistant.ask("For which patients did the amalgam amendment say amalgam should be excluded or "
+                           "advised against?")
+    assert re.search(r"pregnant|under 15|milk teeth", answer.sentences[0].text), answer.text
+    _well_formed(answer)
+
+
+def test_a_process_amalgam_is_not_the_dental_amalgam_entry(assistant):
+    answer = assistant.ask("Chlorine plants once made sodium amalgam. What does Article 5 exclude from manufacturing "
+                           "processes?")
+    assert "Dental amalgam" not in answer.text and "2034" not in answer.text, answer.text
+
+
 def test_each_part_of_a_question_of_several_parts_gets_its_reply(assistant):
     # the whole question comes close to no single phrasing; each part has its own entry
     answer = assistant.ask("Two Parties chose arbitration for their dispute. How many arbitrators sit on the "
