@@ -1,0 +1,242 @@
+"""The words that say what a question asks for, by reason: a country's status, a national law, a
+later meeting, prices and tonnes, health or household advice, mercury science, people and events.
+Only patterns live here; assistant/scope.py decides with them."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def country_pattern() -> re.Pattern:
+    import pycountry
+
+    names = set()
+    for c in pycountry.countries:
+        for attr in ("name", "common_name"):
+            if (n := getattr(c, attr, None)) and len(n) >= 4:
+                names.add(n)
+    names |= {"Korea", "USA", "UK", "United States", "Britain", "Great Britain", "Russia", "South Korea", "North Korea",
+              "Iran", "Vietnam", "Bolivia", "Venezuela", "Tanzania", "Syria", "Laos", "Moldova", "Taiwan",
+              "Congo", "Ivory Coast", "Czech Republic", "Turkey", "European Union", "the EU"}
+    alternation = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternation + r")\b")
+
+
+STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
+                    r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|bound by|"
+                    r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|part(?:y|ies) to (?:the|this|that|it)\b|"
+                    r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
+HOW_MANY_PARTIES = re.compile(r"\bhow many (?:\w+ ){0,4}(?:ratif\w*|joined|signed|acceded)\b|"
+                              r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
+                              r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
+                              r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
+                              r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
+PARTY_CONTEXT = re.compile(r"\b(?:ratif\w*|joined|signed|so far|today|now|currently|yet|to date|at present|"
+                           r"have (?:lodged|made|notified|submitted|accepted|registered|sent|told)|hold|submitted|registered|still|"
+                           r"as of|count as parties|deposited the|"
+                           r"become parties|are parties|signatories)\b", re.IGNORECASE)
+LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|illegal|"
+                 r"requirements?|prohibit\w*|restrictions?|derogations?|guidance|limits?|"
+                 r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
+                 r"criminal|offence|labell?ing)\b", re.IGNORECASE)
+JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
+                          r"federal|national|provincial|our country's|the (?:state|province|country)'s|domestic|Congress|Parliament|"
+                          r"REACH|RoHS|FDA|England|Scotland|Wales|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
+                          r"Michigan|Illinois|Massachusetts|Texas|Quebec|British Columbia|Member States|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
+                          r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
+OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
+                          r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
+                          r"Agreement|Ban Amendment)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
+ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
+                               r"Minamata|this Convention|also (?:in|a Party|a party|party|a member|member|belongs?|bound))",
+                               re.IGNORECASE)  # (a Party "also in" the other treaty is asked about as a Party)
+MEETING = re.compile(r"\b(?:COP[- ]?(\d{1,2})|(first|second|third|fourth|fifth|sixth|seventh|eighth)\s+"
+                     r"(?:meeting|session|conference|COP)(?:\s+of\s+the\s+(?:conference\s+of\s+the\s+)?parties)?)\b",
+                     re.IGNORECASE)
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8}
+LATEST_MEETING = re.compile(r"\b(?:latest|last|most recent|recent|next|upcoming|future)\s+(?:COP|meeting|"
+                            r"conference|session)s?\b|\bwhere (?:was|is|will)\b.{0,40}\b(?:COP|meeting|held|"
+                            r"conference)\b|\b(?:host(?:ed|s)?|venue|held in)\b.{0,40}\b(?:COP|meeting|conference)\b",
+                            re.IGNORECASE)
+ANNEX_AMENDMENT = re.compile(r"\b(?:annex(?:es)?\s*[ab]\b|amend\w*|(?<!-)add(?:ed|s)?\b|phase[- ]?(?:out|down)|"
+                             r"amalgam|lamps?|fluorescent|cosmetics?|batter(?:y|ies)|(?:new|listed|which) products?|polyurethane|"
+                             r"vinyl chloride|VCM|chlor-alkali|acetaldehyde|methylate|catalysts?|"
+                             r"switch(?:es)?|relays?)", re.IGNORECASE)
+MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|would|will) .{1,40} cost|costly|expensive|"
+                    r"costs? (?:more|less) than|sales(?! bans?\b)|market (?:is |was )?(?:expected|forecast|projected)|"
+                    r"(?:yearly|annual|growth) rate|CAGR|"
+                    r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
+                    r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|"
+                    r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
+                    r"(?:buy|convert|install)|worth|per gram|(?:global|annual) sales|were sold|going rate|largest producer|"
+                    r"which companies|buy the most|volume of mercury|imports? (?:into|of mercury into)|"
+                    r"how much did .{1,40}\b(?:fall|rise|drop|grow)|market (?:size|share)|"
+                    r"dominat\w+|sold each year|produced around the world|"
+                    r"export(?:ed)? more than|"
+                    r"how (?:many tonnes|much mercury)\b.{0,60}\b(?:export|import|produc|smuggl|traffick|recover|buy|sell|trad)\w*|"
+                    # tonnages asked for (the treaty's own, the stock thresholds of Article 3(5)(a), aside)
+                    r"how (?:many|much) (?:metric )?(?:tonnes|tons|kilo\w*)\b(?!.{0,60}\b(?:stocks?|thresholds?|must|shall|"
+                    r"identify)\b))\b",
+                    re.IGNORECASE)
+QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
+                      r"produc\w*|mined|traded|used|consum\w*|people|workers|miners|deaths?|cases)\b"
+                      r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
+                      r"\b(?:emit\w*|released?|each year|per year|annually|a year)\b|\bhow many (?:people|workers|"
+                      r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
+                      r"tribunal|commission|Bureau)))|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
+                      r"amount|level|concentration)", re.IGNORECASE)
+HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
+                    r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
+                    r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
+                    r"blood test|exposed to mercury|side effects?|healthier|cause (?:autism|cancer|multiple sclerosis|headaches?|"
+                    r"\w+ disease)|headaches?|first aid|swallow\w*|supplements?|protective mask|blood mercury|"
+                    r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
+                    r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
+                    r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
+                    r"see a doctor|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
+                    re.IGNORECASE)
+HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
+                       r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
+                       r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
+                       r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
+                       r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
+                       r"near me|in my (?:garage|garden|living room|drawer)|living room|air out|kitchen drawer|"
+                       r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"
+                       r"bottle bank|special disposal|take back|recycling (?:cart|bin)|sulfur powder|drops of mercury|"
+                       r"wipe|my cat|our cat|pets?|my shoes|washing machine|sell my house|air conditioning|bedroom|"
+                       r"before scrapping|shattered|drop (?:it |them )?off|where can I|my (?:used|old|broken|spent)|"
+                       r"(?:my|our|regular|household|kitchen|normal) (?:\w+ )?(?:bin|trash|rubbish|garbage))\b",
+                       re.IGNORECASE)
+SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
+                     r"vapou?r pressure|half[- ]life|isotopes?|how does (?:methyl)?mercury (?:form|get|enter|"
+                     r"travel|accumulate|affect)|methylation|chemical symbol|why is mercury (?:liquid|toxic)|"
+                     r"where does mercury come from|how is methylmercury formed|mercury cycl\w+|permafrost|chemically|"
+                     r"atmospheric lifetime|lifetime of|volcano\w*|re-emission|selenium|(?:mercury )?levels in (?:rivers|"
+                     r"fish|wildlife|the arctic|arctic|air|soils?|lakes)|Arctic wildlife|Global Mercury Assessment|"
+                     r"methylat\w*|microb\w*|bacteri\w*|genes?|phosphors?|flue gas|injection rate|turn into methylmercury|how quickly|deposition|in tonnes|emit more|concentrations?|pathways?|"
+                     r"economic cost)\b", re.IGNORECASE)
+
+
+# a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
+COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of the Parties|Parties|conference|"
+                     r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
+                     r"establish|welcom|elect|pledg|recommend|conclud)\w*|"
+                     r"\bwhat did (?:the )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
+                     r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
+                     r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"
+                     r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4}|"
+                     r"(?:Bali|Geneva|Nusa Dua) Declaration)\b",
+                     re.IGNORECASE)
+COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
+DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
+# science asked for even in the treaty's words ("What share of global emissions comes from ASGM?")
+SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
+                            r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
+                            r"deliver\w* to the oceans?|released by a single|eutectic|liquid cathode|(?:really|actually) work as|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
+                            r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
+                            r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
+                            r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
+                            r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
+                            r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove)|"
+                            r"why does .{0,80} (?:remove|capture|let|pass|work)|"
+                            r"how (?:does|do|is|are) .{0,80}\b(?:convert\w*|turn\w* into|end up|pull\w*|speed\w* up|"
+                            r"build\w* up|react\w*|accumulat\w*|deposit\w*)|why (?:does|do) .{0,80}\b(?:build\w* up|"
+                            r"accumulat\w*|add mercury)|bioindicators?|as accurate as|stable enough|fall back)\b",
+                            re.IGNORECASE)
+# who held a post, spoke or organised; court cases; which projects were funded: people and events
+PEOPLE_EVENTS = re.compile(
+   r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
+   r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
+   r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
+   r"prosecut\w+|compensation claims?|(?:win|won|awarded|receive[ds]?|paid|get) (?:any )?compensation|co-?chair\w*|fined|political settlement|participants attended|"
+   r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
+   r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b|"
+   # an organisation that acted, what a workshop or report concluded, a settlement paid
+   r"\bwhich (?:UN |U\.N\. )?(?:[\w-]+ ){0,2}(?:institutes?|agenc(?:y|ies)|compan(?:y|ies)|organi[sz]ations?|NGOs?|"
+   r"firms?|universit(?:y|ies)|donors?)\b.{0,40}\b(?:helped|help|are overseeing|oversee\w*|settled|funded|ran|led|"
+   r"took part|sued|paid|exposed|organi[sz]ed)\b|"
+   r"\bwhat did (?:the )?(?:\d{4} )?[\w'’ -]{0,60}?\b(?:workshop|seminar|study|report|project|programme|office|"
+   r"campaign|investigation|survey)\b.{0,40}\b(?:recommend|conclude|find|found|show|say|reveal)\w*|"
+   r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b|"
+   # the negotiations before the text was agreed: who backed which draft
+   r"\bnegotiating (?:session|committee|round)s?\b|\bINC-?\d\b|\bdraft (?:option|text|proposal)s?\b.{0,60}\b(?:back\w*|"
+   r"support\w*|oppos\w*|push\w*)\b",
+   re.IGNORECASE)
+# "Why is the emission ratio of mercury … so much higher than …?": a why-question about nature, not the treaty
+WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
+                         r"conference|minamata|ban\w*|phas\w*|require\w*|must|allow\w*|list\w*|rules?|regulat\w*|"
+                         r"control\w*|cover\w*|exempt\w*|plans?|report\w*|obligation\w*|measures?)\b)", re.IGNORECASE)
+HOW_IT_WORKS = re.compile(r"\bhow does (?:the |trace |a |elemental )?(?:mercury|methylmercury)\b.{0,60}\b(?:make|attack|corrode|"
+                          r"react|damage|cause|glow|form|get|enter|bind|move|travel)\b", re.IGNORECASE)
+WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
+                        r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
+                        r"dangerous|persistent))\b", re.IGNORECASE)
+# statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
+STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
+                        r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
+                        r"exports)\b|total global|"
+                        r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
+                        r"\b(?:worldwide|globally|still|work|in the world)\b", re.IGNORECASE)
+# a hospital's, a GP's or a council's thermometers are a matter for the treaty's product and waste
+# rules, not household advice
+INSTITUTION = re.compile(r"\b(?:hospitals?|clinics?|GPs?|surgery|surgeries|practices|schools?|councils?|municipal\w*|"
+                         r"compan(?:y|ies)|business\w*|shops?|stores?|pharmac\w*|laborator\w*|labs?|wholesalers?|"
+                         r"importers?|retailers?|health[- ]care|recyclers?|waste (?:operators?|companies))\b",
+                         re.IGNORECASE)
+# the asker speaks for a household, not for "my country" or "my council"
+PERSONAL = re.compile(r"\b(?:I|me)\b|\bmy\b(?!\s+(?:country|government|council|city|town|municipality|"
+                      r"region|province|state|ministry|authority|organi[sz]ation|company|agency|department)\b)")
+TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|amount|level|concentration)", re.I)
+# "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
+TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
+                              r"(?:expected|supposed|obliged|entitled) to|"
+                              r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
+NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
+# "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
+ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
+                           r"\b(?:still (?:hold|holds|have|has|need|needs|not|outside|lack|run|runs|registered|use an exemption)|"
+                           r"currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
+                           r"notified|submitted|lodged|told|found|named|identified)\b", re.IGNORECASE)
+# a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
+HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
+MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"
+                     r"\bin the (?:treaty|convention)'s (?:own )?(?:sense|terms|definition|meaning)\b|"
+                     r"\b(?:come|comes|came) from in the (?:treaty|convention)\b|"
+                     r"\bcounts? as\b|\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
+                     r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
+                     r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
+ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
+                         r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|"
+                         r"target|targets|apply to|applies to)\b|"
+                         r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
+                         r"required) to\b", re.IGNORECASE)
+# market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
+MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b|\bsuppliers?\b|"
+                         r"\bstop selling\b", re.IGNORECASE)
+# the treaty's own actor asked about ("could a Party legally permit a new mine?", countries named as
+# examples before it): what the treaty allows a Party, not a country's law
+PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the|that|such)\s+Party\b|"
+                         r"\b(?:a|any|each) Party\s+(?:legally\s+)?(?:permit|allow|license|licen[cs]e|approve)\b")
+DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
+# "what must Parties now do …?": a duty of every Party, not a question about which States are Parties
+DUTY_OF_PARTIES = re.compile(r"\b(?:what|which \w+) (?:must|shall|should|do|does) (?:the |all )?(?:Parties|countries|"
+                             r"governments)\b", re.IGNORECASE)
+HOW_MUCH_MERCURY = re.compile(r"\bhow much mercury\b", re.IGNORECASE)
+HEALTH_STRONG = re.compile(r"\b(?:harm\w*|doctor|pregnan\w*|symptoms?|blood pressure|fillings?|poison\w*|sick|"
+                           r"exposure|healthier)\b", re.IGNORECASE)
+OFF_TOPIC = re.compile(r"\b(?:poem|song|joke|translate|planet mercury|orbital|weather|population of|recipe|haiku|"
+                       r"cover letter|compound interest|capital city|plastics treaty|Global Framework on Chemicals|"
+                       r"Science-Policy Panel|Stockholm Conference|WHO's|ILO Convention|Global Biodiversity Framework|"
+                       r"horoscope|freddie mercury)\b", re.IGNORECASE)
+DEMONYM = re.compile(r"\b(?!African\b|European\b|Minamata\b|Convention\b)[A-Z][a-z]{2,}(?:ese|ian|ish|ine|ean|an)\b"
+                     r"|\b(?:French|Dutch|Thai|Swiss|Greek|Irish|Welsh|Scottish)\b")
+# the treaty's own procedures and bodies: a question that names them asks about the treaty, whatever
+# country it names or word it shares with a market ("demand conciliation") or a law ("deadline")
+MACHINERY_WORDS = (r"reservations?|disputes?|conciliation|arbitra\w*|Secretariat|national action plans?|"
+                   r"implementation plans?|preamble|recitals?")
+TREATY_MACHINERY = re.compile(rf"\b(?:{MACHINERY_WORDS})\b", re.IGNORECASE)
+CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
+                              r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|"
+                              rf"instruments?|ratif\w*|amendments?|amended|{MACHINERY_WORDS})\b", re.IGNORECASE)
