@@ -62,6 +62,8 @@ SCOPE_SCIENCE = ("The texts here hold no mercury science, such as mercury's prop
 SCOPE_PEOPLE_EVENTS = ("The texts here do not record people, officers or speakers, events, court cases or funded "
                        "projects: they hold the Convention's rules.")
 LOOK_PEOPLE_EVENTS = "the Secretariat's website (mercuryconvention.org), meeting reports or news reports"
+SCOPE_UNKNOWN_NAME = ("None of the texts here mentions {name}: they hold the Convention's rules and guidance on "
+                      "them, not what other organisations, programmes, people or authorities are or did.")
 LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"
 SCOPE_OTHER_TREATY = "The texts here hold the Minamata Convention, not the rules of other treaties."
 LOOK_OTHER_TREATY = "that treaty's own text and secretariat"

@@ -121,7 +121,8 @@ class SnapshotAux:
         amended = [(e, by_id[e.chunk_id]) for e in amended_entries(snap.chunks) if e.chunk_id in by_id]
         facts = IndexFacts(documents=tuple(_display_title(d) for d in snap.documents.values()), meetings=frozenset(meetings),
                            own_documents=own, amended=tuple(e for e, _ in amended),
-                           decisions=frozenset(str(r) for r in known if r.is_decision and r.decision))
+                           decisions=frozenset(str(r) for r in known if r.is_decision and r.decision),
+                           vocabulary=frozenset(idf))
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended,
                    decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id],

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.bank import BankMatch
+from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
 from . import prompts
@@ -34,9 +35,9 @@ from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, 
                              COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES, HEALTH,
                              HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY, HYPOTHETICAL,
                              INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK, MEANING, MEETING,
-                             NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED, PARTY_CONTEXT, PEOPLE_EVENTS,
-                             PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS, STATUS, TREATY_MACHINERY,
-                             TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, country_pattern)
+                             NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED, PARTY_CONTEXT,
+                             PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS, STATUS,
+                             TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, country_pattern)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class IndexFacts:
     own_documents: frozenset[str] = frozenset()  # doc ids a user ingested beyond the bundled corpus
     amended: tuple = ()  # assistant.amendments.AmendedEntry: the Annex A/B entries whose amendments it holds
     decisions: frozenset[str] = frozenset()  # the decisions it cites or holds ("Decision MC-4/3")
+    vocabulary: frozenset[str] = frozenset()  # every keyword its texts use (empty: not read, no name check)
 
 
 @dataclass
@@ -227,6 +229,11 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     if PEOPLE_EVENTS.search(q) and not treaty_meaning:
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
+    if (name := unknown_name(q, facts)) is not None:
+        if JURISDICTION.search(name):  # "What did the EPA's Region 9 decide …?": a national authority
+            return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW)
+        return ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
+                            detail={"name": name})
     # a country is asked about only when the sentence that asks names it ("India's board … Could a Party …?")
     countries_asked = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
     if not countries_asked and re.search(r"\b(?:has|have|did|does|is) (?:it|they)\b|\b(?:its|their) instrument\b", q,
@@ -300,6 +307,22 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         # a named country's own rules or situation, with no word of the treaty: its law, not the Convention
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
+    return None
+
+
+def unknown_name(asking: str, facts: IndexFacts) -> str | None:
+    """The name a question asks about ("What is CLEAPSS?", "Who is …?", "What did the Supreme Court
+    decide?") when no text in the index uses any word of it; countries and their adjectives aside
+    (their questions have rules of their own). None when the index's words were not read."""
+    if not facts.vocabulary or (m := NAMED_SUBJECT.search(asking)) is None:
+        return None
+    name = (m["what"] or m["who"]).strip()
+    for word in re.findall(r"\b[A-Z][\w'’-]*", name):
+        word = re.sub(r"['’]s$", "", word)
+        tokens = keyword_tokens(word)
+        if tokens and not country_pattern().search(word) and not DEMONYM.search(word) \
+                and not any(t in facts.vocabulary for t in tokens):
+            return re.sub(r"['’]s$", "", name)
     return None
 
 

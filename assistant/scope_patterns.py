@@ -240,3 +240,13 @@ TREATY_MACHINERY = re.compile(rf"\b(?:{MACHINERY_WORDS})\b", re.IGNORECASE)
 CONVENTION_WORDS = re.compile(r"\b(?:convention|treaty|minamata|article|annex|parties|party|COP[- ]?\d*|conference|ASGM|"
                               r"(?:national )?action plans?|BAT|BEP|phase[- ]?(?:out|down)|exemptions?|entry into force|"
                               rf"instruments?|ratif\w*|amendments?|amended|{MACHINERY_WORDS})\b", re.IGNORECASE)
+
+# a question that asks what or who a named thing is, or what it did ("What is CLEAPSS?", "Who is Aileen
+# Lucero?", "Which site did the Department of Energy choose?"): the name is what it is about
+NAMED_SUBJECT = re.compile(
+    r"^\s*(?i:what|who)\s+(?i:is|are|was|were)\s+(?i:the\s+)?"
+    r"(?P<what>[A-Z][\w'’.-]*(?:\s+(?:of\s+|for\s+|de\s+)?[A-Z][\w'’.-]*){0,5})|"
+    r"\b(?i:did|does|has|have)\s+(?i:the\s+)?(?P<who>[A-Z][\w'’.-]*(?:\s+(?:of\s+)?[A-Z][\w'’.-]*){0,5})\s+"
+    r"(?:\w+ly\s+)?(?i:rule|decide|find|conclude|choose|chose|fund|run|ran|say|recommend|report|select|award|"
+    r"approve|sentence|arrest|seize|launch)\b")
+

@@ -461,3 +461,9 @@ def test_used_items_bring_the_waste_rules_not_the_products_phase_out_state(assis
     state = assistant.ask("Can fluorescent tubes for general lighting still be imported after 2027?")
     assert "Decision MC-5/4" in state.text, state.text
     _well_formed(answer)
+
+
+def test_a_name_the_texts_never_use_is_refused_with_that_name(assistant):
+    answer = assistant.ask("What is the Lighting Africa programme, and who pays for its product testing?")
+    assert answer.refused and answer.refusal_reason == "other" and "Lighting Africa" in answer.text, answer.text
+    assert not assistant.ask("What is the Specific International Programme for?").refused

@@ -284,6 +284,20 @@ def test_a_named_provision_shields_only_from_resemblance_not_from_what_is_asked(
                        classified=ClassifierView(0.99, "other"), classifier_threshold=0.5) is None
 
 
+def test_a_name_no_indexed_text_uses_is_refused_and_named_in_the_refusal():
+    # what the index's texts say, not a list of names: the same question is answered once a text uses the name
+    words = frozenset("specific international programme secretariat party convention".split())
+    facts = IndexFacts(documents=("guide",), meetings=frozenset({1}), vocabulary=words)
+    verdict = check_scope("What is CLEAPSS, and what does it tell schools about missing mercury?", [], facts)
+    assert verdict is not None and verdict.reason == "other" and "CLEAPSS" in verdict.statement
+    assert check_scope("What is the Specific International Programme?", [], facts) is None
+    assert check_scope("What is CLEAPSS?", [], IndexFacts(vocabulary=words | {"cleapss"})) is None
+    # a country asked about has rules of its own; a context name in another sentence is not what is asked
+    assert check_scope("What is Peru required to report?", [], facts) is None
+    assert check_scope("CLEAPSS advises schools. What must a Party report under the Convention?", [], facts) is None
+    assert check_scope("What did the Supreme Court decide about the mine?", [], facts).reason == "other"
+
+
 def test_a_meeting_the_index_holds_is_answerable_and_one_it_lacks_is_not():
     assert meeting_numbers("What did COP-4 and the fifth meeting decide?") == [4, 5]
     assert check_scope("What did COP-4 decide about dental amalgam?", [], FACTS) is None
