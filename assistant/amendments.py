@@ -220,7 +220,7 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
     else the one entry whose states share clearly the most words with it ("For which Annex B process
     did COP-5 find mercury-free processes feasible?" -> the methylate entry). Empty when the question
     names an entry, or when no entry stands out."""
-    if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or _named_as_asked(question, entries):
+    if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or named_as_asked(question, entries):
         return []
     if meetings:
         return [e for e in entries if any((r := Ref.try_parse(d)) is not None and r.meeting in meetings
@@ -265,7 +265,7 @@ def amended_asked(question: str, entries: list[AmendedEntry], meetings: list[int
     asks about used items rather than the products' state."""
     if _USED_ITEMS.search(question) and not _ASKS_PRODUCT_STATE.search(question):
         return []
-    return of_meetings(_named_as_asked(question, entries) or entries_asked_for(question, entries, meetings),
+    return of_meetings(named_as_asked(question, entries) or entries_asked_for(question, entries, meetings),
                        meetings, question)
 
 
@@ -274,7 +274,7 @@ _ASKS_STATE_HERE = re.compile(r"\b(?:allow\w*|permitted|legal\w*|in force|listin
                               re.IGNORECASE)
 
 
-def _named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
+def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
     """The entries the question names, leaving out those named only in a context sentence before an
     asking sentence that asks about something else ("Amalgam fillings vaporise in crematoria. Are
     crematoria listed in Annex D?" asks about Annex D, not about amalgam's phase-out; "Dental staff

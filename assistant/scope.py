@@ -29,15 +29,16 @@ from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
 from . import prompts
-from .amendments import entries_about
+from .amendments import entries_about, named_as_asked
 from .question import asking_sentence
-from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, ASKS_TREATY, CONVENTION_WORDS,
-                             COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES, HEALTH,
-                             HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY, HYPOTHETICAL,
-                             INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK, MEANING, MEETING,
-                             NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED, PARTY_CONTEXT,
-                             PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS, STATUS,
-                             TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, country_pattern)
+from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, ASKS_ADVICE, ASKS_TREATY,
+                             CONVENTION_WORDS, COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES,
+                             HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
+                             HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK,
+                             MEANING, MEETING, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED,
+                             PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS,
+                             STATUS, TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE,
+                             country_pattern)
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     # the classifier does not refuse a question about an Annex entry whose amendments the index holds
     if verdict is None and classified is not None and classified.out_of_scope >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity) \
-            and not entries_about(question, list(facts.amended)) \
+            and not named_as_asked(question, list(facts.amended)) \
             and not (meetings_named(question) and _about_held_amendments(question, facts)) \
             and not (HYPOTHETICAL.search(question) or DUTY.search(question)) \
             and not TREATY_MACHINERY.search(asking_sentence(question) or question):
@@ -289,7 +290,13 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_OTHER_TREATY, prompts.LOOK_OTHER_TREATY)
     if ASKS_TREATY.search(q):
         return None  # "my dentist used amalgam: does the convention say this must stop?" asks the treaty
-    if HOUSEHOLD.search(q) and not HEALTH_STRONG.search(q) \
+    # why nature works as it does, asked by no one about themselves ("Why do predatory fish hold more?")
+    if (WHY_NATURE.search(q) or WHY_NO_RULE.search(q)) and not PERSONAL.search(full):
+        return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
+    # "My kid broke a thermometer on the tiles. What should I do with the beads?": the advice asked for is
+    # about the household item the sentence before names
+    household = HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full))
+    if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
     if HEALTH.search(q) or (HOUSEHOLD.search(q) and HEALTH_STRONG.search(q)):  # a broken lamp harming someone

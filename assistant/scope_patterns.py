@@ -37,14 +37,22 @@ PARTY_CONTEXT = re.compile(r"\b(?:ratif\w*|joined|signed|so far|today|now|curren
                            r"have (?:lodged|made|notified|submitted|accepted|registered|sent|told)|hold|submitted|registered|still|"
                            r"as of|count as parties|deposited the|"
                            r"become parties|are parties|signatories)\b", re.IGNORECASE)
+# states, provinces and territories whose own laws people ask about
+_SUBNATIONAL = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Hawaii|Idaho|"
+                "Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|"
+                "Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|North Carolina|"
+                "North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|"
+                "Texas|Utah|Vermont|Virginia|West Virginia|Wisconsin|Wyoming|Ontario|Quebec|British Columbia|"
+                "Alberta|Manitoba|Saskatchewan|Nova Scotia|New Brunswick|Newfoundland|Queensland|New South Wales|"
+                "Tasmania|Western Australia")  # (not Victoria: Lake Victoria's miners ask the treaty)
 LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|illegal|"
                  r"requirements?|prohibit\w*|restrictions?|derogations?|guidance|limits?|"
                  r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
                  r"criminal|offence|labell?ing)\b", re.IGNORECASE)
 JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission|Brussels|US|U\.S\.|EPA|FDA|"
                           r"federal|national|provincial|our country's|the (?:state|province|country)'s|domestic|Congress|Parliament|"
-                          r"REACH|RoHS|FDA|England|Scotland|Wales|California|Minnesota|Ontario|New York State|Maine|Vermont|Washington State|Oregon|"
-                          r"Michigan|Illinois|Massachusetts|Texas|Quebec|British Columbia|Member States|[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
+                          rf"REACH|RoHS|FDA|England|Scotland|Wales|New York State|Washington State|{_SUBNATIONAL}|Member States|"
+                          r"[A-Z][a-z]+(?:ese|ian|ish|ine|an)"
                           r"(?= (?:law|agency|ministry|government|regulation|rules?|authorit)))\b")
 OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
                           r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
@@ -81,7 +89,7 @@ MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|
                     r"identify)\b))\b",
                     re.IGNORECASE)
 QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
-                      r"produc\w*|mined|traded|used|consum\w*|people|workers|miners|deaths?|cases)\b"
+                      r"produc\w*|mined|traded|sold|bought|flasks?|used|consum\w*|people|workers|miners|deaths?|cases)\b"
                       r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
                       r"\b(?:emit\w*|released?|each year|per year|annually|a year)\b|\bhow many (?:people|workers|"
                       r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
@@ -95,12 +103,14 @@ HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|po
                     r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
                     r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
                     r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
-                    r"see a doctor|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
+                    r"see a doctor|could (?:\w+ ){0,3}be (?:the|a) cause|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
                     re.IGNORECASE)
+ASKS_ADVICE = re.compile(r"\b(?:what|how) (?:should|do|can|must) (?:I|we)\b|\bwhat do (?:I|we) do\b", re.IGNORECASE)
 HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
                        r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
-                       r"throw (?:it |them )?(?:away|out)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
+                       r"throw (?:\w+ ){0,2}(?:away|out)|workshop|attic|basement|garden shed|loft|"
+                       r"how should I (?:pack|label|store|dispose|take|bring|carry|transport|handle)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                        r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
                        r"near me|in my (?:garage|garden|living room|drawer)|living room|air out|kitchen drawer|"
                        r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"
@@ -120,10 +130,10 @@ SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|a
 
 
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
-COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:COP|Conference of the Parties|Parties|conference|"
+COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|"
                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
-                     r"establish|welcom|elect|pledg|recommend|conclud)\w*|"
-                     r"\bwhat did (?:the )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
+                     r"establish|welcom|elect|pledg|recommend|conclud|updat)\w*|"
+                     r"\bwhat did (?:the )?(?:\w+'s )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
                      r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
                      r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"
                      r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4}|"
@@ -139,7 +149,8 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fr
                             r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
                             r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
-                            r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove)|"
+                            r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove|strip)|by what mechanism|mechanism (?:by which|of action)|"
+                            r"corro(?:de|sion|sive)|formed as a by-?product|how (?:was|were) (?:methyl)?mercury formed|"
                             r"why does .{0,80} (?:remove|capture|let|pass|work)|"
                             r"how (?:does|do|is|are) .{0,80}\b(?:convert\w*|turn\w* into|end up|pull\w*|speed\w* up|"
                             r"build\w* up|react\w*|accumulat\w*|deposit\w*)|why (?:does|do) .{0,80}\b(?:build\w* up|"
@@ -151,7 +162,8 @@ PEOPLE_EVENTS = re.compile(
    r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
    r"prosecut\w+|compensation claims?|(?:win|won|awarded|receive[ds]?|paid|get) (?:any )?compensation|co-?chair\w*|fined|political settlement|participants attended|"
-   r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\bapproved\b|\bapproved\b.{0,30}\bprojects?\b|"
+   r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\b(?:approved|selected)\b|"
+    r"\b(?:approved|selected)\b.{0,30}\bprojects?\b|\bfunding rounds?\b|"
    r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b|"
    # an organisation that acted, what a workshop or report concluded, a settlement paid
    r"\bwhich (?:UN |U\.N\. )?(?:[\w-]+ ){0,2}(?:institutes?|agenc(?:y|ies)|compan(?:y|ies)|organi[sz]ations?|NGOs?|"

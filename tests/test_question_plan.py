@@ -200,6 +200,23 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     # the meeting named in the sentence before, and the annex topic set aside ("besides …")
     ("Besides the amalgam deadline, COP-6 adopted other resolutions. What did it decide on customs codes?",
      "later-decision"),
+    # any US state or Canadian province, not a hand-picked few
+    ("Under Idaho's mercury rules, how often must a gold mine sample its stack gas?", "national-law"),
+    ("How many flasks of mercury change hands on world markets each year?", "market-data"),
+    ("Which Parties' projects were selected in the second funding round of the Specific International "
+     "Programme?", "other"),
+    ("Has the Minamata COP since updated its guidance on emission inventories?", "later-decision"),
+    ("What did the Convention's first effectiveness evaluation find about fish in the Arctic?", "later-decision"),
+    # the advice asked for is about the household item the sentence before names
+    ("My son knocked a fever thermometer off the shelf and it shattered. What should I do with the little "
+     "balls?", "household"),
+    ("A thermometer cracked in the car. Do we have to throw the mats out?", "household"),
+    ("I found old mercury in a bottle in my father's workshop. How should I pack it for the collection day?",
+     "household"),
+    # nature's workings, asked by no one about themselves, whatever food or health words they use
+    ("Why do older tuna hold more methylmercury than young ones?", "science"),
+    ("By what mechanism does mercury in a cream lighten skin?", "science"),
+    ("How fast do steel flasks of mercury corrode in a salt mine?", "science"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -270,6 +287,9 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "If Chile tells the Secretariat its gold mining is more than insignificant, by when is its national action "
     "plan due?",
     "Why does the preamble single out small island States?",
+    # a place as context: the treaty is asked
+    "Miners around Lake Victoria burn amalgam in the open. What does Annex C ask their national plan to include?",
+    "Our hospital in Ontario wants to stop buying mercury thermometers. Does the Convention phase them out?",
     "Two Parties disagree about a shipment. How long must they negotiate before one can demand conciliation?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
@@ -296,6 +316,22 @@ def test_a_name_no_indexed_text_uses_is_refused_and_named_in_the_refusal():
     assert check_scope("What is Peru required to report?", [], facts) is None
     assert check_scope("CLEAPSS advises schools. What must a Party report under the Convention?", [], facts) is None
     assert check_scope("What did the Supreme Court decide about the mine?", [], facts).reason == "other"
+
+
+def test_an_amended_product_named_only_as_context_does_not_shield_from_the_classifier():
+    # "dental" names the amalgam entry, but the asking sentence asks for medical advice, not its state
+    from assistant.amendments import AmendedEntry
+
+    amalgam = (AmendedEntry("Dental amalgam", "phase-down", "two compulsory measures",
+                            ("Annex A Part II", "Decision MC-4/3"), "d", "notes", "c"),)
+    facts = IndexFacts(documents=("guide",), meetings=frozenset({1, 4}), amended=amalgam)
+    sure = ClassifierView(0.99, "health-advice")
+    verdict = check_scope("I work as a dental nurse and my hair test came back high. Do I need a urine test "
+                          "as well?", [], facts, classified=sure, classifier_threshold=0.9)
+    assert verdict is not None and verdict.reason == "health-advice"
+    # asked about the entry itself, the classifier stays out
+    assert check_scope("Is dental amalgam still allowed now?", [], facts, classified=sure,
+                       classifier_threshold=0.9) is None
 
 
 def test_a_meeting_the_index_holds_is_answerable_and_one_it_lacks_is_not():
