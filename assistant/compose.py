@@ -35,6 +35,7 @@ _ANNEX_AB = re.compile(r"^(Annex [AB]|Article [45])\b")
 _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
 # using a product, which no Annex A entry forbids ("buy" stays a no: new supply has ended)
 _USING = re.compile(r"\b(?:use|using|keep|keeping)\b", re.IGNORECASE)
+_YES_NO = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)  # a reply to a yes/no question
 # question kinds an obligation row may lead when the lead misses what is asked
 POINT_KINDS = ("which", "who", "how", "other")
 _NAMES_PREAMBLE = re.compile(r"\bpreamble\b", re.IGNORECASE)
@@ -207,8 +208,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         if candidates:
             tops = _tops(candidates[0][5] or [candidates[0][3].chunk.ref])
             best = candidates[0]
-            candidates = candidates[:1] + [c for c in candidates[1:] if c[3].chunk.id == best[3].chunk.id
-                                           or tops & _tops(c[5] or [c[3].chunk.ref]) or c[0] >= 0.8 * best[0]]
+            # a "Yes, if …" or "No." of another passage replied to another question (an entry on military
+            # uses beside one on religious ones): after the first sentence it reads as a contradiction
+            candidates = candidates[:1] + [c for c in candidates[1:] if (c[3].chunk.id == best[3].chunk.id
+                                           or tops & _tops(c[5] or [c[3].chunk.ref]) or c[0] >= 0.8 * best[0])
+                                           and not (_YES_NO.match(c[4]) and c[3].chunk.id != best[3].chunk.id)]
         chosen = candidates[:1] + sorted(candidates[1:lead_limit], key=lambda c: (c[1], c[2]))
         for _, _, _, p, text, refs, _ in chosen:
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]

@@ -30,7 +30,7 @@ _META = re.compile(
     r"\b(?:explains?|covers?) the (?:preamble|articles?|annex(?:es)?)\b|^in short\b|^main points\b|"
     r"\bthis (?:file|note|summary) (?:summarises|records|covers|is)\b|^it records\b|^please note\b|"
     r"^(?:all )?dates(?:, limits and thresholds)? (?:here )?are those of\b|"
-    r"\b(?:(?:are|is) set out|(?:are|is) listed|follow|appear) below\.?$",  # points at a quote it cannot see
+    r"\b(?:(?:are|is) set out|(?:as |are |is )listed|follow|appear) below\.?$",  # points at a quote it cannot see
     re.IGNORECASE)
 _DANGLING = re.compile(
     r"^(?:instead|however|also|so|thus|therefore|but|and|or|then|this|these|that|those|it|its|they|such|here|"

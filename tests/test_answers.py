@@ -467,3 +467,12 @@ def test_a_name_the_texts_never_use_is_refused_with_that_name(assistant):
     answer = assistant.ask("What is the Lighting Africa programme, and who pays for its product testing?")
     assert answer.refused and answer.refusal_reason == "other" and "Lighting Africa" in answer.text, answer.text
     assert not assistant.ask("What is the Specific International Programme for?").refused
+
+
+def test_a_yes_or_no_written_for_another_question_does_not_follow_the_reply(full_index):
+    # the entry on military uses sits beside the one on religious uses: its "Yes, if …" contradicts the "No"
+    answer = Assistant(full_index, use_generator=False).ask("Mercury pendants are sometimes worn for spiritual protection. Are products used in "
+                           "religious practices caught by the Annex A phase-out?")
+    leads = [s.text for s in answer.sentences if s.kind == "lead"]
+    assert leads[0].startswith("No") and not any(re.match(r"(?:Yes|No)\b", x) for x in leads[1:]), answer.text
+    _well_formed(answer)

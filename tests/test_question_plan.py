@@ -69,6 +69,8 @@ def test_leads_are_never_meta_text_fragments_or_dangling():
     assert is_meta_text("This part explains the Preamble and Articles 1 to 9 for a town's officer.")
     assert not usable_lead("This part explains the Preamble and Articles 1 to 9 for a town's officer.")
     assert not usable_lead("Anything that counts as mercury waste falls under Article 11 instead.")
+    # a sentence that points at a list it cannot show ("… as listed below") says nothing on its own
+    assert is_meta_text("The opening words of Annex A take some product groups out of its scope, as listed below.")
     assert not usable_lead("How well developing countries implement the treaty depends on this article working well.")
     assert not usable_lead("Vaccines that use thiomersal as a preservative")  # too short to stand alone
     assert usable_lead("Parties may not allow mercury thermometers to be made, imported or exported after 2020.")
