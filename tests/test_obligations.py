@@ -394,6 +394,8 @@ b) Keep widget wastes apart from other wastes, where that is technically feasibl
 
 10. A Party may leave this Agreement by written notice, but not before three years have passed.
 
+11. A Party may allow widget presses installed before entry into force to keep running, but not after 31 December 2035.
+
 ## Annex A — Widget procedure
 
 ### Part 2 — Listing further widgets
@@ -438,6 +440,7 @@ def test_polarity_of_prohibitions_restrictions_and_permissions(tmp_path):
         ("Article 9(9)(a)", "duty", "cop", "soft"),               # an item opening "Where appropriate,"
         ("Article 9(9)(b)", "duty", "cop", "soft"),               # ", where that is technically feasible"
         ("Article 9(10)", "restriction", "party", "permissive"),  # "may …, but not before": held back
+        ("Article 9(11)", "restriction", "party", "permissive"),  # "may …, but not after 2035": held back
         ("Annex A Part II", "duty", "secretariat", "binding"),    # "Part 2" numbers an annex part too
     ]), labels  # and no row for 9(7): "shall be regarded as new" classifies, it imposes nothing
     # the action keeps the treaty's own restricting words
@@ -774,9 +777,13 @@ def test_procedure_actions_keep_their_words(procedure_rows):
     # restrictive rows kept at its first run; its misses were read a session later ("only where" after
     # "a State that", "ensure that … only at", "No national action plan may …"): 31/31, found 0.990/1.000
     ("obligations_heldout8", (("found", 0.95), ("polarity", 0.95), ("modality", 0.95), ("record", 0.78))),
+    # the eighth blind treaty (used solvents and spent catalysts): found 0.952/1.000, polarity 0.943/0.990,
+    # 27 of 28 restrictive rows kept at its first run; its one miss ("may allow …, but not after 2035")
+    # was read and mended a session later: 28/28
+    ("obligations_heldout9", (("found", 0.93), ("polarity", 0.93), ("modality", 0.93), ("record", 0.75))),
 ])
 def test_a_treaty_written_blind_to_the_rules_keeps_every_prohibition_and_restriction(tmp_path, folder, floors):
-    """evals/obligations_heldout2 to 8: fictional treaties and their gold, each written by a helper
+    """evals/obligations_heldout2 to 9: fictional treaties and their gold, each written by a helper
     who never saw the rules. Floors sit a little under the measured figures, except the restrictive
     rows: every prohibition and restriction must stay kept."""
     from ingest.pipeline import ingest_paths

@@ -321,9 +321,10 @@ _ENSURED_ONLY = re.compile(r"\bensure\w*\s+that\b[^;.]{0,200}?(?<!\bnot )\bonly\
                            r"where|if|when|after|once|upon)\b", re.I)
 
 
-# "may withdraw …, but not before three years have passed", "may allow …, but only for up to two years":
+# "may withdraw …, but not before three years have passed", "may allow …, but only for up to two years",
+# "may allow its continued use, but not after 2035":
 # a permission held back to a time or a period
-_HELD_BACK = re.compile(r"\bbut not (?:before|until|earlier than)\b|\bbut only (?:for|if|where|when|after|until)\b",
+_HELD_BACK = re.compile(r"\bbut not (?:before|until|earlier than|after|beyond|later than)\b|\bbut only (?:for|if|where|when|after|until)\b",
                         re.I)
 # "shall prohibit the import of …": the duty is a ban, and the row must read as one
 _PROHIBIT_VERB = re.compile(r"^(?:,[^,]{0,200},\s*)?(?:prohibit|ban|forbid)\b", re.I)
