@@ -93,8 +93,11 @@ def listing(siblings: list[Chunk], ref: str, asked: set[str]) -> Listing | None:
     if not siblings:
         return None
     rows = [_ROW.match(" ".join(split_lines(c.text))) for c in siblings]
-    if len(siblings) >= 3 and all(rows) and len({m[1] for m in rows}) == 1:
-        groups = [("", rows[0][1], [m[2] for m in rows])]
+    table = len(siblings) >= 2 and all(rows) and len({m[1] for m in rows}) == 1
+    if table:  # (a table of two rows is a list too: Annex B Part I's two processes and their dates)
+        # ("Chlor-alkali production; Phase-out date: 2025" reads as one item: "… (phase-out date 2025)")
+        groups = [("", rows[0][1], [re.sub(r";\s*(Phase-out date):\s*(\S+?)\.?$", lambda d: f" ({d[1].lower()} {d[2]})",
+                                           m[2]) for m in rows])]
     else:
         groups = _groups(_merged_lines(siblings))
     # a sub-list must share two words with its item ("actions to eliminate"): one ("information") is
@@ -104,7 +107,7 @@ def listing(siblings: list[Chunk], ref: str, asked: set[str]) -> Listing | None:
     for label, header, items in groups:
         items = [_clean(x) for x in items]
         shared = len(asked & topic_terms(header))
-        if 3 <= len(items) <= MAX_ITEMS and all(0 < len(x) <= MAX_ITEM for x in items) \
+        if (2 if table else 3) <= len(items) <= MAX_ITEMS and all(0 < len(x) <= MAX_ITEM for x in items) \
                 and shared >= (2 if label else 1):
             scored.append((shared, label, header, items))
     if not scored:
@@ -129,4 +132,6 @@ def list_sentence(listing: Listing) -> str:
     and validation of outcomes." The items in the treaty's words, first letters lowered."""
     items = [x if re.match(r"^[A-Z]{2}", x) else x[:1].lower() + x[1:] for x in listing.items]
     count = _NUMBERS[len(items)] if len(items) < len(_NUMBERS) else str(len(items))
+    if len(items) == 2:
+        return f"{listing.ref} lists {count}: {items[0]} and {items[1]}."
     return f"{listing.ref} lists {count}: {'; '.join(items[:-1])}; and {items[-1]}."

@@ -610,6 +610,19 @@ def test_an_annex_tables_rows_are_one_list_and_its_footnote_is_no_row():
     assert covered(found, "Glass furnaces and paper mills are listed.") == pytest.approx(2 / 3)
 
 
+def test_a_table_of_two_dated_rows_is_a_list_with_its_dates():
+    # two processes with their phase-out dates: "which processes, and what are the dates?" gets both
+    from assistant.lists import list_sentence, listing
+    rows = [_treaty_chunk("Annex Z Part I", f"Processes using widgets: {name}; Phase-out date: {year}", n)
+            for n, (name, year) in enumerate((("Glass etching", "2027"), ("Felt making", "2019")))]
+    found = listing(rows, "Annex Z Part I", {"process", "widget"})
+    assert found is not None and list_sentence(found) == \
+        "Annex Z Part I lists two: glass etching (phase-out date 2027) and felt making (phase-out date 2019)."
+    # a chapeau's two lettered items stay with the quote: only a table's rows are a list of two
+    assert listing([_treaty_chunk("Article 9(1)", "1. Each Party shall keep:\na) Records; and\nb) Samples.")],
+                   "Article 9(1)", {"keep", "records"}) is None
+
+
 @pytest.mark.parametrize("question", [
     "Within how many years must existing sources have controls?",  # a duration, not a list
     "What limit applies to the criteria a Party sets?",
