@@ -325,6 +325,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     # the words without a label set before the question ("For my law class: who serves as the
     # Depositary?"): an entry that shares most of those answers it
     asked = topic_terms(without_label(question)) - _FILLER
+    # and the sentence that asks, without a scenario set before it ("Campaigners want amalgam banned.
+    # Who may propose adding a product to Annex A?"): the scenario's words are not what is asked
+    core = topic_terms(core_question(question)) - _FILLER
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     best = None
     for m in [m for m in matches if m.answerable][:5]:
@@ -332,7 +335,8 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
             continue  # "and by when?" is not answered by repeating the first answer
         words = stems(topic_terms(" ".join([*m.chunk.questions, m.chunk.text])))
         overlap = max(len(stems(own) & words) / len(own) if own else 1.0,
-                      len(stems(asked) & words) / len(asked) if asked else 0.0)
+                      len(stems(asked) & words) / len(asked) if asked else 0.0,
+                      len(stems(core) & words) / len(core) if core else 0.0)
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue

@@ -651,3 +651,19 @@ def test_a_checklist_item_a_lead_already_states_is_not_said_again():
     draft.say("The Secretariat must keep a public register of all such general notifications.", [1], "checklist")
     draft.say("Each Party must submit its plan to the Secretariat within three years.", [2], "checklist")
     assert [s.kind for s in draft.sentences] == ["lead", "checklist"]
+
+
+def test_a_scenario_before_the_question_does_not_keep_a_fitting_entry_from_leading():
+    # the scenario's words ("campaigners", "amalgam", "banned") are not what is asked: the entry that
+    # answers the asking sentence shares its words, and leads
+    from types import SimpleNamespace
+
+    from assistant.plan import choose_bank_lead
+
+    chunk = SimpleNamespace(questions=["Who can propose adding a product to the phase-out list?"],
+                            text="Any Party may propose adding a product to the list [Article 4(7)].")
+    entry = SimpleNamespace(chunk=chunk, answerable=True, kind="who", refs=["Article 4(7)"], similarity=0.8,
+                            lexical=0.3)
+    question = ("Campaigners want dental amalgam fillings moved onto the banned list. Who may propose adding a "
+                "product to the phase-out list?")
+    assert choose_bank_lead(question, analyze(question), [entry], threshold=1.0, lexical_weight=0.3) is entry
