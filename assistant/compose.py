@@ -25,7 +25,7 @@ from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
-from .question import QuestionAnalysis
+from .question import QuestionAnalysis, asking_sentence
 from .types import Answer, Passage
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
@@ -109,6 +109,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
+    # the words of a scenario set before the question count half: "Japan's cabinet told the Diet why it
+    # wanted to join. What is the treaty's stated objective?" asks for the objective, not the why
+    scenario = query - set(keyword_tokens(asking_sentence(question)))
     temporal = is_temporal_question(question)
     # "What does Article 4 say?" names a provision and little else: lead with the guide's summary
     generic = bool(explicit_refs) and len(query - {"article", "annex", "part", "say", "mean", "require",
@@ -196,7 +199,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
                     + (3.0 if defines is not None and defines.match(text) else 0.0)
-                candidates.append((_score(text, query, idf, temporal) + prior - 0.01 * pos, rank, pos, p, text, refs,
+                candidates.append((_score(text, query - scenario, idf, temporal) + 0.5 * _score(text, scenario, idf)
+                                   + prior - 0.01 * pos, rank, pos, p, text, refs,
                                    on_focus))
         candidates.sort(key=lambda c: -c[0])
         if analysis is not None and analysis.kind == "provision" and any(c[6] for c in candidates) \

@@ -476,3 +476,13 @@ def test_a_yes_or_no_written_for_another_question_does_not_follow_the_reply(full
     leads = [s.text for s in answer.sentences if s.kind == "lead"]
     assert leads[0].startswith("No") and not any(re.match(r"(?:Yes|No)\b", x) for x in leads[1:]), answer.text
     _well_formed(answer)
+
+
+def test_a_scenario_set_before_the_question_does_not_choose_the_lead(full_index):
+    # the scenario's words (long-range transport) count less than those of the sentence that asks
+    answer = Assistant(full_index, use_generator=False).ask(
+        "An Australian MP speaking on the treaties committee report stressed mercury's long-range atmospheric "
+        "transport. What objective does the Minamata Convention itself set out in its text?")
+    leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert "objective" in leads and "anthropogenic emissions and releases" in leads, answer.text
+    _well_formed(answer)
