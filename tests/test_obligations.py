@@ -515,7 +515,7 @@ def test_checklists_and_tables_render_the_polarity(tmp_path):
         if r.polarity == "prohibition":
             assert re.search(r"\b(?:must|may) not\b|\bmust (?:prohibit|ban|forbid)\b", text), text
         if r.polarity == "restriction":
-            assert re.search(r"\b(?:must|may) only\b|\bbut (?:not (?:before|until)|only)\b", text), text
+            assert re.search(r"\b(?:must|may) only\b|\bbut (?:not (?:before|until|after)|only)\b", text), text
     table = to_table(rows)
     assert "polarity" in table.splitlines()[0] and "prohibition" in table and "restriction" in table
     assert {json.loads(to_json(rows))["obligations"][0]["polarity"]} <= set(POLARITIES)
