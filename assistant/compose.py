@@ -112,6 +112,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # the words of a scenario set before the question count half: "Japan's cabinet told the Diet why it
     # wanted to join. What is the treaty's stated objective?" asks for the objective, not the why
     scenario = query - set(keyword_tokens(asking_sentence(question)))
+    asked_words = query - scenario
     temporal = is_temporal_question(question)
     # "What does Article 4 say?" names a provision and little else: lead with the guide's summary
     generic = bool(explicit_refs) and len(query - {"article", "annex", "part", "say", "mean", "require",
@@ -199,7 +200,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
                     + (3.0 if defines is not None and defines.match(text) else 0.0)
-                candidates.append((_score(text, query - scenario, idf, temporal) + 0.5 * _score(text, scenario, idf)
+                candidates.append((_score(text, asked_words, idf, temporal) + 0.5 * _score(text, scenario, idf)
                                    + prior - 0.01 * pos, rank, pos, p, text, refs,
                                    on_focus))
         candidates.sort(key=lambda c: -c[0])
