@@ -12,8 +12,9 @@ split as the lowest that refuses at most 2% of its answerable questions. Also fi
 evals/scope/holdout.jsonl (the first held-out set, reported on until commit ee55eec, then made a
 tuning set when the second was written), evals/scope/holdout2.jsonl (the second, reported on
 until the third was written) and holdout3.jsonl to holdout7.jsonl (each reported on until the next
-was written). Nothing it is reported on (evals/scope/holdout8.jsonl and holdout10.jsonl, the sealed
-third-party cases) is read here; holdout9.jsonl, read to mend the rules, is not fitted on either.
+was written). Nothing it is reported on (evals/scope/holdout8.jsonl and holdout11.jsonl, the sealed
+third-party cases) is read here; holdout9.jsonl and holdout10.jsonl, read to mend the rules, are not
+fitted on either.
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ TRAIN2 = REPO_ROOT / "evals" / "scope" / "train2.jsonl"
 TRAIN3 = REPO_ROOT / "evals" / "scope" / "holdout.jsonl"  # the first held-out set, a tuning set since ee55eec
 TRAIN4 = REPO_ROOT / "evals" / "scope" / "holdout2.jsonl"  # the second, a tuning set once holdout3 was written
 # the third to seventh held-out sets, each read (its misses mended by rules) once the next was written:
-# 1,200 more near-topic and answerable questions from public pages. The eighth and tenth (holdout8.jsonl,
-# holdout10.jsonl) are the ones reported on and are never read here.
+# 1,200 more near-topic and answerable questions from public pages. The eighth and eleventh (holdout8.jsonl,
+# holdout11.jsonl) are the ones reported on and are never read here.
 READ_HOLDOUTS = tuple(REPO_ROOT / "evals" / "scope" / f"holdout{n}.jsonl" for n in (3, 4, 5, 6, 7))
 OUT = REPO_ROOT / "assistant" / "data" / "scope_classifier.json"
 MAX_FALSE_REFUSALS = 0.02
