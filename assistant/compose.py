@@ -17,6 +17,7 @@ from ingest.bank import BankMatch
 from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
+from .figures import figure_leads, figure_pool
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
                          items_lead, on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
@@ -47,8 +48,19 @@ def split_sentences(text: str) -> list[str]:
     out = []
     for line in text.split("\n"):
         protected = BRACKET_RE.sub(lambda m: m.group(0).replace("; ", ";\x00"), line.strip())
-        out += [s.strip().replace(";\x00", "; ") for s in _SENTENCE_SPLIT.split(protected) if s.strip()]
+        pieces = [s.strip().replace(";\x00", "; ") for s in _SENTENCE_SPLIT.split(protected) if s.strip()]
+        for piece in pieces:
+            # a conditional verdict that ends in a colon opens the sentence after it ("Only if … by weight:
+            # Article 3 counts …"): cut off, the condition would be lost (a bare "No, not waste:" is left
+            # to the verdict step)
+            if out and out[-1].endswith(":") and _VERDICT_OPENING.match(out[-1]) and len(pieces) > 1:
+                out[-1] = f"{out[-1]} {piece}"
+            else:
+                out.append(piece)
     return out
+
+
+_VERDICT_OPENING = re.compile(r"^only (?:if|when|where|after|before|until)\b", re.IGNORECASE)
 
 
 _PRONOUN_START = re.compile(r"^(They|It|This|These|Those|That|He|She)\b")
@@ -189,6 +201,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         for rank, p in enumerate(guides):
             for pos, raw in enumerate(split_sentences(p.chunk.text)):
                 text, refs = clean_guide_sentence(raw)
+                if analysis is not None and analysis.kind != "yes-no":
+                    text = drop_verdict(text)  # a yes or a no replies to another way of asking
                 if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
                     continue
                 if asked_entries and (other := entries_about(text, every_amended)) \
@@ -251,8 +265,22 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # 1a-iv. "What topics can the guidance cover?": every item of the listing provision, when the lead
     # names few of them (the reader must not meet the other five only in the quote)
     if analysis is not None and not recited and asks_for_items(question):
-        items_lead(draft, question, [*explicit_refs, *lead_refs, *focus], binding_lookup,
+        # the listing is the one the opening rests on, not one a later lead mentions in passing (Article
+        # 8(5)'s air options beside a question on releases to water, Article 9(5))
+        opening = next((x for x in draft.sentences if x.kind == "lead"), None)
+        first_refs = [draft.citations[n - 1].ref for n in opening.citations] if opening else []
+        items_lead(draft, question, [*explicit_refs, *first_refs, *focus], binding_lookup,
                    {p.chunk.id for p in passages})
+
+    # 1a-v. "How many members sit on the tribunal, and how long …?": a figure or a time asked for is said
+    # in the reply, from the official text of the provisions in focus, not left to the quote (never a
+    # 2013 Annex A/B row that a later meeting changed: the amendment leads say those)
+    stated: list[str] = []
+    if analysis is not None and not conference_question and not amended and not decision_facts:
+        pool = [c for c in figure_pool([*explicit_refs, *lead_refs, *focus], treaty, binding_lookup)
+                if not (_ANNEX_ROW.match(c.ref or "") and (not all_amended or entries_about(c.text, list(all_amended))))]
+        stated = figure_leads(draft, question, pool, {p.chunk.id for p in passages})
+        lead_refs = [*stated, *(r for r in lead_refs if r not in stated)]  # the quote shows what it rests on
 
     # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
     leads = [x for x in draft.sentences if x.kind == "lead"]
@@ -294,19 +322,32 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         draft.say(prompts.CONFERENCE_TEXT_NOTE.format(title=first.chunk.doc_title), [draft.cite(first.chunk)], "note")
 
     # 3. the binding text, quoted
-    wanted_refs = list(dict.fromkeys([*focus, *lead_refs]))
+    wanted_refs = list(dict.fromkeys([*stated, *focus, *lead_refs]))  # a figure's provision first: it replies
     # a quote shows the text the answer rests on: never the top passage's provision when no sentence of
     # the reply cites it (a recital's lead, not Article 31(1) on entry into force), unless the question names it
     prose_refs = [draft.citations[n - 1].ref for x in draft.sentences if x.kind in ("lead", "checklist")
                   for n in x.citations]
     if not explicit_refs and any(_overlaps(r, p) for r in wanted_refs for p in prose_refs):
         wanted_refs = [r for r in wanted_refs if any(_overlaps(r, p) for p in prose_refs)]
+    if analysis is None or analysis.kind != "provision":
+        # "What does Article 3 say about importing from a non-Party?" rests on 3(8), which the lead cites:
+        # the paragraph is quoted, not whichever of Article 3's paragraphs shares most words
+        narrow = [p for x in lead_refs if (p := Ref.try_parse(x)) is not None and not p.is_decision]
+        wanted_refs = [w for w in wanted_refs if (r := Ref.try_parse(w)) is None
+                       or not any(r.contains(n) and r != n for n in narrow)] or wanted_refs
     if analysis is not None and analysis.kind == "provision":
         # "what does Article 4 say?": its core operative paragraph, the first one
         wanted_refs = [f"{r}(1)" if (x := Ref.try_parse(r)) is not None and x.kind == 1 and not x.paragraph
                        and binding_lookup(f"{r}(1)") else r for r in wanted_refs]
-    if len({str(r.top()) for w in lead_refs if (r := Ref.try_parse(w)) is not None and not r.is_decision}) >= 2:
-        quote_limit = max(quote_limit, 2)  # the lead rests on two provisions: quote both
+    # the opening rests on two provisions: quote both (not one a later lead names for contrast: "unlike
+    # Article 8 for air emissions")
+    opening = next((x for x in draft.sentences if x.kind == "lead"), None)
+    opening_refs = [draft.citations[n - 1].ref for n in opening.citations] if opening else []
+    # (with figures stated, their own paragraphs count apart: "six months" in 26(2), "three-fourths" in 26(3))
+    rested = [r if stated else r.top() for w in [*opening_refs, *stated]
+              if (r := Ref.try_parse(w)) is not None and not r.is_decision]
+    if len({str(r) for r in rested}) >= 2:
+        quote_limit = max(quote_limit, 2)
     quoted = 0
     seen_chunks: set[str] = set()
     sources: list[tuple[Chunk, str, Passage | None]] = []

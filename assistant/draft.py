@@ -50,5 +50,5 @@ class Draft:
 
     def lead_with(self, sentence: Sentence, keep: int) -> None:
         """Make `sentence` the opening, keeping at most `keep` of the earlier leads after it."""
-        leads = [x for x in self.sentences if x.kind == "lead"]
+        leads = [x for x in self.sentences if x.kind == "lead" and x is not sentence]
         self.sentences = [sentence] + leads[:keep] + [x for x in self.sentences if x.kind != "lead"]

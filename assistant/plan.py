@@ -283,9 +283,15 @@ def drop_verdict(text: str) -> str:
     """"No. Once a Party ..." -> "Once a Party ...": a bare yes or no only replies to a yes/no question."""
     m = re.match(r"^(?:yes|no), [^:.]{1,40}:\s+", text.strip(), re.IGNORECASE) \
         or re.match(r"^(?:yes|no)[.,:;]\s+(?=[A-Z])", text.strip(), re.IGNORECASE) \
-        or re.match(r"^(?:not as such|not quite|partly|it depends):\s+", text.strip(), re.IGNORECASE)
+        or re.match(r"^(?:not as such|not quite|partly|it depends)[.:]\s+", text.strip(), re.IGNORECASE)
     # ("No, not new supply: high …" and "Not as such: a plan is optional" lose their verdict whole)
     if m is None:
+        # "Only if it is at least 95 per cent mercury: Article 3 counts it" -> "Article 3 counts it only if
+        # it is at least 95 per cent mercury": the condition is the reply, only its form was yes/no
+        c = re.match(r"^only (if|when|where|after|before|until) ([^:]{5,160}):\s+(.+?)\s*((?:\[[^\]]*\])?)\.?$",
+                     text.strip(), re.IGNORECASE | re.DOTALL)
+        if c is not None and not re.search(r"[.;]", c[3]):
+            return f"{c[3][:1].upper()}{c[3][1:]} only {c[1].lower()} {c[2]}{' ' + c[4] if c[4] else ''}."
         return text
     rest = text.strip()[m.end():]
     return rest[:1].upper() + rest[1:]

@@ -43,11 +43,11 @@ LOOK_PARTIES = ("the list of Parties kept by the Convention's Secretariat (minam
 SCOPE_NATIONAL_LAW = "The texts here do not hold national, EU or US law; they hold the Convention itself."
 LOOK_NATIONAL_LAW = "the law of that country or region, or its environment ministry or agency"
 SCOPE_LATER_DECISION = ("The texts here do not record what the Conference of the Parties decided on this. Of its "
-                        "meetings they hold only {meetings}. To ask about a decision, add its text to the index "
-                        "(minamata ingest FILE) and ask again.")
+                        "meetings they hold only {meetings}. Once a decision's text is added to these texts, it can be "
+                        "asked about.")
 SCOPE_HELD_MEETING = ("The texts here hold only the amendments to Annexes A and B that {meetings} made, not that "
-                      "meeting's other decisions. To ask about another decision, add its text to the index "
-                      "(minamata ingest FILE) and ask again.")
+                      "meeting's other decisions. Once another decision's text is added to these texts, it can be "
+                      "asked about.")
 LOOK_LATER_DECISION = "the meeting's report and decisions on minamataconvention.org"
 SCOPE_HEALTH = "The texts here are treaty texts and do not give personal health or medical advice."
 LOOK_HEALTH = "a doctor, or your national health or food-safety authority"
@@ -61,7 +61,7 @@ SCOPE_SCIENCE = ("The texts here hold no mercury science, such as mercury's prop
                  "environment or typical contents.")
 SCOPE_PEOPLE_EVENTS = ("The texts here do not record people, officers or speakers, events, court cases or funded "
                        "projects: they hold the Convention's rules.")
-LOOK_PEOPLE_EVENTS = "the Secretariat's website (mercuryconvention.org), meeting reports or news reports"
+LOOK_PEOPLE_EVENTS = "the Secretariat's website (minamataconvention.org), meeting reports or news reports"
 SCOPE_UNKNOWN_NAME = ("None of the texts here mentions {name}: they hold the Convention's rules and guidance on "
                       "them, not what other organisations, programmes, people or authorities are or did.")
 LOOK_SCIENCE = "UNEP's Global Mercury Assessment or a chemistry reference"

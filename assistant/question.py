@@ -45,11 +45,11 @@ _YES_NO = re.compile(
 # ("what must be done with the mercury when plants close?")
 _WHEN = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:when|by when|until when|since when|from when)\b"
                    r"|\b(?:by when|what year|which year|deadline|by what date|by which date|what date|"
-                   r"how soon|until when|since when|phase[- ]?out date|in what year|(?:from|on|by) (?:what|which) day)\b",
+                   r"how soon|how early|until when|since when|phase[- ]?out date|in what year|(?:from|on|by) (?:what|which) day)\b",
                    re.IGNORECASE)
 _HOW_LONG = re.compile(r"\bhow long\b|\bfor how many (?:years|months|days)\b|\bwhat period\b", re.IGNORECASE)
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount|threshold|limit)\b",
-                       re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow (?:many|much|large|big)\b|\bwhat (?:\w+\s+){0,2}(?:number|percentage|share|amount|"
+                       r"threshold|limit|concentration|majority|proportion|quorum|target)\b", re.IGNORECASE)
 _WHO = re.compile(r"^\s*(?:and\s+)?(?:who|whom|whose|which (?:body|organi[sz]ation|country|countries|party|"
                   r"parties|institution))\b", re.IGNORECASE)
 _WHAT_IS = re.compile(r"^\s*(?:what|who)(?:'s| is| are)\s+(?:a |an |the )?(?!difference)[\"'“]?[\w -]{2,60}?[\"'”]?"

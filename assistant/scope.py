@@ -170,6 +170,12 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
         answerable is None or unanswerable.similarity >= answerable.similarity + bank_margin) and (
         unanswerable.similarity >= 0.88 or asks_for(question, unanswerable.reason))
     verdict = _by_rule(question, facts)
+    if entry_fits and unanswerable.similarity < 0.9 and verdict is None \
+            and unanswerable.reason not in ("household", "health-advice") \
+            and ASKS_TREATY.search(asking_sentence(question) or question):
+        # "Does anything in the Convention stop a Party …?" asks the treaty, whatever it resembles ("What
+        # clean-up steps does the Convention say I should follow at home?" still asks for advice)
+        entry_fits = False
     if entry_fits and unanswerable.reason == "later-decision" and _about_held_amendments(question, facts):
         entry_fits = False  # "Did COP-5 set a 2030 end date for amalgam?": the amendments note answers it
     if names_provision:
@@ -192,7 +198,9 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not named_as_asked(question, list(facts.amended)) \
             and not (meetings_named(question) and _about_held_amendments(question, facts)) \
             and not (HYPOTHETICAL.search(question) or DUTY.search(question)) \
-            and not TREATY_MACHINERY.search(asking_sentence(question) or question):
+            and not TREATY_MACHINERY.search(asking_sentence(question) or question) \
+            and not ASKS_TREATY.search(asking_sentence(question) or question) \
+            and not _TOLD_THE_COP.search(question):
         verdict = classified_verdict(classified, bank)
     return verdict
 
@@ -213,6 +221,24 @@ def _about_held_amendments(question: str, facts: IndexFacts) -> bool:
     meetings = meetings_named(question)
     return all(n in facts.meetings for n in meetings) and bool(
         ANNEX_AMENDMENT.search(question) or entries_about(question, list(facts.amended)))
+
+
+# "what does the Convention say about moving waste for Parties to the Basel Convention?" asks this treaty
+_ASKS_THIS_TEXT = re.compile(r"\b(?:does|do|did) (?:the )?(?:Minamata )?(?:Convention|treaty|Article \d+)\b "
+                             r"(?:say|require|cover|allow|ban|permit)", re.IGNORECASE)
+# "or only their manufacture at home?": made in one's own country, not a household
+_MADE_AT_HOME = re.compile(r"\b(?:manufactur\w*|produc\w*|made|making) at home\b", re.IGNORECASE)
+# what the treaty itself told the Conference of the Parties to do is the treaty's text
+_TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|direct|instruct|ask) the (?:COP|Conference)\b",
+                           re.IGNORECASE)
+# a named State's own date of entry into force is its status, not the treaty's rule
+_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in what year did)\b.{0,60}\b(?:enter|come) "
+                          r"into force for\b|\bentered into force for\b", re.IGNORECASE)
+# what a meeting decided beside its annex amendments, even about an amended product (a waste threshold,
+# customs codes for lamps, a reporting form): the index holds only the amendments
+_NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance|guidelines|reporting formats?|forms?|"
+                            r"budget|rules of procedure|financial rules|memorandum|programme of work|e-commerce|"
+                            r"online (?:sales|platforms?))\b", re.IGNORECASE)
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
@@ -244,6 +270,10 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     q_status = re.sub(r"\b((?:can|could|may|might|would|will)(?: not)?) (?:\w+ )?still\b", r"\1", q, flags=re.IGNORECASE)
     counted = HOW_MANY_PARTIES.search(q_status) and PARTY_CONTEXT.search(q_status) and not DUTY_OF_PARTIES.search(q) \
         and (STATUS.search(q_status) or re.search(r"\b(?:how many|number of)\b", q_status, re.IGNORECASE))
+    if countries_asked and _ENTERED_FOR.search(q_status) and not HYPOTHETICAL.search(q):
+        # "When did the Convention enter into force for the Philippines?": that State's own date
+        return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,
+                            detail={"countries": countries})
     if ((countries_asked and STATUS.search(q_status)) or counted or ANY_PARTY_DID.search(q_status)) \
             and not (TREATY_MECHANICS.search(q_status) and not NOW.search(q_status)) \
             and not HYPOTHETICAL.search(q) and not treaty_meaning:
@@ -265,7 +295,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_holdings(facts)), prompts.LOOK_LATER_DECISION, detail={"meetings": missing})
     unheld = [m[0] for m in DECISION_NAMED.finditer(q)
               if f"Decision MC-{int(m[1])}/{int(m[2])}" not in facts.decisions]
-    if unheld or ((COP_DID.search(q) or (decided and meetings)) and not about_annexes and not treaty_meaning
+    if unheld or ((COP_DID.search(q) or (decided and meetings)) and (not about_annexes or _NOT_A_LISTING.search(q))
+                  and not treaty_meaning
                   and not (1 in held and COP1_MESSAGES.search(q))):
         # a held meeting named ("What did COP-5 decide about the budget?"): say what of it is held
         statement = prompts.SCOPE_HELD_MEETING.format(meetings=_meeting_list(frozenset(held))) \
@@ -286,7 +317,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
-    if OTHER_TREATY.search(q) and not ABOUT_THIS_TREATY.search(q):
+    if OTHER_TREATY.search(q) and not ABOUT_THIS_TREATY.search(q) and not _ASKS_THIS_TEXT.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OTHER_TREATY, prompts.LOOK_OTHER_TREATY)
     if ASKS_TREATY.search(q):
         return None  # "my dentist used amalgam: does the convention say this must stop?" asks the treaty
@@ -295,7 +326,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     # "My kid broke a thermometer on the tiles. What should I do with the beads?": the advice asked for is
     # about the household item the sentence before names
-    household = HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full))
+    household = (HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full))) \
+        and not _MADE_AT_HOME.search(q)
     if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
@@ -305,7 +337,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if (QUANTITY.search(q) and not TYPICAL.search(q)) or STATISTICS.search(q):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
-    if QUANTITY.search(q) or (SCIENCE_STRONG.search(q) and not DUTY.search(q)) or ((SCIENCE.search(q) or HOW_MUCH_MERCURY.search(q))
+    if QUANTITY.search(q) or (SCIENCE_STRONG.search(q) and not DUTY.search(q) and not treaty_meaning) or ((SCIENCE.search(q) or HOW_MUCH_MERCURY.search(q))
                                                            and not CONVENTION_WORDS.search(q) and not about_amended
                                                            and not DUTY.search(q) and not treaty_meaning):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)

@@ -95,7 +95,8 @@ QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|g
                       r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
                       r"tribunal|commission|Bureau)))|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
                       r"amount|level|concentration)", re.IGNORECASE)
-HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
+HEALTH = re.compile(r"\b(?:should (?:my|our) (?:\w+ )?(?:stop|keep) eating|will (?:the|my) [\w ]{0,20}(?:fade|go away|heal)|"
+                    r"safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
                     r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
                     r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
                     r"blood test|exposed to mercury|side effects?|healthier|cause (?:autism|cancer|multiple sclerosis|headaches?|"
@@ -106,7 +107,7 @@ HEALTH = re.compile(r"\b(?:safe to (?:eat|use|have|keep)|is it safe|symptoms?|po
                     r"see a doctor|could (?:\w+ ){0,3}be (?:the|a) cause|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
                     re.IGNORECASE)
 ASKS_ADVICE = re.compile(r"\b(?:what|how) (?:should|do|can|must) (?:I|we)\b|\bwhat do (?:I|we) do\b", re.IGNORECASE)
-HOUSEHOLD = re.compile(r"\b(?:at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
+HOUSEHOLD = re.compile(r"\b(?:test (?:the|my|our) [\w ]{0,15}myself|how can I test|at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
                        r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                        r"throw (?:\w+ ){0,2}(?:away|out)|workshop|attic|basement|garden shed|loft|"
@@ -130,7 +131,7 @@ SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|a
 
 
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
-COP_DID = re.compile(r"\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|"
+COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|"
                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
                      r"establish|welcom|elect|pledg|recommend|conclud|updat)\w*|"
                      r"\bwhat did (?:the )?(?:\w+'s )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
@@ -145,7 +146,8 @@ DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.I
 SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
                             r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
                             r"deliver\w* to the oceans?|released by a single|eutectic|liquid cathode|(?:really|actually) work as|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
-                            r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|"
+                            r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|(?:giga|micro|nano)grams?|"
+                            r"bacterial|genes?|detector|how is (?:the )?mercury bound|technically an alloy|methylation|methylate mercury|"
                             r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
                             r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
@@ -167,8 +169,9 @@ PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) countries\b.{0,40}\b(?:funded|funding|projects?|added to the|joined the \w+ programme)\b|"
    # an organisation that acted, what a workshop or report concluded, a settlement paid
    r"\bwhich (?:UN |U\.N\. )?(?:[\w-]+ ){0,2}(?:institutes?|agenc(?:y|ies)|compan(?:y|ies)|organi[sz]ations?|NGOs?|"
-   r"firms?|universit(?:y|ies)|donors?)\b.{0,40}\b(?:helped|help|are overseeing|oversee\w*|settled|funded|ran|led|"
-   r"took part|sued|paid|exposed|organi[sz]ed)\b|"
+   r"firms?|universit(?:y|ies)|donors?|groups?|consultanc(?:y|ies)|consultants?|recyclers?)\b.{0,40}\b(?:helped|help|"
+   r"are overseeing|oversee\w*|settled|funded|ran|led|took part|sued|paid|exposed|organi[sz]ed|hired|collected|"
+   r"recycles?|was (?:hired|chosen|picked|contracted))\b|"
    r"\bwhat did (?:the )?(?:\d{4} )?[\w'’ -]{0,60}?\b(?:workshop|seminar|study|report|project|programme|office|"
    r"campaign|investigation|survey)\b.{0,40}\b(?:recommend|conclude|find|found|show|say|reveal)\w*|"
    r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b|"
@@ -186,7 +189,9 @@ WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|
                         r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
                         r"dangerous|persistent))\b", re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
-STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
+STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of [\w' ]{0,30}?(?:gold )?(?:production|output|"
+                        r"exports|imports|supply|demand|consumption) (?:came|comes|come|is|was|went|goes)\b|"
+                        r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
                         r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
                         r"exports)\b|total global|"
                         r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
@@ -204,7 +209,8 @@ TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|
 # "How many countries had to ratify ...?", "Can the EU become a party?": the treaty's rules, not who joined
 TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
                               r"(?:expected|supposed|obliged|entitled) to|"
-                              r"counts? (?:toward|towards|as)|counted)\b", re.IGNORECASE)
+                              r"counts? (?:toward|towards|as)|counted|how (?:does|do|would|can) (?:the |a |an )?\w+ "
+                              r"(?:exercise|cast|use) its)\b", re.IGNORECASE)
 NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
 ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
@@ -219,8 +225,11 @@ MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an
                      r"\bcounts? as\b|\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
                      r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                      r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
-ASKS_TREATY = re.compile(r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
-                         r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|"
+ASKS_TREATY = re.compile(r"\b(?:COP|Conference of the Parties|convention|treaty)(?:'s|’s) (?:guidance|guidelines)\b.{0,90}"
+                         r"\b(?:cover|covers|include|includes|address|addresses|contain|contains|deal with)\b|"
+                         r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
+                         r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|stop|stops|"
+                         r"prevent|prevents|forbid|forbids|let|lets|permit|permits|"
                          r"target|targets|apply to|applies to)\b|"
                          r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
                          r"required) to\b", re.IGNORECASE)

@@ -486,3 +486,31 @@ def test_a_scenario_set_before_the_question_does_not_choose_the_lead(full_index)
     leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
     assert "objective" in leads and "anthropogenic emissions and releases" in leads, answer.text
     _well_formed(answer)
+
+
+def test_each_figure_a_question_asks_for_is_said_in_the_reply_not_left_to_the_quote(full_index):
+    a = Assistant(full_index, use_generator=False)
+    # two parts, two figures: the circulation time (26(2)) and the majority (26(3))
+    answer = a.ask("If a Party wants to amend the Convention text itself, how early must the proposal be circulated, "
+                   "and what majority adopts it when consensus fails?")
+    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert "six months" in prose and "three-fourths" in prose, answer.text
+    # how soon notice may be given (33(1)) as well as when it takes effect (33(2))
+    answer = a.ask("If a government wanted out, how soon could it give notice of withdrawal and when would that "
+                   "take effect?")
+    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert "three years" in prose and "one year" in prose, answer.text
+    # a quoted term is answered by the sentence that defines it, and that provision is quoted
+    answer = a.ask("Regulators are proposing mercury rules for industrial boilers. Under the treaty, when does a boiler "
+                   "count as a 'new source' rather than an existing one?")
+    assert "one year" in answer.sentences[0].text and "New source" in answer.sentences[0].text, answer.text
+    assert "Article 8(2)(c) of the Convention says" in answer.text, answer.text
+    _well_formed(answer)
+
+
+def test_a_quote_shows_the_paragraph_the_lead_rests_on_not_the_article_named(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "What does Article 3 say about a Party importing mercury from a non-Party?")
+    quotes = [s.text for s in answer.sentences if s.kind == "quote"]
+    assert quotes and quotes[0].startswith("Article 3(8) of the Convention says"), answer.text
+    _well_formed(answer)

@@ -219,6 +219,17 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Why do older tuna hold more methylmercury than young ones?", "science"),
     ("By what mechanism does mercury in a cream lighten skin?", "science"),
     ("How fast do steel flasks of mercury corrode in a salt mine?", "science"),
+    ("How many micrograms of mercury vapour does one amalgam filling give off per day?", "science"),
+    # a named State's own date of entry into force is its status
+    ("When did the Convention enter into force for the Philippines?", "parties-status"),
+    # a production statistic is market data, not science
+    ("What share of Ghana's gold production came from small-scale mining in 2018?", "market-data"),
+    # what an organisation or firm did, and a meeting's decision on anything but the annex listings
+    ("Which consultancy was hired to develop indicators for planetGOLD projects?", "other"),
+    ("Which industry group has collected millions of vehicle switches, and which company recycles them?", "other"),
+    ("What mercury waste threshold did the Conference of the Parties set, and does it apply to crushed lamp glass?",
+     "later-decision"),
+    ("Did any COP adopt a decision requiring online platforms to delist skin lighteners?", "later-decision"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -293,6 +304,15 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Miners around Lake Victoria burn amalgam in the open. What does Annex C ask their national plan to include?",
     "Our hospital in Ontario wants to stop buying mercury thermometers. Does the Convention phase them out?",
     "Two Parties disagree about a shipment. How long must they negotiate before one can demand conciliation?",
+    # the treaty asked about, in words near the out-of-scope ones
+    "What topics may the COP's guidance on managing mercury-contaminated sites, such as river sediments, cover?",
+    "Does anything in the Convention stop a Party from adopting stricter domestic measures of its own?",
+    "If spent lamps are shipped abroad, what does the Convention say about moving mercury waste for Parties to the "
+    "Basel Convention?",
+    "Does Article 4 cover the export of listed products, or only their manufacture at home?",
+    "If a cement plant in Korea is upgraded and its emissions rise, who decides whether that counts as a "
+    "substantial modification under Article 8?",
+    "What did the parties conclude about making sodium or potassium methylate without mercury?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
@@ -667,3 +687,70 @@ def test_a_scenario_before_the_question_does_not_keep_a_fitting_entry_from_leadi
     question = ("Campaigners want dental amalgam fillings moved onto the banned list. Who may propose adding a "
                 "product to the phase-out list?")
     assert choose_bank_lead(question, analyze(question), [entry], threshold=1.0, lexical_weight=0.3) is entry
+
+
+def test_a_conditional_verdict_becomes_the_condition_of_the_reply():
+    # "Only if …: X" replies to "Does it count?"; to "What concentration …?" it says "X only if …"
+    assert drop_verdict("Only if the mixture is at least 95 per cent mercury by weight: Article 3 counts such "
+                        "mixtures as mercury [Article 3(1)(a)].") == (
+        "Article 3 counts such mixtures as mercury only if the mixture is at least 95 per cent mercury by weight "
+        "[Article 3(1)(a)].")
+    assert drop_verdict("No. Parties may not allow it.") == "Parties may not allow it."
+
+
+def test_a_verdict_ending_in_a_colon_stays_with_its_sentence():
+    from assistant.compose import split_sentences
+    assert split_sentences("Only if it is at least 95 per cent mercury: Article 3 counts it. Pure mercury counts.") == [
+        "Only if it is at least 95 per cent mercury: Article 3 counts it.", "Pure mercury counts."]
+    # a heading's colon still ends its piece
+    assert split_sentences("Not adopted: An African proposal did not pass.")[0] == "Not adopted:"
+
+
+@pytest.mark.parametrize("part, need", [
+    ("how many members sit on the tribunal", "figure"),
+    ("what majority adopts it when consensus fails", "figure"),
+    ("what mercury concentration must a mixture reach to count as mercury", "figure"),
+    ("how early must the proposal be circulated", "time"),
+    ("Under the treaty, when does a boiler count as a 'new source'", "time"),
+    ("which groups does Annex C single out", None),
+])
+def test_what_only_a_figure_or_a_time_answers(part, need):
+    from assistant.figures import asks_for
+    assert asks_for(part) == need
+
+
+def test_a_figure_is_told_from_a_cross_reference_and_a_bare_within():
+    from assistant.figures import gives
+    assert gives("figure", "at least 95 per cent by weight") and gives("figure", "a three-fourths majority vote")
+    assert not gives("figure", "as referred to in paragraph 3 of Article 11 and Annex E")
+    assert gives("time", "at least six months before the meeting") and gives("time", "by 2020")
+    assert not gives("time", "a source falling within one of the categories listed in Annex D")
+
+
+def _chunk(ref: str, text: str):
+    from ingest.models import Chunk
+    return Chunk(id=ref, doc_id="t", doc_title="T", doc_type="treaty", ref=ref, heading=ref, heading_path=(ref,),
+                 text=text, page_start=None, page_end=None, ordinal=0)
+
+
+def test_an_official_statement_is_whole_with_its_chapeau():
+    from assistant.figures import statements
+    # an item on the chapeau's own line, and a chapeau whose item is itself a chapeau of sub-items
+    one = statements(_chunk("Article 3(1)(a)", "1. For the purposes of this Article: a) References to “mercury” "
+                                               "include mixtures with a mercury concentration of at least 95 per cent "
+                                               "by weight; and"))
+    assert [s.text for s in one] == ["Under Article 3, references to “mercury” include mixtures with a "
+                                     "mercury concentration of at least 95 per cent by weight."]
+    two = statements(_chunk("Article 3(5)", "5. Each Party shall:\na) Endeavour to identify stocks exceeding 50 metric "
+                                            "tons, as well as sources generating stocks exceeding 10 metric tons per "
+                                            "year;\nb) Take measures to ensure that excess mercury is disposed of."))
+    assert two[0].text == ("Under Article 3(5), each Party must endeavour to identify stocks exceeding 50 metric tons, "
+                           "as well as sources "
+                           "generating stocks exceeding 10 metric tons per year.")
+    # a heading keeps its colon; a paragraph of three sentences gives three statements
+    row = statements(_chunk("Annex B Part II", "Vinyl chloride monomer production: (i) Reduce the use of mercury by "
+                                               "50 per cent by the year 2020 against 2010 use;"))
+    assert row[0].text.startswith("Vinyl chloride monomer production: Reduce the use of mercury by 50 per cent")
+    assert len(statements(_chunk("Article 26(2)", "2. Amendments shall be adopted at a meeting. The text shall be "
+                                                  "communicated at least six months before. The Depositary is "
+                                                  "informed too."))) == 3
