@@ -736,11 +736,10 @@ def _chunk(ref: str, text: str):
 def test_an_official_statement_is_whole_with_its_chapeau():
     from assistant.figures import statements
     # an item on the chapeau's own line, and a chapeau whose item is itself a chapeau of sub-items
-    one = statements(_chunk("Article 3(1)(a)", "1. For the purposes of this Article: a) References to “mercury” "
-                                               "include mixtures with a mercury concentration of at least 95 per cent "
-                                               "by weight; and"))
-    assert [s.text for s in one] == ["Under Article 3, references to “mercury” include mixtures with a "
-                                     "mercury concentration of at least 95 per cent by weight."]
+    one = statements(_chunk("Article 3(1)(a)", "1. For the purposes of this Article: a) Mentions of “mercury” "
+                                               "cover blends whose mercury share is 95 per cent or more; and"))
+    assert [s.text for s in one] == ["Under Article 3, mentions of “mercury” cover blends whose mercury share is "
+                                     "95 per cent or more."]
     two = statements(_chunk("Article 3(5)", "5. Each Party shall:\na) Endeavour to identify stocks exceeding 50 metric "
                                             "tons, as well as sources generating stocks exceeding 10 metric tons per "
                                             "year;\nb) Take measures to ensure that excess mercury is disposed of."))
