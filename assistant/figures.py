@@ -20,6 +20,7 @@ from .fact_leads import resolve_this
 from .plan import same_fact, topic_terms
 from .question import core_question, question_kind, question_parts
 from .types import Chunk, Sentence
+from .verify import MIN_SUPPORT, support
 
 # a part that only a figure replies to, and one that only a time replies to
 _ASKS_FIGURE = re.compile(r"\bhow (?:many|much|large|big|high)\b|\bwhat (?:\w+\s+){0,2}(?:number|percentage|share|"
@@ -111,8 +112,13 @@ def statements(chunk: Chunk) -> list[Statement]:
             body = re.sub(r"(?:;|,)?\s*(?:and|or)?\s*$", "", body.rstrip(" ;,")).rstrip(" ;,:")
             if len(body) < 25 or body.endswith(":"):
                 continue
-            out.append(Statement(_plain(resolve_this(body.rstrip(".") + ".", chunk.ref or ""), chunk.ref or ""),
-                                 chunk, chunk.ref or ""))
+            text = resolve_this(body.rstrip(".") + ".", chunk.ref or "")
+            plain = _plain(text, chunk.ref or "")
+            # the naming words must not leave the sentence short of support in its own passage (a short
+            # sentence of Annex E would carry more words of its ref than of its claim)
+            if support(plain, [chunk.text]) < MIN_SUPPORT:
+                plain = _plain(text, "")
+            out.append(Statement(plain, chunk, chunk.ref or ""))
     return out
 
 

@@ -753,3 +753,12 @@ def test_an_official_statement_is_whole_with_its_chapeau():
     assert len(statements(_chunk("Article 26(2)", "2. Amendments shall be adopted at a meeting. The text shall be "
                                                   "communicated at least six months before. The Depositary is "
                                                   "informed too."))) == 3
+
+
+def test_a_statement_names_its_provision_only_where_the_passage_still_supports_it():
+    from assistant.figures import statements
+    from assistant.verify import MIN_SUPPORT, support
+    chunk = _chunk("Annex E Part II Article 8", "The commission shall decide by a majority vote of its members.")
+    (st,) = statements(chunk)
+    assert st.text == "The commission must decide by a majority vote of its members."
+    assert support(st.text, [chunk.text]) >= MIN_SUPPORT
