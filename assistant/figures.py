@@ -40,6 +40,9 @@ _TIME = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon 
 _CROSS_REF = re.compile(r"\b(?:Articles?|paragraphs?|subparagraphs?|Annex(?:es)?|Parts?|decisions?|MC-)\s*"
                         r"[\dA-Z][\w/.-]*(?:\s*\(\s*\w+\s*\))*(?:(?:,|\s+and|\s+or)\s+\d+(?:\s*\(\s*\w+\s*\))*)*",
                         re.IGNORECASE)
+# a chapeau whose items are options, none of them a duty on its own
+_OPTIONS = re.compile(r"\bone or more of\b|\bany of the following\b|\beither\b|\bat least one of\b|\bone of the following\b",
+                      re.IGNORECASE)
 _ITEM = re.compile(r"^\(?([a-z]{1,2}|[ivx]{1,5}|\d{1,2})[.)]\s+")
 _QUOTED = re.compile(r"['‘“\"]([^'’”\"?]{3,40})['’”\"]")
 
@@ -96,6 +99,14 @@ def statements(chunk: Chunk) -> list[Statement]:
     chapeau = lines[0] if lines[0].rstrip().endswith(":") and len(lines) > 1 else None
     if chapeau and (inline := _INLINE_ITEM.match(chapeau)):  # "2. For the purposes of this Article: c) … of:"
         chapeau = _join(inline["head"], inline["item"])
+    head = chapeau or (m[1] if (m := re.match(r"^([^:]{3,600}):\s+\(?(?:[a-z]{1,2}|[ivx]{1,5})[.)]\s", lines[0])) else "")
+    if _OPTIONS.search(head):
+        # "… shall implement one or more of the following measures …: (a) …": no item is a duty of its own,
+        # so the chapeau is the statement ("… one or more of the measures listed there …, within ten years")
+        text = re.sub(r"\b(?:of )?the following(?: measures)?", "of the measures listed there",
+                      re.sub(r"^\d{1,2}\.\s+", "", head.rstrip(": "))).replace("of of", "of")
+        text = resolve_this(text.rstrip(".") + ".", chunk.ref or "")
+        return [Statement(_plain(text, chunk.ref or ""), chunk, chunk.ref or "")]
     out = []
     for line in lines[1:] if chapeau else lines:
         inline = _INLINE_ITEM.match(line)

@@ -762,3 +762,14 @@ def test_a_statement_names_its_provision_only_where_the_passage_still_supports_i
     (st,) = statements(chunk)
     assert st.text == "The commission must decide by a majority vote of its members."
     assert support(st.text, [chunk.text]) >= MIN_SUPPORT
+
+
+def test_no_option_of_a_one_or_more_list_is_stated_as_a_duty():
+    # "shall implement one or more of the following measures …: (a) …; (b) emission limit values": item (b)
+    # joined to the chapeau would read as a duty to set limit values
+    from assistant.figures import statements
+    chunk = _chunk("Article 8(5)", "5. For its existing sources, each Party shall implement one or more of the "
+                                   "following measures within ten years:\na) A quantified goal;\nb) Emission "
+                                   "limit values;")
+    (st,) = statements(chunk)
+    assert "one or more of the measures listed there" in st.text and "limit values" not in st.text
