@@ -135,6 +135,7 @@ _QUESTION_PHRASES = ((r"\benergy[- ]saving (?:light )?(?:bulbs?|lamps?)", "compa
                      # an alkali-metal or zinc amalgam is a process chemical, not a filling
                      (r"\b(?:sodium|potassium|lithium|zinc|alkali[- ]metal) amalgams?\b", "metalamalgam"))
 _GOLD_MINING = re.compile(r"\b(?:gold|mining|miners?|asgm|retorts?|ore|whole-ore)\b")
+_MIXTURES = re.compile(r"\b(?:mixtures?|alloys?|customs|tariffs?|headings?)\b")
 _DENTAL = re.compile(r"\b(?:dental|dentists?|dentistry|fillings?|teeth|tooth|restorations?)\b")
 # a word that names one entry on its own, however many of the entry's other words are missing
 # ("CCFL backlights" -> the display-lamp entry, "mercury propulsion" -> the propellant entry)
@@ -162,6 +163,8 @@ def _name_words(text: str) -> frozenset[str]:
     text = re.sub(r"\bswitch(?:es|ed|ing)?\s+(?=(?:over\s+)?(?:to|from|away)\b)", "changes ", text)
     if _GOLD_MINING.search(text) and not _DENTAL.search(text):
         text = re.sub(r"\bamalgams?\b", "goldamalgam", text)  # miners burn a gold amalgam, not a filling
+    elif _MIXTURES.search(text) and not _DENTAL.search(text):
+        text = re.sub(r"\bamalgams?\b", "metalamalgam", text)  # customs headings' amalgams are mixtures
     # "non-linear" is one word: a question about linear tubes is not about U-bend ones
     for w in re.findall(r"[a-z]+", re.sub(r"\bnon[- ]?(?=[a-z])", "non", text)):
         if w in _NAME_NOISE:

@@ -34,7 +34,7 @@ _ASKS_TIME = re.compile(r"\bhow (?:long|soon|early|quickly|often|far ahead|far i
                         r"\bwithin what\b|\bat what point\b|\bfrom what point\b", re.IGNORECASE)
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|fifty|half|"
                      r"two-thirds|three-fourths|majority|per cent|as many|as much)\b", re.IGNORECASE)
-_TIME = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b|\bat least \w+ "
+_TIME = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery (?:\w+ )?(?:years?|months?)\b|\bat least \w+ "
                    r"(?:months?|years?|days?)\b|\bupon expiry\b", re.IGNORECASE)
 # a cross-reference's numbers are no figure ("paragraph 3 of Article 11", "Annex E")
 _CROSS_REF = re.compile(r"\b(?:Articles?|paragraphs?|subparagraphs?|Annex(?:es)?|Parts?|decisions?|MC-)\s*"
@@ -155,7 +155,13 @@ def _terms(text: str) -> set[str]:
     return {(re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t).rstrip("e")[:5] for t in topic_terms(text)}
 
 
-def best_statement(part: str, question: str, need: str, pool: list[Chunk]) -> Statement | None:
+def _overlaps(a: str, b: str) -> bool:
+    x, y = Ref.try_parse(a), Ref.try_parse(b)
+    return x is not None and y is not None and (x.contains(y) or y.contains(x))
+
+
+def best_statement(part: str, question: str, need: str, pool: list[Chunk],
+                   rests_on: tuple[str, ...] = ()) -> Statement | None:
     """The sentence of `pool` (best first) that gives what `part` asks for and shares most with it;
     the part's own words count twice, the rest of the question's once."""
     own, rest = _terms(part), _terms(question)
@@ -168,10 +174,12 @@ def best_statement(part: str, question: str, need: str, pool: list[Chunk]) -> St
             if not gives(need, st.text):
                 continue
             words = _terms(st.text)
-            score = 2 * len(own & words) + len(rest & words) - 0.1 * rank
+            # the provisions the reply already rests on are where its figure most likely is
+            on_it = any(_overlaps(st.ref, r) for r in rests_on)
+            score = 2 * len(own & words) + len(rest & words) - 0.1 * rank + (3 if on_it else 0)
             if any(re.search(rf"[“\"]{re.escape(t)}[”\"] means\b", st.text, re.IGNORECASE) for t in quoted):
                 score += 6
-            if len(own & words) >= 1 and score >= 2.5 and score > best_score:
+            if (len(own & words) >= 1 or on_it) and score >= 2.5 and score > best_score:
                 best, best_score = st, score
     return best
 
@@ -189,7 +197,10 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
         if need is None:
             continue
         prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
-        st = best_statement(part, question, need, pool)
+        # (one part only: of several, the part left open is most often answered by another paragraph)
+        rests_on = tuple(draft.citations[n - 1].ref for x in prose for n in x.citations
+                         if draft.citations[n - 1].ref) if len(parts) == 1 else ()
+        st = best_statement(part, question, need, pool, rests_on)
         # answered already: a sentence of the reply gives a figure and says what the official sentence
         # says, or, in a question of one part (or when no official sentence gives one), is on its subject
         # (of several parts, a figure may be on the subject of one part and answer another)
