@@ -24,7 +24,7 @@ from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
-from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict,
+from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence
 from .types import Answer, Passage
@@ -210,7 +210,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     continue  # another amended entry's line (amalgam's 2034 end) does not reply about propellant
                 if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
                     continue
-                on_focus = any(_overlaps(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
+                on_focus = any(refs_overlap(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
                     + (3.0 if defines is not None and defines.match(text) else 0.0)
@@ -267,9 +267,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     if analysis is not None and not recited and asks_for_items(question):
         # the listing is the one the opening rests on, not one a later lead mentions in passing (Article
         # 8(5)'s air options beside a question on releases to water, Article 9(5))
-        opening = next((x for x in draft.sentences if x.kind == "lead"), None)
-        first_refs = [draft.citations[n - 1].ref for n in opening.citations] if opening else []
-        items_lead(draft, question, [*explicit_refs, *first_refs, *focus], binding_lookup,
+        items_lead(draft, question, [*explicit_refs, *draft.opening_refs(), *focus], binding_lookup,
                    {p.chunk.id for p in passages})
 
     # 1a-v. "How many members sit on the tribunal, and how long …?": a figure or a time asked for is said
@@ -302,7 +300,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                    if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
                    and "…" not in row.action and not LEANS_BACK.search(row.action)
                    and (explicit_refs or shares_question_words(question, row)
-                        or any(_overlaps(row.ref, r) for r in lead_refs))]
+                        or any(refs_overlap(row.ref, r) for r in lead_refs))]
     for row, chunk in obligations:
         text = with_deadline(resolve_this(obligation_text(row), row.ref), row.deadline)
         if chunk.id not in retrieved_ids:
@@ -325,10 +323,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     wanted_refs = list(dict.fromkeys([*stated, *focus, *lead_refs]))  # a figure's provision first: it replies
     # a quote shows the text the answer rests on: never the top passage's provision when no sentence of
     # the reply cites it (a recital's lead, not Article 31(1) on entry into force), unless the question names it
-    prose_refs = [draft.citations[n - 1].ref for x in draft.sentences if x.kind in ("lead", "checklist")
-                  for n in x.citations]
-    if not explicit_refs and any(_overlaps(r, p) for r in wanted_refs for p in prose_refs):
-        wanted_refs = [r for r in wanted_refs if any(_overlaps(r, p) for p in prose_refs)]
+    prose_refs = draft.refs_of([x for x in draft.sentences if x.kind in ("lead", "checklist")])
+    if not explicit_refs and any(refs_overlap(r, p) for r in wanted_refs for p in prose_refs):
+        wanted_refs = [r for r in wanted_refs if any(refs_overlap(r, p) for p in prose_refs)]
     if analysis is None or analysis.kind != "provision":
         # "What does Article 3 say about importing from a non-Party?" rests on 3(8), which the lead cites:
         # the paragraph is quoted, not whichever of Article 3's paragraphs shares most words
@@ -341,10 +338,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                        and binding_lookup(f"{r}(1)") else r for r in wanted_refs]
     # the opening rests on two provisions: quote both (not one a later lead names for contrast: "unlike
     # Article 8 for air emissions")
-    opening = next((x for x in draft.sentences if x.kind == "lead"), None)
-    opening_refs = [draft.citations[n - 1].ref for n in opening.citations] if opening else []
     # (with figures stated, their own paragraphs count apart: "six months" in 26(2), "three-fourths" in 26(3))
-    rested = [r if stated else r.top() for w in [*opening_refs, *stated]
+    rested = [r if stated else r.top() for w in [*draft.opening_refs(), *stated]
               if (r := Ref.try_parse(w)) is not None and not r.is_decision]
     if len({str(r) for r in rested}) >= 2:
         quote_limit = max(quote_limit, 2)
@@ -355,7 +350,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     about = topic_terms(" ".join([question, *(x.text for x in draft.sentences if x.kind == "lead")]))
     asked_terms = topic_terms(question)
     for ref in wanted_refs:
-        retrieved = [p for p in treaty if _overlaps(p.chunk.ref, ref)]
+        retrieved = [p for p in treaty if refs_overlap(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
         table = (x := Ref.try_parse(ref)) is not None and x.kind == 2 and not x.is_decision
         if table and retrieved:  # an annex's rows: the one the question is about, retrieved or not
@@ -443,12 +438,7 @@ def _bracket_refs(text: str) -> list[str]:
 
 def _inside(chunk: Chunk, ref: str) -> bool:
     """A guide passage may be cited for a ref it actually cites (or that holds its own ref)."""
-    return ref in chunk.cited_refs or _overlaps(chunk.ref, ref)
-
-
-def _overlaps(a: str, b: str) -> bool:
-    ra, rb = Ref.try_parse(a), Ref.try_parse(b)
-    return ra is not None and rb is not None and ra.overlaps(rb)
+    return ref in chunk.cited_refs or refs_overlap(chunk.ref, ref)
 
 
 def _paragraph_number(ref: str | None) -> int:

@@ -48,6 +48,15 @@ class Draft:
             return  # a repeated fact is noise, even in other words
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
 
+    def refs_of(self, sentences: list[Sentence]) -> list[str]:
+        """The provisions the given sentences cite, in order (empty refs left out)."""
+        return [ref for x in sentences for n in x.citations if (ref := self.citations[n - 1].ref)]
+
+    def opening_refs(self) -> list[str]:
+        """The provisions the first lead rests on: what the reply opens with."""
+        opening = next((x for x in self.sentences if x.kind == "lead"), None)
+        return self.refs_of([opening]) if opening else []
+
     def lead_with(self, sentence: Sentence, keep: int) -> None:
         """Make `sentence` the opening, keeping at most `keep` of the earlier leads after it."""
         leads = [x for x in self.sentences if x.kind == "lead" and x is not sentence]

@@ -17,7 +17,7 @@ from ingest.refs import Ref
 
 from .draft import Draft
 from .fact_leads import resolve_this
-from .plan import same_fact, topic_terms
+from .plan import refs_overlap, same_fact, topic_terms
 from .question import core_question, question_kind, question_parts
 from .types import Chunk, Sentence
 from .verify import MIN_SUPPORT, support
@@ -155,32 +155,26 @@ def _terms(text: str) -> set[str]:
     return {(re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t).rstrip("e")[:5] for t in topic_terms(text)}
 
 
-def _overlaps(a: str, b: str) -> bool:
-    x, y = Ref.try_parse(a), Ref.try_parse(b)
-    return x is not None and y is not None and (x.contains(y) or y.contains(x))
-
-
-def best_statement(part: str, question: str, need: str, pool: list[Chunk],
-                   rests_on: tuple[str, ...] = ()) -> Statement | None:
-    """The sentence of `pool` (best first) that gives what `part` asks for and shares most with it;
-    the part's own words count twice, the rest of the question's once."""
+def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, Statement]],
+                   rests_on: list[str] = ()) -> Statement | None:
+    """The statement (each with the rank of its chunk in the pool, best first) that gives what `part`
+    asks for and shares most with it; the part's own words count twice, the rest of the question's once."""
     own, rest = _terms(part), _terms(question)
     # a term the question puts in quotes ("when does a boiler count as a 'new source'?") is best
     # answered by the sentence that defines it
     quoted = [t.lower() for t in _QUOTED.findall(part)]
     best, best_score = None, 0.0
-    for rank, chunk in enumerate(pool):
-        for st in statements(chunk):
-            if not gives(need, st.text):
-                continue
-            words = _terms(st.text)
-            # the provisions the reply already rests on are where its figure most likely is
-            on_it = any(_overlaps(st.ref, r) for r in rests_on)
-            score = 2 * len(own & words) + len(rest & words) - 0.1 * rank + (3 if on_it else 0)
-            if any(re.search(rf"[“\"]{re.escape(t)}[”\"] means\b", st.text, re.IGNORECASE) for t in quoted):
-                score += 6
-            if (len(own & words) >= 1 or on_it) and score >= 2.5 and score > best_score:
-                best, best_score = st, score
+    for rank, st in ranked:
+        if not gives(need, st.text):
+            continue
+        words = _terms(st.text)
+        # the provisions the reply already rests on are where its figure most likely is
+        on_it = any(refs_overlap(st.ref, r) for r in rests_on)
+        score = 2 * len(own & words) + len(rest & words) - 0.1 * rank + (3 if on_it else 0)
+        if any(re.search(rf"[“\"]{re.escape(t)}[”\"] means\b", st.text, re.IGNORECASE) for t in quoted):
+            score += 6
+        if (len(own & words) >= 1 or on_it) and score >= 2.5 and score > best_score:
+            best, best_score = st, score
     return best
 
 
@@ -192,15 +186,17 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
     parts = _clauses_joined(question_parts(question))
     terms = [_terms(part) for part in parts]
     yes_no = question_kind(question) == "yes-no"  # its verdict leads: a figure follows the first lead
+    ranked: list[tuple[int, Statement]] | None = None  # the pool's statements, read once, when a part needs them
     for i, part in enumerate(parts):
         need = asks_for(part) if question_kind(part) != "yes-no" else None
         if need is None:
             continue
+        if ranked is None:
+            ranked = [(rank, st) for rank, chunk in enumerate(pool) for st in statements(chunk)]
         prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
         # (one part only: of several, the part left open is most often answered by another paragraph)
-        rests_on = tuple(draft.citations[n - 1].ref for x in prose for n in x.citations
-                         if draft.citations[n - 1].ref) if len(parts) == 1 else ()
-        st = best_statement(part, question, need, pool, rests_on)
+        rests_on = draft.refs_of(prose) if len(parts) == 1 else []
+        st = best_statement(part, question, need, ranked, rests_on)
         # answered already: a sentence of the reply gives a figure and says what the official sentence
         # says, or, in a question of one part (or when no official sentence gives one), is on its subject
         # (of several parts, a figure may be on the subject of one part and answer another)
@@ -234,7 +230,7 @@ def _clauses_joined(parts: list[str]) -> list[str]:
     """"When the COP votes on a matter within EU competence, how many votes …": the first part is a
     clause of the second, not a question of its own."""
     out: list[str] = []
-    for i, part in enumerate(parts):
+    for part in parts:
         if out and _CLAUSE.match(out[-1]) and "," not in out[-1]:
             out[-1] = f"{out[-1]}, {part}"
         else:

@@ -411,6 +411,12 @@ def part_leads(lead, matches: list, parts: list[str], part_similarities: list[di
     return out[:3] if lead_from_parts else out[:2]
 
 
+def refs_overlap(a: str, b: str) -> bool:
+    """Two provisions written as text, one holding the other ("Article 7(3)" and "Article 7(3)(b)")."""
+    ra, rb = Ref.try_parse(a), Ref.try_parse(b)
+    return ra is not None and rb is not None and ra.overlaps(rb)
+
+
 def stems(terms: set[str]) -> set[str]:
     """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
     return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
