@@ -277,6 +277,9 @@ _ASKS_STATE_HERE = re.compile(r"\b(?:allow\w*|permitted|legal\w*|in force|listin
                               re.IGNORECASE)
 
 
+_INNER_WHEN = re.compile(r"(?<!^)(?<!since )(?<!by )(?<!until )\bwhen\b", re.IGNORECASE)
+
+
 def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
     """The entries the question names, leaving out those named only in a context sentence before an
     asking sentence that asks about something else ("Amalgam fillings vaporise in crematoria. Are
@@ -288,7 +291,8 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
         return named
     if in_asking := entries_about(asking, entries):
         return in_asking
-    about_state = _ASKS_PRODUCT_STATE.search(asking) or _ASKS_STATE_HERE.search(asking)
+    # ("… consult with when it takes up such issues?": a "when" inside the sentence joins clauses)
+    about_state = _ASKS_PRODUCT_STATE.search(_INNER_WHEN.sub("", asking.strip())) or _ASKS_STATE_HERE.search(asking)
     elsewhere = any(r.kind in (1, 2) and not (r.kind == 2 and r.annex in "AB")
                     and not (r.kind == 1 and r.article in (4, 5, 6, 27, 30)) for r in find_mentions(asking))
     return named if about_state and not elsewhere else []

@@ -66,6 +66,22 @@ def gives(need: str, text: str) -> bool:
     return bool(_FIGURE.search(bare))
 
 
+_COUNTED = re.compile(r"\bhow many\s+(?:\w+\s+)?(?P<noun>[a-z]{3,}s)\b", re.IGNORECASE)
+_NUMBER_WORD = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|thirty|fifty)"
+
+
+def asked_figure(part: str, official: str) -> str | None:
+    """"15": the figure the official sentence gives for the thing a "how many …" part counts ("How many
+    members sit on the committee?" -> "15 members"), None when it names none; a reply that gives another
+    figure ("five regions") has not said it."""
+    m = _COUNTED.search(part)
+    if m is None:
+        return None
+    stem = m["noun"].lower()[:-1]
+    said = re.search(rf"\b({_NUMBER_WORD})\s+(?:\w+\s+)?{re.escape(stem)}", official, re.IGNORECASE)
+    return said.group(1) if said else None
+
+
 @dataclass(frozen=True)
 class Statement:
     """A whole sentence of the official text, ready to stand in the reply."""
@@ -200,7 +216,9 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
         # answered already: a sentence of the reply gives a figure and says what the official sentence
         # says, or, in a question of one part (or when no official sentence gives one), is on its subject
         # (of several parts, a figure may be on the subject of one part and answer another)
+        figure = asked_figure(part, st.text) if st is not None and need == "figure" else None
         replying = [x for x in prose if gives(need, x.text) and (
+            figure is None or re.search(rf"\b{re.escape(figure)}\b", x.text, re.IGNORECASE)) and (
             (st is not None and same_fact(st.text, x.text, 0.5))
             or ((st is None or len(parts) == 1) and _replies_to(i, terms, _terms(x.text), first=x is prose[0])))]
         if replying:

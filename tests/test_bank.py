@@ -153,7 +153,11 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
      "listed in Annex D?", set()),
     ("Dental staff breathe mercury vapour at work. Does the Convention oblige governments to run occupational "
      "exposure programmes?", set()),
+    # a "when" joining clauses inside the asking sentence asks no date
+    ("Dentists, miners and battery workers face mercury at work. Which bodies should the Conference of the "
+     "Parties work with when it takes up such health issues?", set()),
     # ... but kept when the asking sentence asks about its state, or names it itself
+    ("Button zinc air cells are sold in every pharmacy. Since when are they out?", {"Batteries"}),
     ("Zinc-air hearing-aid button cells were exempted in 2013. When does the amended Annex A stop their manufacture?",
      {"Batteries"}),
     ("The 2013 text caught skin creams only above 1 ppm. Does that threshold still apply?", {"Cosmetics"}),

@@ -727,6 +727,14 @@ def test_a_figure_is_told_from_a_cross_reference_and_a_bare_within():
     assert not gives("time", "a source falling within one of the categories listed in Annex D")
 
 
+def test_a_count_is_said_only_by_the_figure_of_the_thing_counted():
+    from assistant.figures import asked_figure
+    official = "The Committee shall consist of 15 members, nominated by Parties, based on the five regions."
+    assert asked_figure("How many members sit on that committee", official) == "15"
+    assert asked_figure("How many seats does it have", official) is None  # the official text counts no seats
+    assert asked_figure("How is balance ensured", official) is None
+
+
 def _chunk(ref: str, text: str):
     from ingest.models import Chunk
     return Chunk(id=ref, doc_id="t", doc_title="T", doc_type="treaty", ref=ref, heading=ref, heading_path=(ref,),
