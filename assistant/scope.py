@@ -241,6 +241,12 @@ _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance
                             r"online (?:sales|platforms?))\b", re.IGNORECASE)
 
 
+# what a meeting formally settled, which the ministers' messages of COP-1 do not hold ("did the delegates
+# agree on the memorandum with the GEF Council, or was it put off?")
+_FORMAL_OUTCOME = re.compile(r"\bmemorand(?:um|a) of understanding\b|\bMoU\b|\brules of procedure\b|\bfinancial rules\b|"
+                             r"\bbudget\b|\bput off\b|\bdeferr?\w*|\bpostpon\w*", re.IGNORECASE)
+
+
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     """What the question asks for, by rule, in order of how plainly its words say it. A scenario
     ("The Netherlands made a declaration under Article 30(5). What does that mean for it?") is
@@ -297,7 +303,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
               if f"Decision MC-{int(m[1])}/{int(m[2])}" not in facts.decisions]
     if unheld or ((COP_DID.search(q) or (decided and meetings)) and (not about_annexes or _NOT_A_LISTING.search(q))
                   and not treaty_meaning
-                  and not (1 in held and COP1_MESSAGES.search(q))):
+                  and not (1 in held and COP1_MESSAGES.search(q) and not _FORMAL_OUTCOME.search(q))):
         # a held meeting named ("What did COP-5 decide about the budget?"): say what of it is held
         statement = prompts.SCOPE_HELD_MEETING.format(meetings=_meeting_list(frozenset(held))) \
             if held and not unheld else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_holdings(facts))
@@ -309,6 +315,12 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if MARKET.search(q) or (MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
+    if countries_asked and not treaty_meaning and not HYPOTHETICAL.search(q) and re.search(
+            rf"\b(?:{'|'.join(map(re.escape, countries_asked))})\b(?:'s government)?\s+(?:still\s+|now\s+|already\s+)?"
+            r"(?:allows?|permits?|bans?|prohibits?|restricts?|requires?|lets?)\b", q, re.IGNORECASE):
+        # "Until what year does Switzerland still allow exports?": what that country's own law allows
+        return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
+                            detail={"countries": countries})
     if (JURISDICTION.search(q) or countries_asked or DEMONYM.search(q)) and LAW.search(q) and not treaty_meaning \
             and not PARTY_ASKED.search(q) and not TREATY_MACHINERY.search(q) and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel|single|name|"

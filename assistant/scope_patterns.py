@@ -76,7 +76,8 @@ MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|
                     r"costs? (?:more|less) than|sales(?! bans?\b)|market (?:is |was )?(?:expected|forecast|projected)|"
                     r"(?:yearly|annual|growth) rate|CAGR|"
                     r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
-                    r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|"
+                    r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|grant money|co-?financing|"
+                    r"how much (?:\w+ ){0,3}(?:funding|financing|grants?) (?:\w+ ){0,3}(?:went|go|goes|did|was|were|has|have)\b|"
                     r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
                     r"(?:buy|convert|install)|worth|per gram|(?:global|annual) sales|were sold|going rate|largest producer|"
                     r"which companies|buy the most|volume of mercury|imports? (?:into|of mercury into)|"
@@ -131,7 +132,7 @@ SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|a
 
 
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
-COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|"
+COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|delegates|negotiators|"
                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
                      r"establish|welcom|elect|pledg|recommend|conclud|updat)\w*|"
                      r"\bwhat did (?:the )?(?:\w+'s )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
@@ -143,7 +144,7 @@ COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|
 COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
 # science asked for even in the treaty's words ("What share of global emissions comes from ASGM?")
-SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
+SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
                             r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
                             r"deliver\w* to the oceans?|released by a single|eutectic|liquid cathode|(?:really|actually) work as|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                             r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|(?:giga|micro|nano)grams?|"
@@ -175,6 +176,15 @@ PEOPLE_EVENTS = re.compile(
    r"\bwhat did (?:the )?(?:\d{4} )?[\w'’ -]{0,60}?\b(?:workshop|seminar|study|report|project|programme|office|"
    r"campaign|investigation|survey)\b.{0,40}\b(?:recommend|conclude|find|found|show|say|reveal)\w*|"
    r"\bsettle(?:d|s)? (?:claims|with|over|the (?:case|lawsuit))|\bagreed? to pay\b|\bordered\b.{0,40}\bto pay\b|"
+   # what became of a firm, a plant or a project; who led a campaign; who tabled a proposal or came to a meeting
+   r"\bwhat (?:happened|became) (?:to|of) (?:the |that |this )?[\w'’ -]{0,60}?\b(?:firm|company|plant|factory|mine|"
+   r"project|programme|campaign|recycler|smelter|site|workers)\b|\bwho (?:led|ran|started|launched|founded|organi[sz]ed|"
+   r"financed|bankrolled)\b|\bcompensate[ds]?\b|"
+   r"\bwhich (?:[\w-]+ ){0,2}(?:countries|Parties|States|delegations|governments)\b.{0,20}\b(?:submitted|tabled|sponsored|"
+   r"put forward|co-?sponsored) (?:the |a |that )?(?:\d{4} )?(?:\w+ )?proposal\b|"
+   r"\bwhich (?:[\w-]+ ){0,2}(?:countries|Parties|States|delegations|agencies)\b.{0,40}\b(?:attended|take part in|took part in|"
+   r"participate in|are part of)\b.{0,40}\b(?:meeting|workshop|programme|program|project|initiative|partnership)\b|"
+   r"\bwhich (?:[\w-]+ ){0,2}agencies\b.{0,20}\bimplement\w*|"
    # the negotiations before the text was agreed: who backed which draft
    r"\bnegotiating (?:session|committee|round)s?\b|\bINC-?\d\b|\bdraft (?:option|text|proposal)s?\b.{0,60}\b(?:back\w*|"
    r"support\w*|oppos\w*|push\w*)\b",
@@ -194,6 +204,9 @@ STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of [\w
                         r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
                         r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
                         r"exports)\b|total global|"
+                        r"\bwhat (?:share|percentage|fraction|proportion) of [\w'’ ]{0,40}?\b(?:capacity|output|producers|"
+                        r"plants|market)\b|\bhow many (?:[\w-]+\s+){0,3}(?:producers|manufacturers|companies|firms|factories|"
+                        r"plants|smelters|mines)\b.{0,30}\b(?:does|do|are there|exist|operate|has|have)\b|"
                         r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
                         r"\b(?:worldwide|globally|still|work|in the world)\b", re.IGNORECASE)
 # a hospital's, a GP's or a council's thermometers are a matter for the treaty's product and waste

@@ -230,6 +230,20 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("What mercury waste threshold did the Conference of the Parties set, and does it apply to crushed lamp glass?",
      "later-decision"),
     ("Did any COP adopt a decision requiring online platforms to delist skin lighteners?", "later-decision"),
+    # what became of a firm, who ran a campaign, who tabled a proposal, which agencies run a programme
+    ("What happened to the smelter company that was caught reselling mercury it was paid to store?", "other"),
+    ("Who led the protests that closed the lamp factory, and were the workers ever compensated?", "other"),
+    ("Which Latin American countries tabled the 2021 proposal on skin creams?", "other"),
+    ("Which agencies implement the planetGOLD programme in Peru?", "other"),
+    # money that went to a project, a country's producers counted, a share of capacity
+    ("How much GEF funding went to the mercury project in Ecuador's mining towns?", "market-data"),
+    ("What share of India's caustic soda capacity still used mercury cells in 2010?", "market-data"),
+    ("How many chlor-alkali producers does Brazil have?", "market-data"),
+    # what a country's own law allows, with no word of the treaty
+    ("Does Norway still allow mercury in button cells sold to hobbyists?", "national-law"),
+    # physics, and what the first meeting formally settled, which its ministers' messages do not hold
+    ("What does the mercury do physically inside a tilt switch when it is tipped?", "science"),
+    ("Did delegates at the first COP agree on the secretariat's budget, or was it deferred?", "later-decision"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -313,6 +327,11 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "If a cement plant in Korea is upgraded and its emissions rise, who decides whether that counts as a "
     "substantial modification under Article 8?",
     "What did the parties conclude about making sodium or potassium methylate without mercury?",
+    # the same words about the treaty itself
+    "What must a Party do about a mercury mine that was already producing before the treaty, and for how long?",
+    "If Norway allows a product that Annex A lists, does the Convention let it register an exemption?",
+    "Which Parties must submit a national action plan on artisanal gold mining?",
+    "At its first meeting, what was the Conference of the Parties required to agree with the GEF?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
