@@ -500,6 +500,31 @@ def test_thing_subjects_observers_and_instruments(tmp_path):
     assert "only where they have been washed" in reuse.action
 
 
+PRIVATE_AGENT_TREATY = """# Convention on Widget Dust
+
+## Article 4 — Work with widget dust
+
+1. Employers shall not allow workers to eat or smoke where widget dust is removed.
+
+2. A licensed contractor shall notify the competent authority before each removal job begins.
+
+3. The owner of a building surveyed under paragraph 1 shall keep a register of the widget dust found.
+
+4. Each Party shall require contractors to be licensed.
+"""
+
+
+def test_an_employer_an_owner_or_a_contractor_as_subject_is_the_actor_not_a_party(tmp_path):
+    # the asbestos treaty (held_out12) bound employers, owners and contractors directly; they were read
+    # as Parties because they are not treaty bodies
+    path = tmp_path / "widgets3.md"
+    path.write_text(PRIVATE_AGENT_TREATY, encoding="utf-8")
+    found = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    labels = sorted((o.ref, o.polarity, o.actor) for o in found)
+    assert labels == [("Article 4(1)", "prohibition", "other"), ("Article 4(2)", "duty", "other"),
+                      ("Article 4(3)", "duty", "other"), ("Article 4(4)", "duty", "party")], labels
+
+
 def test_checklists_and_tables_render_the_polarity(tmp_path):
     from assistant.fact_leads import obligation_text as _obligation_text
     from assistant.obligations import to_table

@@ -50,6 +50,13 @@ class _Clause:
     also: list[str] = field(default_factory=list)  # coordinated subjects: "The parties and the arbitrators are …"
 
 
+# private persons and bodies that a sentence can bind directly, as its grammatical subject
+_PRIVATE_AGENT = re.compile(r"^(?:no|each|every|an?|any|the|all)?\s*(?:[\w-]+\s+){0,2}?(?:owners?|operators?|employers?|"
+                            r"contractors?|manufacturers?|importers?|exporters?|producers?|retailers?|suppliers?|"
+                            r"distributors?|dealers?|licensees?|holders?|masters?|carriers?|ships?|vessels?|persons?|"
+                            r"compan(?:y|ies)|enterprises?|firms?|workers?|miners?|fishers?|users?)\b(?!\s+(?:of\s+)?"
+                            r"(?:the\s+)?Part(?:y|ies)\b)", re.IGNORECASE)
+
 def _actor_of(m: re.Match) -> str:
     kind = m.lastgroup or "other"
     if kind == "party" and _DISPUTE_PARTY.search(m.group(0)):
@@ -226,6 +233,11 @@ class ClauseFinder:
             return _Clause(_actor_of(agent), modality, start, len(sentence), m.start(), m.end(), subject_text, False)
         if modality == "permissive" and not pronoun and not negated and not restricted:
             return None  # "Such cooperation may include:" - a "may" needs an actor; "may only" limits someone
+        if not passive and not pronoun and _PRIVATE_AGENT.match(subject_text):
+            # "Employers shall not allow …", "A licensed contractor shall notify …": the duty binds them,
+            # not a Party (the Party's duty to make them is written elsewhere)
+            return _Clause("other", modality, start, len(sentence), m.start(), m.end(), subject_text, True,
+                           negated=negated)
         actor = self.prev_actor or "party"
         if _DEFINITION_OPENING.match(sentence):
             actor = "party"  # "For the purposes of this Convention, X shall not be regarded as …": binds every Party
