@@ -121,6 +121,8 @@ _EXEMPT_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:exempt|excluded
 _USE_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b.{0,60}\b(?:use|using|sell|selling|buy|keep|stock|"
                     r"still use)\b", re.IGNORECASE)
 _TRADE_ONLY = re.compile(r"\b(?:made|manufactur\w*),? import\w*,? (?:or|and) export\w*", re.IGNORECASE)
+_STATES_A_BAN = re.compile(r"(?<!not )(?<!never )\b(?:bans|banned|prohibits|prohibited|may not be made|shall not (?:be )?allow\w*)\b",
+                           re.IGNORECASE)
 _PROHIBITS = re.compile(r"\b(?:may not|must not|shall not|can(?:not|'t) be|no longer|not (?:be )?allowed|banned|"
                         r"prohibited)\b.{0,80}\b(?:made|manufactur\w*|import\w*|export\w*|built|open\w*|used|"
                         r"allow\w*|production|supplied|sold|licen[cs]ed)", re.IGNORECASE)
@@ -153,6 +155,8 @@ def derive_verdict(question: str, lead: str) -> str | None:
     if _ALLOWED_Q.search(question) and _PROHIBITS.search(lead) and not _EXCLUDES.search(lead):
         return "No."
     if _BAN_Q.search(question):
+        if _NO_BAN.search(lead) and _STATES_A_BAN.search(lead) and not _EXCLUDES.search(lead):
+            return None  # "Article 4 bans listed products … and phases amalgam down": which part replies is open
         if _EXCLUDES.search(lead) or _NO_BAN.search(lead):
             return "No."
         if _PROHIBITS.search(lead):

@@ -34,11 +34,11 @@ from .question import asking_sentence
 from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, ASKS_ADVICE, ASKS_TREATY,
                              CONVENTION_WORDS, COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES,
                              HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
-                             HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK,
+                             HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK, MECHANISM,
                              MEANING, MEETING, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED,
                              PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS,
                              STATUS, TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE,
-                             country_pattern)
+                             _SUBNATIONAL, country_pattern)
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,8 @@ _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance
 
 # what a meeting formally settled, which the ministers' messages of COP-1 do not hold ("did the delegates
 # agree on the memorandum with the GEF Council, or was it put off?")
+COP_ASKED = re.compile(r"^\s*(?:and\s+)?(?:has|have|did|had)\s+(?:the\s+)?(?:COP\b|Conference of the Parties|meeting)",
+                       re.IGNORECASE)
 _FORMAL_OUTCOME = re.compile(r"\bmemorand(?:um|a) of understanding\b|\bMoU\b|\brules of procedure\b|\bfinancial rules\b|"
                              r"\bbudget\b|\bput off\b|\bdeferr?\w*|\bpostpon\w*", re.IGNORECASE)
 
@@ -255,7 +257,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     full = _without_treaty_terms(question.strip())
     q = asking_sentence(full) or full
     countries = country_pattern().findall(full)
-    treaty_meaning = bool(MEANING.search(q))
+    # "Has the Conference of the Parties agreed thresholds for when tailings count as waste?" asks what the
+    # meeting did, whatever meaning words follow
+    treaty_meaning = bool(MEANING.search(q)) and not (COP_ASKED.match(q) and COP_DID.search(q))
     # what the question is about is read from all of it; what it asks for, from the sentence that asks
     about_amended = bool(entries_about(full, list(facts.amended)))
     if OFF_TOPIC.search(q):
@@ -315,9 +319,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if MARKET.search(q) or (MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
-    if countries_asked and not treaty_meaning and not HYPOTHETICAL.search(q) and re.search(
-            rf"\b(?:{'|'.join(map(re.escape, countries_asked))})\b(?:'s government)?\s+(?:still\s+|now\s+|already\s+)?"
-            r"(?:allows?|permits?|bans?|prohibits?|restricts?|requires?|lets?)\b", q, re.IGNORECASE):
+    if (countries_asked or JURISDICTION.search(q)) and not treaty_meaning and not HYPOTHETICAL.search(q) and re.search(
+            rf"\b(?:{'|'.join([*map(re.escape, countries_asked), _SUBNATIONAL, 'EU', 'US'])})\b(?:'s government)?\s+"
+            r"(?:still\s+|now\s+|already\s+)?(?:allows?|permits?|bans?|prohibits?|restricts?|requires?|lets?)\b", q):
         # "Until what year does Switzerland still allow exports?": what that country's own law allows
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
@@ -343,6 +347,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
+    if HEALTH.search(q) and MECHANISM.search(q) and not PERSONAL.search(full) and not ASKS_ADVICE.search(q):
+        return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if HEALTH.search(q) or (HOUSEHOLD.search(q) and HEALTH_STRONG.search(q)):  # a broken lamp harming someone
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
     if WHY_NATURE.search(q) or WHY_NO_RULE.search(q) or (HOW_IT_WORKS.search(q) and not DUTY.search(q)):

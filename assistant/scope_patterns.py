@@ -27,7 +27,7 @@ def country_pattern() -> re.Pattern:
 STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|ssion)|become a party|"
                     r"became (?:the|a) \w+ party|holds?|lodged|registered|made a declaration|deposit(?:ed)? (?:its|their)|told|sent|informed|asked|bound by|"
                     r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|part(?:y|ies) to (?:the|this|that|it)\b|"
-                    r"accept(?:ed|s)?|submitted|notified|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
+                    r"accept(?:ed|s)?|submitted|notified|filed|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 HOW_MANY_PARTIES = re.compile(r"\bhow many (?:\w+ ){0,4}(?:ratif\w*|joined|signed|acceded)\b|"
                               r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
                               r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
@@ -76,7 +76,7 @@ MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|
                     r"costs? (?:more|less) than|sales(?! bans?\b)|market (?:is |was )?(?:expected|forecast|projected)|"
                     r"(?:yearly|annual|growth) rate|CAGR|"
                     r"cheap\w*|market (?:price|size|value|share|data)|mercury market|revenue|"
-                    r"dollars?|USD|euros?|\$|per kilo\w*|per flask|trade volume|how much money|budget|grant money|co-?financing|"
+                    r"dollars?|USD|euros?|\$|per kilo\w*|per flask|sell for|eBay|trade volume|how much money|budget|grant money|co-?financing|"
                     r"how much (?:\w+ ){0,3}(?:funding|financing|grants?) (?:\w+ ){0,3}(?:went|go|goes|did|was|were|has|have)\b|"
                     r"exports? (?:were|was|totall?ed)|imported (?:last|in \d{4})|what does (?:an? |the |it )?.{0,50}\bcost|costs? to "
                     r"(?:buy|convert|install)|worth|per gram|(?:global|annual) sales|were sold|going rate|largest producer|"
@@ -89,7 +89,8 @@ MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|
                     r"how (?:many|much) (?:metric )?(?:tonnes|tons|kilo\w*)\b(?!.{0,60}\b(?:stocks?|thresholds?|must|shall|"
                     r"identify)\b))\b",
                     re.IGNORECASE)
-QUANTITY = re.compile(r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|"
+QUANTITY = re.compile(r"\bhow many (?!years?\b|times\b|days\b|months\b|members\b|seats\b).{0,80}\b(?:each|per|every|a) year\b|"
+                      r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|export\w*|import\w*|"
                       r"produc\w*|mined|traded|sold|bought|flasks?|used|consum\w*|people|workers|miners|deaths?|cases)\b"
                       r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
                       r"\b(?:emit\w*|released?|each year|per year|annually|a year)\b|\bhow many (?:people|workers|"
@@ -139,12 +140,17 @@ COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|
                      r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
                      r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"
                      r"\b(?:Final Act|negotiating committee|Executive Secretary|programme of work|budget for \d{4}|"
-                     r"(?:Bali|Geneva|Nusa Dua) Declaration)\b",
+                     r"(?:Bali|Geneva|Nusa Dua) Declaration)\b|"
+                     # "Did COP-5 ask Parties to report …?", "What guidance did COP-6 give the GEF?", "Which networks did
+                     # the Conference of the Parties choose?", "Has the COP taken any decision on …?"
+                     r"\bdid (?:the )?(?:COP\b-?\s?\d*|Conference of the Parties)\s+(?:\w+\s+){0,1}?(?:ask|give|put|choose|select|"
+                     r"tell|invite|urge|call|issue|publish|say|list|name|identify|task)\w*\b|"
+                     r"\b(?:taken|made|reached) (?:any |a |its )?(?:formal )?decisions?\b",
                      re.IGNORECASE)
 COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
 # science asked for even in the treaty's words ("What share of global emissions comes from ASGM?")
-SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
+SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at what temperature|boiling point|vapou?r pressure|what (?:share|percentage|fraction|proportion) of (?!(?:the )?Parties)|"
                             r"emissions (?:fallen|risen|rising|fell|rose|fall|rise)|estimated at|typically found|"
                             r"deliver\w* to the oceans?|released by a single|eutectic|liquid cathode|(?:really|actually) work as|deposits? fastest|fly ash|brine sludge|re-emitted|total global|bacteria|bioavailab\w*|"
                             r"biomagnif\w*|highest mercury|accumulated in|stratification|plankton|sediments?|(?:giga|micro|nano)grams?|"
@@ -180,6 +186,9 @@ PEOPLE_EVENTS = re.compile(
    r"\bwhat (?:happened|became) (?:to|of) (?:the |that |this )?[\w'’ -]{0,60}?\b(?:firm|company|plant|factory|mine|"
    r"project|programme|campaign|recycler|smelter|site|workers)\b|\bwho (?:led|ran|started|launched|founded|organi[sz]ed|"
    r"financed|bankrolled)\b|\bcompensate[ds]?\b|"
+   r"\bwhich (?:[\w'’-]+ ){0,3}(?:compan(?:y|ies)|firms?|groups?|NGOs?|organi[sz]ations?|delegat\w+|negotiators?|"
+   r"ministers?|officials?|scientists?|researchers?)\b.{0,40}\b(?:developed|invented|designed|proposed|suggested|"
+   r"lobbied|campaigned|pressed|pushed|argued)\b|"
    r"\bwhich (?:[\w-]+ ){0,2}(?:countries|Parties|States|delegations|governments)\b.{0,20}\b(?:submitted|tabled|sponsored|"
    r"put forward|co-?sponsored) (?:the |a |that )?(?:\d{4} )?(?:\w+ )?proposal\b|"
    r"\bwhich (?:[\w-]+ ){0,2}(?:countries|Parties|States|delegations|agencies)\b.{0,40}\b(?:attended|take part in|took part in|"
@@ -189,6 +198,11 @@ PEOPLE_EVENTS = re.compile(
    r"\bnegotiating (?:session|committee|round)s?\b|\bINC-?\d\b|\bdraft (?:option|text|proposal)s?\b.{0,60}\b(?:back\w*|"
    r"support\w*|oppos\w*|push\w*)\b",
    re.IGNORECASE)
+# "How does methylmercury upset calcium balance in brain cells?", "Why did cats show signs of poisoning first?":
+# how harm comes about, asked by no one about themselves, is science rather than health advice
+MECHANISM = re.compile(r"^\s*(?:why|how)\s+(?:did|does|do|is|are|was|were)\b(?!.{0,80}\b(?:convention|treaty|article|annex|"
+                       r"part(?:y|ies)|COP|conference|govern\w*|ministr\w*|council|authorit\w*)\b)|"
+                       r"\bbe (?:converted|transformed|methylated)\b", re.IGNORECASE)
 # "Why is the emission ratio of mercury … so much higher than …?": a why-question about nature, not the treaty
 WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
                          r"conference|minamata|ban\w*|phas\w*|require\w*|must|allow\w*|list\w*|rules?|regulat\w*|"
@@ -205,7 +219,8 @@ STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of [\w
                         r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
                         r"exports)\b|total global|"
                         r"\bwhat (?:share|percentage|fraction|proportion) of [\w'’ ]{0,40}?\b(?:capacity|output|producers|"
-                        r"plants|market)\b|\bhow many (?:[\w-]+\s+){0,3}(?:producers|manufacturers|companies|firms|factories|"
+                        r"plants|market)\b|\bwhat (?:share|percentage|fraction|proportion) of [\w'’ -]{0,60}?\b(?:sold|on the market|"
+                        r"in use|installed)\b|\bhow many (?:[\w-]+\s+){0,3}(?:producers|manufacturers|companies|firms|factories|"
                         r"plants|smelters|mines)\b.{0,30}\b(?:does|do|are there|exist|operate|has|have)\b|"
                         r"\bhow many (?:[\w-]+\s+){0,3}(?:plants|facilities|mines|people|workers|miners)\b.{0,40}"
                         r"\b(?:worldwide|globally|still|work|in the world)\b", re.IGNORECASE)
@@ -226,10 +241,10 @@ TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|require
                               r"(?:exercise|cast|use) its)\b", re.IGNORECASE)
 NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
-ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
+ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?-i:[A-Z][a-z]+ )?(?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
                            r"\b(?:still (?:hold|holds|have|has|need|needs|not|outside|lack|run|runs|registered|use an exemption)|"
                            r"currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
-                           r"notified|submitted|lodged|told|found|named|identified)\b", re.IGNORECASE)
+                           r"notified|submitted|lodged|told|found|named|identified|filed|reported)\b", re.IGNORECASE)
 # a hypothetical or a duty of a named Party is the treaty's rule applied, not a fact about that Party
 HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would|owe|such as)\b", re.IGNORECASE)
 MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"

@@ -244,6 +244,24 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     # physics, and what the first meeting formally settled, which its ministers' messages do not hold
     ("What does the mercury do physically inside a tilt switch when it is tipped?", "science"),
     ("Did delegates at the first COP agree on the secretariat's budget, or was it deferred?", "later-decision"),
+    # what a meeting asked, chose or gave, whatever meaning words follow
+    ("Did COP-3 ask Parties with chlor-alkali plants to report their closure dates?", "later-decision"),
+    ("Which laboratories did the Conference of the Parties choose for its global monitoring?", "later-decision"),
+    ("Has the Conference of the Parties set a threshold for when mine tailings count as waste?", "later-decision"),
+    ("Has the Conference of the Parties taken any decision on long-term storage of surplus mercury?",
+     "later-decision"),
+    # Parties named with an adjective; filed and reported
+    ("Which Asian Parties have sent their reports on emissions inventories?", "parties-status"),
+    ("Has Chile filed a general notification of consent with the Secretariat?", "parties-status"),
+    # counts per year, what a thing sells for, shares of what is sold
+    ("How many broken fluorescent tubes are collected in Canada each year?", "market-data"),
+    ("What do antique mercury barometers sell for at auction?", "market-data"),
+    ("What share of UV lamps sold today still contain mercury?", "market-data"),
+    # a state's own rule; a firm that developed a product; how harm comes about
+    ("By what year did Vermont require schools to remove mercury thermometers?", "national-law"),
+    ("Which company developed the first mercury-free catalyst for vinyl chloride?", "other"),
+    ("How does methylmercury damage nerve cells in the brain?", "science"),
+    ("At what temperature does mercury leave crushed lamp glass?", "science"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -332,6 +350,9 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "If Norway allows a product that Annex A lists, does the Convention let it register an exemption?",
     "Which Parties must submit a national action plan on artisanal gold mining?",
     "At its first meeting, what was the Conference of the Parties required to agree with the GEF?",
+    "After COP-5, what must Parties that still use dental amalgam prepare?",
+    "Is a plan for coal plant emissions mandatory under Article 8?",
+    "What is Peru required to report?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
@@ -478,6 +499,10 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     # a scope exclusion worded as "left out" denies that the rules apply
     ("Do the trade rules apply to a cargo of coal with traces of mercury?",
      "Natural trace quantities of mercury in coal are left out of the trade rules.", "No."),
+    # a lead that states a ban and a phase-down at once does not say which one the product falls under
+    ("Is a mercury eye ointment caught by the ban on mercury-added products?",
+     "Article 4 bans listed mercury-added products after set dates and phases down dental amalgam.", None),
+    ("Is dental amalgam banned?", "Dental amalgam is phased down, not banned outright.", "No."),
 ])
 def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
     assert derive_verdict(question, lead) == verdict
@@ -585,6 +610,9 @@ def test_a_question_of_several_parts_is_split_into_its_questions():
     assert question_parts("Once a country deposits its instrument, how long is it before the treaty binds it?") == \
         ["Once a country deposits its instrument, how long is it before the treaty binds it"]
     assert question_parts("Which products are listed?") == ["Which products are listed"]
+    # two asking sentences after a scenario
+    assert question_parts("Clinics still use them. Why does the treaty care about thermometers? What is its "
+                          "objective?") == ["Why does the treaty care about thermometers", "What is its objective"]
 
 
 def test_a_part_the_lead_leaves_open_gets_its_own_entry_and_only_then():
