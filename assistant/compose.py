@@ -292,7 +292,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     retrieved_ids = {p.chunk.id for p in passages}
     # only the duties of the provisions in focus, whole: never a cut item or another article's deadline
     # (a leading bank entry names its provisions precisely: only their rows; else the articles in focus)
-    in_focus = [r if bank_lead is not None else r.top() for f in (lead_refs or focus)
+    # (a guide lead that rests on paragraphs keeps the checklist to them: a question on export consent
+    # is not answered by Article 3's primary-mining duties; a provision the question names is taken whole)
+    whole = bank_lead is None and (not lead_refs or bool(explicit_refs))
+    in_focus = [r.top() if whole else r for f in (lead_refs or focus)
                 if (r := Ref.try_parse(f)) is not None and not r.is_decision]
     if bank_lead is not None and bank_lead.kind != "must-do":
         obligations = []  # the entry already replies; a checklist would answer another question

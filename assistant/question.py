@@ -129,13 +129,23 @@ _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search),
                ("what-is", _WHAT_IS.search), ("how", _HOW.search))
 
 
-def asking_sentence(question: str) -> str:
-    """"We are a dental clinic. Do we have to stop using amalgam?": the sentence that asks."""
+def asking_sentences(question: str) -> list[str]:
+    """"Why does a treaty bother with thermometers? What objective does it set?": every sentence that
+    asks, in order (the last, when none ends in a question mark)."""
+    parts = _sentences(question)
+    return [p for p in parts if p.endswith("?")] or parts[-1:]
+
+
+def _sentences(question: str) -> list[str]:
     # (no break after an abbreviation: "What does art. 21 require?", "para. 3", "e.g. lamps")
-    parts = [p.strip() for p in re.split(r"(?<![Aa]rt\.)(?<![Pp]ara\.)(?<!e\.g\.)(?<!i\.e\.)(?<!No\.)(?<=[.!?])\s+",
-                                         question.strip()) if p.strip()]
-    asking = [p for p in parts if p.endswith("?")]
-    return (asking[-1] if asking else parts[-1] if parts else "")
+    return [p.strip() for p in re.split(r"(?<![Aa]rt\.)(?<![Pp]ara\.)(?<!e\.g\.)(?<!i\.e\.)(?<!No\.)(?<=[.!?])\s+",
+                                        question.strip()) if p.strip()]
+
+
+def asking_sentence(question: str) -> str:
+    """"We are a dental clinic. Do we have to stop using amalgam?": the (last) sentence that asks."""
+    asking = asking_sentences(question)
+    return asking[-1] if asking else ""
 
 
 # two questions in one ("Can an NGO attend, and can the Parties keep it out?", "Was it the Bali
@@ -161,7 +171,7 @@ def question_parts(question: str) -> list[str]:
     the part before them ("what and why")."""
     parts: list[str] = []
     clause = ""  # a clause set before the first question ("Once a country deposits its instrument, how …?")
-    for piece in _PART_BREAK.split(asking_sentence(question)):
+    for piece in (p for sentence in asking_sentences(question) for p in _PART_BREAK.split(sentence)):
         piece = piece.strip(" ,?")
         if not piece:
             continue

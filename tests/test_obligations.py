@@ -896,3 +896,11 @@ def test_a_scope_the_sentence_opens_with_stays_in_the_action():
     assert _with_scope("not allow exports", "For the purposes of this Article, each Party shall not allow "
                                             "exports.") == "not allow exports"
     assert _with_scope("require it for its new widget plants", sentence) == "require it for its new widget plants"
+
+
+def test_a_second_condition_does_not_open_the_rendered_action(rows):
+    # Article 25(6): "If …, and if they have not settled it within twelve months …, the dispute shall be
+    # submitted …" once rendered as "must ensure that and if …" in an answer's opening
+    found = by_ref(rows, "Article 25(6)")
+    assert found and all(not re.match(r"ensure that (?:and|or)\b", o.action) for o in found), [o.action for o in found]
+    assert any("twelve months" in o.action for o in found)

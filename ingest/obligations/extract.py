@@ -391,7 +391,9 @@ class _DocumentReader(TableReader, ClauseFinder):
             verb_phrase = re.sub(r"^\s*to\s+", "", sentence[c.modal_end:c.end])
         polarity = polarity_of(c.modality, sentence[c.modal_end:c.end], c.negated)
         verb_phrase = keep_restriction(_head_after_modal(verb_phrase), polarity)
-        subject = c.subject or ""
+        # "…, and if they have not settled it within twelve months, the dispute shall be submitted …": the
+        # subject text opens on the second condition's "and", which must not open the rendered action
+        subject = re.sub(r"^(?:and|or|but)\s+(?=(?:if|where|when|unless|once)\b)", "", c.subject or "", flags=re.I)
         if c.negated:
             subject = re.sub(r"^no\s+", "", subject, flags=re.I)  # "No reservations may be made" -> "not allow reservations …"
         passive = re.match(r"(not|only)\s+be\s+(\S+)\s*(.*)$", verb_phrase, re.I | re.S)
