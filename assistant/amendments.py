@@ -346,6 +346,10 @@ def amended_sentence(entry: AmendedEntry) -> str:
 # the amended state's own phase-out year: the first "after YEAR" before its bracketed decision note
 _PHASE_OUT = re.compile(r"^[^()]*?\bafter (20\d\d)\b")  # (read by AmendedEntry.phase_out_year)
 _LISTED = re.compile(r"^[^()]*\blisted\b")
+_SALE_OR_USE_Q = re.compile(r"\b(?:sell|sells|selling|sale|sales|stock|stocks|stockpiled|already (?:hold|holds|have|has|own|owns)|"
+                            r"keep|keeps|keeping|installed|in service|continue to use|still use|using)\b", re.IGNORECASE)
+_TRADE_Q = re.compile(r"\b(?:make|makes|made|manufactur\w*|produc\w*|import\w*|export\w*|buy|buying|bought|order\w*|"
+                      r"bring in|ship\w*)\b", re.IGNORECASE)
 _STILL_Q = re.compile(r"\b(?:still|any longer|anymore|now)\b|\bafter (?:COP|the)\b", re.IGNORECASE)
 _MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are|would|will)\b.{0,100}\b(?:allowed|permitted|legal|acceptable|"
                     r"lawful|permissible|let in|let (?:them|it|these) in|bring in|brought in|pass|buy|sell|make|"
@@ -415,6 +419,10 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int, meetings: tup
         return None  # "Was it added at Bali or in 2023?": no bare yes or no
     claimed = _claimed_years(question)
     full, question = question, core_question(question)
+    if _SALE_OR_USE_Q.search(question) and not _TRADE_Q.search(question) and entry.phase_out_year is not None:
+        # a listed product's date ends its manufacture, import and export: selling or using what is
+        # already in the country is not what the listing stops ("stop a shop selling bulbs in stock?")
+        return "Not as such:"
     phase_out = entry.phase_out_year
     if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
         return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"

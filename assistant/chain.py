@@ -13,7 +13,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from langchain_core.runnables import RunnableLambda
 
@@ -29,7 +29,7 @@ from .condense import condense, is_followup
 from .generate import ChatGenerator
 from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, part_leads, split_lines
-from .question import QuestionAnalysis, analyze, core_question, question_parts
+from .question import QuestionAnalysis, analyze, core_question, question_parts, titled_articles
 from .retrieval import UNTITLED, Retrieval, Retriever
 from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
@@ -125,6 +125,10 @@ class Assistant:
         clean, turn.injected = sanitize(text)
         history = [sanitize(h)[0] for h in turn.history]
         turn.condensed = condense(clean, history if self.settings.condense_followups else [])
+        if not turn.condensed.carried and (titled := titled_articles(clean, self.retriever.current()[1].article_titles)):
+            # "the releases article" is Article 9 (retrieval favours it; the question may be about
+            # another, "can a Party opt out of the trade article?" asks about reservations)
+            turn.condensed = replace(turn.condensed, titled=titled)
         # a follow-up that asks for nothing new keeps the kind of the question before it
         previous = analyze(history[-1]).kind if history and is_followup(clean) else None
         turn.analysis = analyze(clean, previous)
@@ -279,10 +283,14 @@ class Assistant:
         retrieved += related_passages
         retrieved_ids = {p.chunk.id for p in retrieved}
         problems = verify(sentences, citations, retrieved_ids)
-        unsupported = [s.text for s in sentences if not s.verified]
+        # (generated sentences that fail are shown struck through; composed ones are only logged)
+        unsupported = [s.text for s in sentences if not s.verified] if generator != "extractive" else []
         if generator == "extractive" and problems:
-            log.error("extractive answer failed verification: %s", problems)
-        kept = [s for s in sentences if s.verified] if generator != "extractive" else sentences
+            # a composed sentence the passages do not bear out is a composer defect: logged, and left
+            # out of the answer like an unsupported generated one ("Each Party concerned must ensure
+            # that an arbitral tribunal be established" from a passive with no actor)
+            log.warning("extractive sentence dropped, failed verification: %s", problems)
+        kept = [s for s in sentences if s.verified]
         used = {n for s in kept for n in s.citations}
         citations = _renumber(kept, [c for c in citations if c.n in used])
         related = [Citation(n=0, ref=p.chunk.ref, doc_id=p.chunk.doc_id, doc_title=p.chunk.doc_title,

@@ -209,6 +209,9 @@ _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|e
 # a change that takes the thing away denies it as well as a "not" does ("MC-5/4 removed the 1 ppm limit")
 _REMOVAL = re.compile(r"\b(?:removed|dropped|deleted|abolished|lifted|revoked|withdrawn|superseded|replaced|"
                       r"scrapped|no longer)\b", re.IGNORECASE)
+# a clause that carves something out of what the lead says: "excluding any change from by-product recovery"
+_EXCEPTION = re.compile(r"\b(?:excluding|leaving out|leaves out|except(?: for)?|other than|apart from|but not)\b",
+                        re.IGNORECASE)
 _CONDITION = re.compile(r"\b(?:only|unless|provided that|on condition)\b", re.IGNORECASE)
 
 
@@ -222,6 +225,10 @@ def _polar_verdict(question: str, lead: str) -> str | None:
         return None  # (a question about a removal: its yes is the lead's "removed")
     if len(topic_terms(question) & topic_terms(lead)) < 2:
         return None  # the lead may be about a neighbouring provision: no verdict from it
+    asked = topic_terms(core_question(question)) - _GENERIC_TERMS
+    for m in _EXCEPTION.finditer(lead):
+        if len(asked & topic_terms(re.split(r"[.;:]", lead[m.end():], maxsplit=1)[0])) >= 2:
+            return "No."  # what is asked about is what the lead leaves out ("excluding … by-product recovery")
     if _MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead) \
             and topic_terms(core_question(question)) - topic_terms(lead) - _GENERIC_TERMS:
         return None  # the list may leave out what is asked about

@@ -220,6 +220,72 @@ def named_provisions(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# an article named by its subject, not its number ("the emissions article", "the Convention's article
+# on interim storage"): the subject words, read against the articles' titles
+_SUBJECT_ARTICLES = (
+    re.compile(r"\b(?:the|its|this|that|treaty's|convention's)\s+((?:[a-z][\w'-]*\s+){1,4}?)article\b(?!\s*\d)",
+               re.IGNORECASE),
+    re.compile(r"\b(?:the|its|this|that|treaty's|convention's)\s+(?:[a-z][\w'-]*\s+){0,2}?article\s+(?:on|about|"
+               r"dealing with|covering|concerning|governing)\s+((?:[a-z][\w'-]*,?\s*){1,6})", re.IGNORECASE))
+_NOT_SUBJECT = frozenset("the a an its this that same relevant specific first last opening other mercury "
+                         "convention convention's treaty treaty's minamata of and to on in for with or from "
+                         "by under about".split())
+# the words people use for a subject that an article's title says otherwise
+_SUBJECT_WORDS = {"funding": "financial", "finance": "financial", "money": "financial", "air": "emissions",
+                  "emission": "emissions", "water": "releases", "land": "releases", "waste": "wastes",
+                  "disputes": "settlement", "dispute": "settlement", "vote": "voting", "votes": "voting"}
+
+
+def _stem(word: str) -> str:
+    return word.lower().strip("'s,")[:5]
+
+
+def titled_articles(question: str, titles: dict[str, str]) -> tuple[str, ...]:
+    """Articles a question names by subject ("the releases article" -> Article 9, given the titles
+    {"Article 9": "Releases", ...}): the article whose title holds the most of the subject's words,
+    when exactly one does; none when the question names an article by its number. Weaker than a
+    number: retrieval favours these articles, it does not put them first."""
+    if not titles or _RAW_ARTICLE.search(question):
+        return ()
+    title_stems = {ref: {_stem(w) for w in re.findall(r"[A-Za-z][\w-]*", title)} for ref, title in titles.items()}
+    found: list[str] = []
+    # (only where the question asks: "An article on the treaty's entry into force said …" is the press)
+    asking = " ".join(asking_sentences(question))
+    for m in (m for pattern in _SUBJECT_ARTICLES for m in pattern.finditer(asking)):
+        words = [w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", m[1])]
+        subject = {_stem(_SUBJECT_WORDS.get(w, w)) for w in words if w not in _NOT_SUBJECT}
+        subject |= {_stem(part) for w in words if "-" in w for part in w.split("-") if part not in _NOT_SUBJECT}
+        # most subject words held, then the title most about them ("waste" is Article 11's "Mercury
+        # wastes", not Article 10's "… other than waste mercury")
+        scores = {ref: (len(subject & stems), len(subject & stems) / len(stems)) for ref, stems in title_stems.items()}
+        best = max(scores.values(), default=(0, 0.0))
+        winners = [ref for ref, score in scores.items() if score == best]
+        if best[0] and len(winners) == 1:
+            found.append(winners[0])
+    return tuple(dict.fromkeys(found))
+
+
+# an annex named as a qualifier of something else ("other Annex D categories", "added to Annex D",
+# "the processes in Annex B"): the question is about that something, which the annex only locates
+_QUALIFYING_ANNEX = re.compile(r"\b(?:in|to|from|under|into|on|other|within)\s+(?:the\s+)?(?:other\s+)?annex\s+([a-e])\b"
+                               r"(?!\s+(?:say|says|list|lists|contain|contains|cover|covers|include|includes)\b)",
+                               re.IGNORECASE)
+
+
+# (what was added to or changed in an annex is about the annex itself; who may propose an
+# addition, and what the proposal holds, is not: Article 4(7), 5(9))
+_ANNEX_AS_SUBJECT = re.compile(r"\b(?:add\w*|chang\w*|amend\w*|put|mov\w*|remov\w*|delet\w*|new)\W+(?:\w+\W+){0,2}$",
+                               re.IGNORECASE)
+
+
+def qualifying_annexes(question: str) -> tuple[str, ...]:
+    """Annexes the asking sentence names only to locate what it asks about."""
+    asking = asking_sentence(question)
+    proposing = re.search(r"\bpropos\w*", asking, re.IGNORECASE)
+    return tuple(dict.fromkeys(f"Annex {m[1].upper()}" for m in _QUALIFYING_ANNEX.finditer(asking)
+                               if proposing or not _ANNEX_AS_SUBJECT.search(asking[:m.start()])))
+
+
 def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis:
     """`previous_kind` is the kind of the conversation's last question: a follow-up that asks for
     nothing new ("what about Annex B?") keeps it; "and by when?" asks for a date."""

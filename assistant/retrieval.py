@@ -25,7 +25,7 @@ from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
-from .question import core_question
+from .question import asking_sentences, core_question, qualifying_annexes
 from .scope import IndexFacts, meeting_numbers
 from .types import Condensed, Filters, Passage
 
@@ -77,6 +77,7 @@ class SnapshotAux:
     decision_facts: list = field(default_factory=list)  # (DecisionFact, Chunk): what each annex decision says of itself
     phrases: dict = field(default_factory=dict)  # (token, token) -> chunk positions holding that word pair
     bank_lexicon: BankLexicon = field(default_factory=lambda: BankLexicon([], keyword_tokens))
+    article_titles: dict = field(default_factory=dict)  # "Article 8" -> "Emissions", from the binding texts
 
     @classmethod
     def build(cls, snap: Snapshot) -> SnapshotAux:
@@ -126,7 +127,8 @@ class SnapshotAux:
         return cls(refs=refs, definitions=definitions, idf=idf, term_patterns=patterns, vocab_by_initial=by_initial,
                    obligations=load_obligations(snap), known_refs=known, facts=facts, amended=amended,
                    decision_facts=[(f, by_id[f.chunk_id]) for f in decision_facts(snap.chunks) if f.chunk_id in by_id],
-                   phrases=phrases, bank_lexicon=BankLexicon(list(snap.bank_keys), keyword_tokens))
+                   phrases=phrases, bank_lexicon=BankLexicon(list(snap.bank_keys), keyword_tokens),
+                   article_titles=_article_titles(snap.chunks))
 
     def content_terms(self, question: str) -> list[str]:
         return [t for t in keyword_tokens(question) if len(t) >= 3 and not t.isdigit() and t not in _GENERIC_WORDS]
@@ -158,6 +160,19 @@ class SnapshotAux:
         ("mercry" is known as "mercury"). "Stockholm", "lasagne" or "cadmium" are unknown: a sign
         that the question is about something the texts do not cover."""
         return [t for t in terms if t not in self.idf and self.closest_word(t) is None]
+
+
+_TITLED_ARTICLE = re.compile(r"^(Article \d+) — (.+)$")
+
+
+def _article_titles(chunks) -> dict[str, str]:
+    """Each article's title as its heading gives it ("Article 9 — Releases"), the first treaty's
+    where several hold one of that number."""
+    titles: dict[str, str] = {}
+    for c in chunks:
+        if c.doc_type == "treaty" and c.heading_path and (m := _TITLED_ARTICLE.match(c.heading_path[0])):
+            titles.setdefault(m[1], m[2])
+    return titles
 
 
 def _out_of_scope_entry(chunk: Chunk) -> bool:
@@ -333,6 +348,12 @@ class Retriever:
                 # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
                 own = self._spelled(condensed.question, aux)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
+            elif (asking := self._asking_part(condensed.question)) and self._says_something(asking, aux):
+                # a question set after sentences of context ("A UNIDO project in Ghana measured … . Are
+                # releases like these handled under Article 9?") is searched as asked too: the context
+                # names firms, places and products the question is not about
+                own = self._spelled(asking, aux)
+                extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)
             if self.settings.phrase_weight > 0:
                 ranked = self._with_ranking(ranked, self.phrase_ranking(query, pool, filters), self.settings.phrase_weight)
@@ -342,6 +363,8 @@ class Retriever:
                 # unless the question asks about them, binding text and the guide come first
                 ranked = sorted(((i, sc * (_CONFERENCE_WEIGHT if snap.chunks[i].doc_type == "conference-text" else 1.0))
                                  for i, sc in ranked), key=lambda kv: -kv[1])
+            if condensed.titled:
+                ranked = self._favour(ranked, condensed.titled, aux)
         best_dense = max((s for _, s in dense), default=0.0)
         if mode == "bm25":  # no dense evidence: compute it for the top hits only, for refusal
             best_dense = self._best_similarity(query, [i for i, _ in ranked[:5]], snap)
@@ -349,7 +372,13 @@ class Retriever:
 
         passages: list[Passage] = []
         seen: set[int] = set()
-        explicit = self._explicit(condensed.refs, aux, snap, filters) if mode == "hybrid" else []
+        # an annex named only to locate what is asked ("the processes in Annex B") is favoured, not put first
+        located = set(qualifying_annexes(condensed.question)) if not condensed.carried else set()
+        first = tuple(r for r in condensed.refs if r not in located)
+        if located and first != condensed.refs and mode == "hybrid":
+            ranked = self._favour(ranked, tuple(located & set(condensed.refs)), aux)
+            fused_score = dict(ranked)
+        explicit = self._explicit(first, aux, snap, filters) if mode == "hybrid" else []
         # Named provisions first, the most relevant of their paragraphs leading.
         wanted = [w for r in condensed.refs if (w := Ref.try_parse(r)) is not None]
         explicit.sort(key=lambda i: (not any(w.contains(aux.refs[i]) for w in wanted),  # inside before around
@@ -384,6 +413,13 @@ class Retriever:
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
         return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence, bank)
 
+    @staticmethod
+    def _favour(ranked: list[tuple[int, float]], titled: tuple[str, ...], aux: SnapshotAux) -> list[tuple[int, float]]:
+        """Passages of the articles a question names by subject, raised as a carried topic is."""
+        wanted = [w for t in titled if (w := Ref.try_parse(t)) is not None]
+        return sorted(((i, sc * (_CARRIED_TOPIC_BOOST if (r := aux.refs[i]) is not None and any(w.contains(r) for w in wanted)
+                                 else 1.0)) for i, sc in ranked), key=lambda kv: -kv[1])
+
     def _with_ranking(self, ranked: list[tuple[int, float]], more: list[tuple[int, float]],
                       weight: float) -> list[tuple[int, float]]:
         """One more ranking fused into the hybrid one by reciprocal rank, with its own weight."""
@@ -415,6 +451,12 @@ class Retriever:
 
     def _spelled(self, text: str, aux: SnapshotAux) -> str:
         return aux.correct_spelling(text) if self.settings.spelling_correction else text
+
+    @staticmethod
+    def _asking_part(question: str) -> str:
+        """The asking sentences of a question that has context before them; "" when it has none."""
+        asking = " ".join(asking_sentences(question))
+        return asking if asking and asking != question.strip() else ""
 
     @staticmethod
     def _says_something(question: str, aux: SnapshotAux) -> bool:

@@ -27,6 +27,7 @@ class Condensed:
     standalone: str  # what retrieval searches for
     refs: tuple[str, ...] = ()  # provisions named in the question, or carried over from the topic
     carried: bool = False  # True when refs/terms came from earlier turns
+    titled: tuple[str, ...] = ()  # articles named by subject ("the releases article"): favoured, not put first
 
 
 @dataclass

@@ -196,6 +196,11 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     assert amended_verdict("Can we still buy mercury propellant?", entries["Satellite and spacecraft propellant"],
                            2026) == "No."
     assert amended_verdict("Are mercury vacuum pumps banned?", entries["Mercury vacuum pumps"], 2026) == "Yes."
+    # a listing ends making, importing and exporting: selling or using what is already held is not what it stops
+    assert amended_verdict("Does that listing stop a shop from selling the integrated-ballast CFLs it holds in stock?",
+                           entries["CFL.i, 30 W or less, 5 mg or less"], 2026) == "Not as such:"
+    assert amended_verdict("May a laboratory keep using the mercury vacuum pumps it has?",
+                           entries["Mercury vacuum pumps"], 2026) == "Not as such:"
     assert amended_verdict("Can we still buy them?", entries["Mercury vacuum pumps"], 2025) is None  # not yet past
     assert amended_verdict("Are triband tubes still allowed?", entries["Triband linear lamps"], 2030) is None  # inferred
     assert amended_verdict("Is amalgam still allowed?", entries["Dental amalgam"], 2026) is None  # no plain date

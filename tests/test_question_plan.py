@@ -7,7 +7,7 @@ import pytest
 
 from assistant.plan import (bank_leads, derive_verdict, drop_verdict, is_meta_text, missing_provision, opens_with_verdict,
                             usable_lead, whole_excerpt)
-from assistant.question import analyze, asks_two_things, question_kind
+from assistant.question import analyze, asks_two_things, qualifying_annexes, question_kind, titled_articles
 from assistant.scope import ClassifierView, IndexFacts, check_scope, meeting_numbers
 from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
 from ingest.refs import Ref, find_mentions
@@ -503,6 +503,13 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     ("Is a mercury eye ointment caught by the ban on mercury-added products?",
      "Article 4 bans listed mercury-added products after set dates and phases down dental amalgam.", None),
     ("Is dental amalgam banned?", "Dental amalgam is phased down, not banned outright.", "No."),
+    # what is asked about is what the lead carves out
+    ("Under the emissions article, does a change that adds mercury only through by-product recovery count as a "
+     "substantial modification?", "A substantial modification is one that raises emissions significantly, "
+     "excluding any change from by-product recovery.", "No."),
+    ("Does a change that raises emissions significantly count as a substantial modification?",
+     "A substantial modification is one that raises emissions significantly, excluding any change from "
+     "by-product recovery.", "Yes."),
 ])
 def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
     assert derive_verdict(question, lead) == verdict
@@ -828,3 +835,39 @@ def test_no_option_of_a_one_or_more_list_is_stated_as_a_duty():
                                    "limit values;")
     (st,) = statements(chunk)
     assert "one or more of the measures listed there" in st.text and "limit values" not in st.text
+
+
+_TITLES = {"Article 3": "Mercury supply sources and trade", "Article 9": "Releases", "Article 10":
+           "Environmentally sound interim storage of mercury, other than waste mercury", "Article 11": "Mercury wastes",
+           "Article 13": "Financial resources and mechanism", "Article 31": "Entry into force"}
+
+
+@pytest.mark.parametrize("question, articles", [
+    ("Under the releases article, when is a source a new one?", ("Article 9",)),
+    ("Would a drum of catalyst fall under the Convention's article on interim storage of mercury compounds?",
+     ("Article 10",)),
+    ("What does the funding article tie implementation to?", ("Article 13",)),
+    ("Can a Party opt out of the mercury trade article?", ("Article 3",)),
+    ("Is scrap covered by its waste article?", ("Article 11",)),  # the title most about waste, not "waste mercury"
+    # a press article in the context, an article named by number, or no subject: none
+    ("An article on the treaty's entry into force said plants face a cutoff. Which processes are listed?", ()),
+    ("What does Article 9 on releases require?", ()),
+    ("What does the article say?", ()),
+    ("What does the opening article set as the aim?", ()),
+])
+def test_an_article_named_by_its_subject_is_found_by_its_title(question, articles):
+    assert titled_articles(question, _TITLES) == articles
+
+
+@pytest.mark.parametrize("question, annexes", [
+    ("May a Party treat coal plants one way and the other Annex D categories another?", ("Annex D",)),
+    ("What does Article 5 say about sharing advances for the processes in Annex B?", ("Annex B",)),
+    # what is added to or changed in an annex, or what an annex says, is about the annex
+    ("Who may propose adding a product to Annex A, and what must the proposal hold?", ("Annex A",)),
+    ("How many products did the fourth meeting add to Annex A?", ()),
+    ("What did the last meeting change in Annex A?", ()),
+    ("Can a Party register an exemption for one sub-category of a product listed in Annex A?", ("Annex A",)),
+    ("What does Annex D say?", ()),
+])
+def test_an_annex_named_only_to_locate_the_subject_is_told_apart(question, annexes):
+    assert qualifying_annexes(question) == annexes
