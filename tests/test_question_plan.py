@@ -838,7 +838,8 @@ def test_no_option_of_a_one_or_more_list_is_stated_as_a_duty():
 
 
 _TITLES = {"Article 3": "Mercury supply sources and trade", "Article 9": "Releases", "Article 10":
-           "Environmentally sound interim storage of mercury, other than waste mercury", "Article 11": "Mercury wastes",
+           "Environmentally sound interim storage, other than waste mercury",  # (shortened)
+           "Article 11": "Mercury wastes",
            "Article 13": "Financial resources and mechanism", "Article 31": "Entry into force"}
 
 
