@@ -348,10 +348,11 @@ class Retriever:
                 # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
                 own = self._spelled(condensed.question, aux)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
-            elif (asking := self._asking_part(condensed.question)) and self._says_something(asking, aux):
+            elif (asking := self._asking_part(condensed.question)) and len(set(aux.content_terms(asking))) >= 3:
                 # a question set after sentences of context ("A UNIDO project in Ghana measured … . Are
                 # releases like these handled under Article 9?") is searched as asked too: the context
-                # names firms, places and products the question is not about
+                # names firms, places and products the question is not about (unless the question says
+                # too little alone: "What is the government expected to do about it?")
                 own = self._spelled(asking, aux)
                 extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
             ranked = self.fuse(dense, keyword, *extra)

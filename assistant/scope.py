@@ -360,11 +360,17 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
                                                            and not DUTY.search(q) and not treaty_meaning):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if (countries or DEMONYM.search(q)) and not CONVENTION_WORDS.search(full) and not about_amended \
-            and not TREATY_MECHANICS.search(q) and not HYPOTHETICAL.search(q):
+            and not TREATY_MECHANICS.search(q) and not HYPOTHETICAL.search(q) \
+            and not (_ASKS_A_LIST.search(q) and not any(re.search(rf"\b{re.escape(c)}\b", q) for c in countries)):
         # a named country's own rules or situation, with no word of the treaty: its law, not the Convention
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
     return None
+
+
+# "A zinc producer in Hunan … . When the emissions list names smelting …, which metals does it mean?":
+# what a list or a text names is the treaty's, whatever country the context sentence names
+_ASKS_A_LIST = re.compile(r"\bthe (?:\w+ ){0,2}(?:list|text|wording|definition)\b", re.IGNORECASE)
 
 
 def unknown_name(asking: str, facts: IndexFacts) -> str | None:

@@ -258,7 +258,7 @@ ASKS_TREATY = re.compile(r"\b(?:COP|Conference of the Parties|convention|treaty)
                          r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
                          r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|stop|stops|"
                          r"prevent|prevents|forbid|forbids|let|lets|permit|permits|"
-                         r"target|targets|apply to|applies to)\b|"
+                         r"target|targets|apply to|applies to|single out|singles out|identify|identifies)\b|"
                          r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
                          r"required) to\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it

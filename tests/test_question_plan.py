@@ -353,6 +353,12 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "After COP-5, what must Parties that still use dental amalgam prepare?",
     "Is a plan for coal plant emissions mandatory under Article 8?",
     "What is Peru required to report?",
+    # what the treaty singles out, though its words are about exposure; what a list of the treaty's means,
+    # though a country is the scene
+    "Which groups does the treaty single out as vulnerable when it asks gold-mining countries to plan how to "
+    "keep people from being exposed to mercury?",
+    "A copper smelter in Zambia is cutting its stack emissions. When the emissions list names smelting of "
+    "non-ferrous metals, which metals does it mean?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
