@@ -419,11 +419,11 @@ def amended_verdict(question: str, entry: AmendedEntry, year: int, meetings: tup
         return None  # "Was it added at Bali or in 2023?": no bare yes or no
     claimed = _claimed_years(question)
     full, question = question, core_question(question)
-    if _SALE_OR_USE_Q.search(question) and not _TRADE_Q.search(question) and entry.phase_out_year is not None:
+    phase_out = entry.phase_out_year
+    if _SALE_OR_USE_Q.search(question) and not _TRADE_Q.search(question) and phase_out is not None:
         # a listed product's date ends its manufacture, import and export: selling or using what is
         # already in the country is not what the listing stops ("stop a shop selling bulbs in stock?")
         return "Not as such:"
-    phase_out = entry.phase_out_year
     if re.search(r"\b(?:is|was) there (?:a|an|any) (?:\w+ )?(?:date|deadline|year)\b", question, re.I):
         return "Yes." if phase_out is not None and "inferred" not in entry.now else None  # "Is there an end date?"
     if claimed and not claimed & set(re.findall(r"\b20\d\d\b", amended_sentence(entry))):

@@ -229,8 +229,7 @@ def _polar_verdict(question: str, lead: str) -> str | None:
     for m in _EXCEPTION.finditer(lead):
         if len(asked & topic_terms(re.split(r"[.;:]", lead[m.end():], maxsplit=1)[0])) >= 2:
             return "No."  # what is asked about is what the lead leaves out ("excluding … by-product recovery")
-    if _MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead) \
-            and topic_terms(core_question(question)) - topic_terms(lead) - _GENERIC_TERMS:
+    if _MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead) and asked - topic_terms(lead):
         return None  # the list may leave out what is asked about
     text = _NOT_DENIAL.sub(" ", lead)
     denials = len(_DENIAL.findall(text)) + len(_REMOVAL.findall(text))

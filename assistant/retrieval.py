@@ -11,6 +11,7 @@ import math
 import re
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -175,6 +176,17 @@ def _article_titles(chunks) -> dict[str, str]:
     return titles
 
 
+def _boosted(ranked: list[tuple[int, float]], chosen: set[int]) -> list[tuple[int, float]]:
+    """The ranking with the chosen passages raised as a carried topic is, re-sorted."""
+    return sorted(((i, sc * (_CARRIED_TOPIC_BOOST if i in chosen else 1.0)) for i, sc in ranked), key=lambda kv: -kv[1])
+
+
+def _within(refs: tuple[str, ...], aux: SnapshotAux, positions: Iterable[int]) -> set[int]:
+    """Those of the positions whose passage lies inside one of these provisions."""
+    wanted = [w for t in refs if (w := Ref.try_parse(t)) is not None]
+    return {i for i in positions if (r := aux.refs[i]) is not None and any(w.contains(r) for w in wanted)}
+
+
 def _out_of_scope_entry(chunk: Chunk) -> bool:
     """A question-bank entry for a question the texts do not answer: never a passage to quote."""
     return chunk.facet("answerable") == "no"
@@ -337,24 +349,27 @@ class Retriever:
         bank = self.bank_matches(query, filters) if mode == "hybrid" and self.settings.bank_weight > 0 else []
         dense_sim = dict(dense)
         kw_score = dict(keyword)
+        # annexes the question names only to locate its subject: favoured below instead of put first
+        located = {r for r in qualifying_annexes(condensed.question) if r in condensed.refs} \
+            if not condensed.carried else set()
         if mode == "dense":
             ranked = [(i, s) for i, s in dense]
         elif mode == "bm25":
             ranked = [(i, s) for i, s in keyword]
         else:
-            extra = []
+            own = ""
             if condensed.carried and mode == "hybrid" and self._says_something(condensed.question, aux):
                 # a follow-up is searched twice: with its context, and as asked, so that what is
                 # new in it ("chlor-alkali", "imports from non-Parties") is not drowned by the topic
-                own = self._spelled(condensed.question, aux)
-                extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
+                own = condensed.question
             elif (asking := self._asking_part(condensed.question)) and len(set(aux.content_terms(asking))) >= 3:
                 # a question set after sentences of context ("A UNIDO project in Ghana measured … . Are
                 # releases like these handled under Article 9?") is searched as asked too: the context
                 # names firms, places and products the question is not about (unless the question says
                 # too little alone: "What is the government expected to do about it?")
-                own = self._spelled(asking, aux)
-                extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)]
+                own = asking
+            own = self._spelled(own, aux) if own else ""
+            extra = [self.dense_ranking(own, pool, filters), self.keyword_ranking(own, pool, filters)] if own else []
             ranked = self.fuse(dense, keyword, *extra)
             if self.settings.phrase_weight > 0:
                 ranked = self._with_ranking(ranked, self.phrase_ranking(query, pool, filters), self.settings.phrase_weight)
@@ -364,8 +379,10 @@ class Retriever:
                 # unless the question asks about them, binding text and the guide come first
                 ranked = sorted(((i, sc * (_CONFERENCE_WEIGHT if snap.chunks[i].doc_type == "conference-text" else 1.0))
                                  for i, sc in ranked), key=lambda kv: -kv[1])
-            if condensed.titled:
-                ranked = self._favour(ranked, condensed.titled, aux)
+            # articles named by subject, and an annex named only to locate what is asked ("the processes
+            # in Annex B"), are favoured, not put first
+            if favoured := (*condensed.titled, *sorted(located)):
+                ranked = _boosted(ranked, _within(favoured, aux, (i for i, _ in ranked)))
         best_dense = max((s for _, s in dense), default=0.0)
         if mode == "bm25":  # no dense evidence: compute it for the top hits only, for refusal
             best_dense = self._best_similarity(query, [i for i, _ in ranked[:5]], snap)
@@ -373,13 +390,8 @@ class Retriever:
 
         passages: list[Passage] = []
         seen: set[int] = set()
-        # an annex named only to locate what is asked ("the processes in Annex B") is favoured, not put first
-        located = set(qualifying_annexes(condensed.question)) if not condensed.carried else set()
-        first = tuple(r for r in condensed.refs if r not in located)
-        if located and first != condensed.refs and mode == "hybrid":
-            ranked = self._favour(ranked, tuple(located & set(condensed.refs)), aux)
-            fused_score = dict(ranked)
-        explicit = self._explicit(first, aux, snap, filters) if mode == "hybrid" else []
+        explicit = self._explicit(tuple(r for r in condensed.refs if r not in located), aux, snap, filters) \
+            if mode == "hybrid" else []
         # Named provisions first, the most relevant of their paragraphs leading.
         wanted = [w for r in condensed.refs if (w := Ref.try_parse(r)) is not None]
         explicit.sort(key=lambda i: (not any(w.contains(aux.refs[i]) for w in wanted),  # inside before around
@@ -388,9 +400,7 @@ class Retriever:
             # Provisions carried over from earlier turns frame a follow-up but must not crowd out
             # what the new question asks for ("by what year must chlor-alkali stop?" after Article 5):
             # they are favoured within the ranking instead of put in front of it.
-            topic = set(explicit)
-            ranked = sorted(((i, sc * (_CARRIED_TOPIC_BOOST if i in topic else 1.0)) for i, sc in ranked),
-                            key=lambda kv: -kv[1])
+            ranked = _boosted(ranked, set(explicit))
             fused_score = dict(ranked)
             explicit = []
         for i in explicit[:k]:
@@ -413,13 +423,6 @@ class Retriever:
         evidence = best_dense - self.settings.unknown_term_penalty * share_unknown
         explicit_found = bool(explicit)  # carried-over provisions do not shield a follow-up from refusal
         return Retrieval(passages, definitions, best_dense, explicit_found, unknown, evidence, bank)
-
-    @staticmethod
-    def _favour(ranked: list[tuple[int, float]], titled: tuple[str, ...], aux: SnapshotAux) -> list[tuple[int, float]]:
-        """Passages of the articles a question names by subject, raised as a carried topic is."""
-        wanted = [w for t in titled if (w := Ref.try_parse(t)) is not None]
-        return sorted(((i, sc * (_CARRIED_TOPIC_BOOST if (r := aux.refs[i]) is not None and any(w.contains(r) for w in wanted)
-                                 else 1.0)) for i, sc in ranked), key=lambda kv: -kv[1])
 
     def _with_ranking(self, ranked: list[tuple[int, float]], more: list[tuple[int, float]],
                       weight: float) -> list[tuple[int, float]]:

@@ -272,7 +272,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
                             detail={"name": name})
     # a country is asked about only when the sentence that asks names it ("India's board … Could a Party …?")
-    countries_asked = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
+    countries_named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
+    countries_asked = countries_named
     if not countries_asked and re.search(r"\b(?:has|have|did|does|is) (?:it|they)\b|\b(?:its|their) instrument\b", q,
                                          re.IGNORECASE):
         countries_asked = countries  # "Sri Lanka signed early on. Has it since ratified …?"
@@ -361,7 +362,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if (countries or DEMONYM.search(q)) and not CONVENTION_WORDS.search(full) and not about_amended \
             and not TREATY_MECHANICS.search(q) and not HYPOTHETICAL.search(q) \
-            and not (_ASKS_A_LIST.search(q) and not any(re.search(rf"\b{re.escape(c)}\b", q) for c in countries)):
+            and not (_ASKS_A_LIST.search(q) and not countries_named):
         # a named country's own rules or situation, with no word of the treaty: its law, not the Convention
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
