@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.models import Chunk
 
-from .plan import same_fact
+from .plan import restates, same_fact
 from .types import Citation, Passage, Sentence
 
 
@@ -46,6 +46,14 @@ class Draft:
                or (kind == "checklist" and s.kind == "lead" and same_fact(s.text, text, 0.8))
                for s in self.sentences):
             return  # a repeated fact is noise, even in other words
+        if kind == "quote":
+            # a sentence after the opening that only restates the quoted provision, word for word in
+            # the composer's voice ("Under Article 27(4), the proposal … must be subject to …"), says
+            # it twice: the quote stays, the restatement goes
+            body = text.split("“", 1)[-1]
+            opening = self.sentences[0] if self.sentences else None
+            self.sentences = [s for s in self.sentences
+                              if s is opening or s.kind in ("quote", "checklist") or not restates(s.text, body)]
         self.sentences.append(Sentence(text=text, citations=citations, kind=kind))
 
     def refs_of(self, sentences: list[Sentence]) -> list[str]:

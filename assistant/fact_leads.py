@@ -185,6 +185,11 @@ def _provisions(refs: list[str]) -> list[Ref]:
 _OPEN_END = re.compile(r"\b(?:to \w+|of|for|on|in|with|by|the following|include|including)$", re.IGNORECASE)
 
 
+# a passive duty whose subject text opens on a condition ("ensure that if they have not been able to settle
+# … the dispute be submitted"): no one is named, and the sentence reads as a duty to make the condition
+_CONDITION_AS_SUBJECT = re.compile(r"^ensure that (?:if|where|when|unless|once|should)\b", re.IGNORECASE)
+
+
 def _row_can_lead(row, near: list[Ref]) -> bool:
     """An obligation row whole (no cut action, no "such decision" pointing back), on one of the
     provisions `near`, not an Annex A or B row (its 2013 date may have been amended: the
@@ -194,7 +199,8 @@ def _row_can_lead(row, near: list[Ref]) -> bool:
     return ref is not None and "…" not in row.action and not LEANS_BACK.search(row.action) \
         and not _ANNEX_ROW.match(row.ref or "") and any(t.overlaps(ref) for t in near) \
         and row.actor != "other" \
-        and not _OPEN_END.search(row.action)  # "include … actions to eliminate": its items are elsewhere
+        and not _OPEN_END.search(row.action) \
+        and not _CONDITION_AS_SUBJECT.match(row.action)  # "include … actions to eliminate": its items are elsewhere
 
 
 def _lead_with_row(draft: Draft, row, chunk, text: str, retrieved_ids: set[str]) -> None:

@@ -89,6 +89,14 @@ def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:
     return bool(x and y) and len(x & y) / min(len(x), len(y)) >= overlap
 
 
+def restates(sentence: str, passage: str) -> bool:
+    """A sentence that is the passage nearly word for word: at least 85 in 100 of its words (its "Under Article 27(4)" aside) are the
+    passage's, and it carries at least four in five of the passage's words (a paraphrase that says
+    what the passage means for the asker keeps its own words, and stays)."""
+    x, y = set(keyword_tokens(sentence)), set(keyword_tokens(passage))
+    return len(x) >= 10 and len(x & y) >= 0.85 * len(x) and len(x & y) >= 0.8 * len(y)
+
+
 def opens_with_verdict(text: str) -> bool:
     return bool(_VERDICT.match(text.strip()))
 
@@ -312,7 +320,10 @@ _COMMON = frozenset("minamata convention mercury treaty country countries govern
                     "article annex say says tell about still allowed allow need must can does what which "
                     "under use used using new".split())
 # words of how a question asks ("how long must we wait"), not of what it is about
-_FILLER = frozenset("only now actually just really long wait soon".split())
+# (and the pieces contractions leave, "isn't" -> "isn", and the verbs that wrap what is asked:
+# "what is a government expected to do if a firm wants to …")
+_FILLER = frozenset("only now actually just really long wait soon isn aren doesn don didn won wasn weren hasn "
+                    "haven expected supposed want wants wanted".split())
 
 
 def topic_terms(text: str) -> set[str]:
@@ -327,6 +338,30 @@ _GENERIC = frozenset("shall each take measures measure provision provisions date
                      "within years year time period paragraph subparagraph annex part also manufacture import "
                      "export imported exported made making phase out content added allowed ban banned phased "
                      "stop stopped".split())
+
+
+# a name of several capitalised words ("Specific International Programme", "Global Environment Facility")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of the\s+|of\s+|for\s+|on\s+|and\s+)?[A-Z][a-z]+)+")
+# names every entry about the treaty may carry: they tell no entry from another
+_EVERY_ENTRY = frozenset({"minamata convention", "convention on mercury", "minamata convention on mercury",
+                          "conference of the parties"})
+
+
+def names_asked(question: str) -> list[str]:
+    """The names of several words in the sentence that asks (a sentence's first word is not a name's
+    start unless the next one is capitalised too), lower-cased: "who is the Programme accountable to?"
+    after "Are Parties obliged to pay into the Specific International Programme …" asks of that body."""
+    found = []
+    for m in _NAME.finditer(asking_sentence(question) or question):
+        name = m.group(0)
+        words = name.split()
+        if m.start() == 0 or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}:
+            if len(words) < 3:
+                continue  # "Are Parties …": a capital that only opens the sentence
+            name = " ".join(words[1:])
+        if name.lower() not in _EVERY_ENTRY:
+            found.append(name.lower())
+    return found
 
 
 def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,
@@ -345,6 +380,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     # Who may propose adding a product to Annex A?"): the scenario's words are not what is asked
     core = topic_terms(core_question(question)) - _FILLER
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
+    names = names_asked(question)
     best = None
     for m in [m for m in matches if m.answerable][:5]:
         if followup and m.kind != analysis.kind:
@@ -363,14 +399,18 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
             continue
         # an entry written for another kind of question leads only when no fitting one is about as close
         # ("by when must it send its plan?" is the deadline entry, not the "who decides" one)
+        # an entry that names the body or fund the question names is about it, not about its neighbour
+        # (the Specific International Programme, not the GEF Trust Fund)
+        text = " ".join([*m.chunk.questions, m.chunk.text]).lower()
+        name_share = sum(n in text for n in names) / len(names) if names else 0.0
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
-            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05)
+            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only
         # an entry written for another kind of question leads only on a nearly identical phrasing: the
         # word share says what a question is about, not how it asks ("who decides?" vs "by when?")
-        kind_blind = score - lexical_weight * m.lexical
+        kind_blind = score - lexical_weight * m.lexical - 0.06 * name_share
         if bank_leads(m.kind, score, analysis, threshold, kind_blind=kind_blind) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
@@ -427,9 +467,18 @@ def refs_overlap(a: str, b: str) -> bool:
     return ra is not None and rb is not None and ra.overlaps(rb)
 
 
+# words people use for the same thing the bank's phrasings name otherwise ("a firm's new plant")
+_SAME_THING = {"factory": "plant", "factori": "plant", "facility": "plant", "faciliti": "plant", "plants": "plant",
+               "firm": "company", "firms": "company", "compani": "company", "business": "company", "busines": "company"}
+
+
 def stems(terms: set[str]) -> set[str]:
-    """Crude stems, so that "depositing" meets "deposits" and "deposited"."""
-    return {re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t for t in terms}
+    """Crude stems, so that "depositing" meets "deposits" and "deposited" (and "factory" meets "plant")."""
+    out = set()
+    for t in terms:
+        stem = re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 5 else t
+        out.add(_SAME_THING.get(stem, stem))
+    return out
 
 
 _VERY_CLOSE = 0.94

@@ -37,7 +37,9 @@ _PROVISION = re.compile(
 _MUST_DO = re.compile(
     r"\b(?:what|which)\b.{0,60}\b(?:must|shall|have to|has to|need to|needs to|required?|obliged|obligations?|"
     r"duty|duties|steps)\b|\bwhat do(?:es)?\b.{0,60}\brequire\b|\bchecklist\b|\bwhat (?:do|should|must) (?:we|i)\b"
-    r"|\bwhat (?:does|do) .{0,60}\bhave to do\b", re.IGNORECASE)
+    r"|\bwhat (?:does|do) .{0,60}\bhave to do\b"
+    # "What is a government expected to do if …?": the duties are asked for, in other words
+    r"|\bwhat (?:is|are) .{0,60}\b(?:expected|supposed) to do\b", re.IGNORECASE)
 _YES_NO = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could|may|must|shall|should|do|does|did|is|are|was|were|will|would|has|have|"
     r"had|am)\b", re.IGNORECASE)

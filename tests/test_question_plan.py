@@ -38,6 +38,8 @@ from ingest.refs import Ref, find_mentions
     ("Once the Convention is in force for a country, may it license a new primary mercury mine?", "yes-no"),
     ("Under the 2013 text, could a Party still allow new mercury barometers to be made?", "yes-no"),
     ("When must a Party submit its national action plan?", "when"),
+    # duties asked for in other words
+    ("What is a government expected to do if a firm wants to build a plant using an unlisted process?", "must-do"),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
@@ -878,3 +880,85 @@ def test_an_article_named_by_its_subject_is_found_by_its_title(question, article
 ])
 def test_an_annex_named_only_to_locate_the_subject_is_told_apart(question, annexes):
     assert qualifying_annexes(question) == annexes
+
+
+def test_a_sentence_that_only_restates_the_quoted_provision_goes_when_the_quote_comes():
+    from assistant.draft import Draft
+
+    provision = ("The proposal, adoption and entry into force of amendments to annexes shall follow the procedure for "
+                 "additional annexes, except for a Party that made a declaration under Article 30(5)")
+    draft = Draft()
+    draft.say("A new annex binds, after one year, every Party that has not objected.", [1], "lead")
+    draft.say("An annex change follows the same route as a new annex.", [2], "lead")
+    draft.say("Under Article 27(4), the proposal, adoption and entry into force of amendments to annexes shall follow "
+              "the procedure for additional annexes, except for a Party that made a declaration under Article 30(5).",
+              [3], "lead")
+    draft.say(f"Article 27(4) of the Convention says: “{provision}”", [3], "quote")
+    assert [s.text[:20] for s in draft.sentences] == ["A new annex binds, a", "An annex change foll",
+                                                      "Article 27(4) of the"]
+    # a reply in the asker's terms that shares many of the provision's words is no restatement
+    draft = Draft()
+    draft.say("A toy is no way around the phase-out dates.", [1], "lead")
+    draft.say("Each Party must take measures so that mercury-added products it may not manufacture, import or "
+              "export are not built into assembled products.", [2], "lead")
+    draft.say("Article 4(5) of the Convention says: “Each Party shall take measures to prevent the incorporation "
+              "into assembled products of mercury-added products the manufacture, import and export of which are "
+              "not allowed for it under this Article”", [2], "quote")
+    assert len(draft.sentences) == 3
+
+
+def test_a_bank_entry_in_other_words_for_the_same_plant_and_firm_still_fits():
+    # "a firm wants to build a new plant" is the entry's "a company wants to build a factory": the
+    # entry on unlisted processes leads, not the one on listed processes that shares more scenario words
+    from types import SimpleNamespace
+
+    from assistant.plan import choose_bank_lead, stems
+
+    assert stems({"factories", "facility", "plants", "firm", "companies", "business"}) == {"plant", "company"}
+    unlisted = SimpleNamespace(
+        chunk=SimpleNamespace(questions=["A company wants to build a factory using a mercury process not on the "
+                                         "treaty's list — must our ministry refuse it?"],
+                              text="Not as such. Each Party must discourage new facilities using any other "
+                                   "process [Article 5(7)]."),
+        answerable=True, kind="yes-no", refs=["Article 5(7)"], similarity=0.81, lexical=0.48)
+    listed = SimpleNamespace(
+        chunk=SimpleNamespace(questions=["Are new mercury-based chemical plants banned under the Convention?"],
+                              text="Yes, for the processes listed in Annex B [Article 5(6)]."),
+        answerable=True, kind="yes-no", refs=["Article 5(6)"], similarity=0.71, lexical=0.52)
+    question = ("What is a government expected to do if a firm wants to build a new plant using a mercury-based "
+                "chemical process that isn't on the treaty's process list at all?")
+    assert choose_bank_lead(question, analyze(question), [unlisted, listed], threshold=0.7,
+                            lexical_weight=0.3) is unlisted
+
+
+def test_an_entry_naming_the_body_the_question_names_is_preferred():
+    from types import SimpleNamespace
+
+    from assistant.plan import choose_bank_lead, names_asked
+
+    question = "Who pays into the Specific International Programme, and who is the Programme accountable to?"
+    assert names_asked(question) == ["specific international programme"]
+    assert names_asked("Are Parties bound by it?") == []
+    gef = SimpleNamespace(chunk=SimpleNamespace(questions=["Who pays into the GEF Trust Fund and who guides it?"],
+                                                text="Donors pay into the Global Environment Facility Trust Fund; "
+                                                     "the Conference of the Parties guides it [Article 13(7)]."),
+                          answerable=True, kind="who", refs=["Article 13(7)"], similarity=0.75, lexical=0.4)
+    sip = SimpleNamespace(chunk=SimpleNamespace(questions=["Who funds the Specific International Programme?"],
+                                                text="Parties and stakeholders fund the Specific International "
+                                                     "Programme on a voluntary basis [Article 13(9)]."),
+                          answerable=True, kind="who", refs=["Article 13(9)"], similarity=0.73, lexical=0.4)
+    assert choose_bank_lead(question, analyze(question), [gef, sip], threshold=0.7, lexical_weight=0.3) is sip
+
+
+def test_a_duty_whose_subject_text_is_a_condition_never_leads():
+    from types import SimpleNamespace
+
+    from assistant.fact_leads import _row_can_lead
+
+    near = [Ref.parse("Article 25(6)")]
+    row = SimpleNamespace(ref="Article 25(6)", actor="party", action="ensure that if they have not been able to "
+                          "settle their dispute within twelve months, the dispute be submitted to a conciliation "
+                          "commission")
+    assert not _row_can_lead(row, near)
+    assert _row_can_lead(SimpleNamespace(ref="Article 25(6)", actor="party", action="submit the dispute to a "
+                                         "conciliation commission at the request of any party"), near)
