@@ -35,6 +35,7 @@ from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, 
                              CONVENTION_WORDS, COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES,
                              HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
                              HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK, MECHANISM,
+                             NAME_IN_SENTENCE, TREATY_MARK,
                              MEANING, MEETING, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED,
                              PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS,
                              STATUS, TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE,
@@ -202,6 +203,10 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not ASKS_TREATY.search(asking_sentence(question) or question) \
             and not _TOLD_THE_COP.search(question):
         verdict = classified_verdict(classified, bank)
+    if verdict is None and (name := unknown_actor(question, facts)) is not None:
+        # what nothing else caught, asked of a firm, project or place no text names and not of the treaty
+        verdict = ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
+                               detail={"name": name})
     return verdict
 
 
@@ -387,6 +392,24 @@ def unknown_name(asking: str, facts: IndexFacts) -> str | None:
         if tokens and not country_pattern().search(word) and not DEMONYM.search(word) \
                 and not any(t in facts.vocabulary for t in tokens):
             return re.sub(r"['’]s$", "", name)
+    return None
+
+
+def unknown_actor(question: str, facts: IndexFacts) -> str | None:
+    """A name in the sentence that asks, no word of which any indexed text uses (countries and their
+    adjectives aside), in a sentence with no word that puts the question to the treaty: "When does
+    Panasonic plan to stop producing fluorescent lamps?" asks what a firm does, which no text here
+    records. None when the index's words were not read."""
+    asking = asking_sentence(question) or question
+    if not facts.vocabulary or TREATY_MARK.search(asking):
+        return None
+    for m in NAME_IN_SENTENCE.finditer(asking):
+        for word in re.findall(r"\b[A-Z][\w'’&-]*", m.group(0)):
+            word = re.sub(r"['’]s$", "", word)
+            tokens = keyword_tokens(word)
+            if tokens and not country_pattern().search(word) and not DEMONYM.search(word) \
+                    and not any(t in facts.vocabulary for t in tokens):
+                return word
     return None
 
 

@@ -299,3 +299,14 @@ NAMED_SUBJECT = re.compile(
     r"(?:\w+ly\s+)?(?i:rule|decide|find|conclude|choose|chose|fund|run|ran|say|recommend|report|select|award|"
     r"approve|sentence|arrest|seize|launch)\b")
 
+
+# a capitalised name inside the sentence that asks ("Did Dezhou Shihua go ahead with …?", "When does
+# Panasonic plan to stop …?"); a sentence's first word is no name
+NAME_IN_SENTENCE = re.compile(r"(?<!^)(?<![.?!:]\s)\b[A-Z][\w'’&-]+(?:\s+(?:[A-Z][\w'’&-]+|of|de|and|for))*")
+# words that put a question to the treaty, whatever firm or place it names ("Under the Convention, may
+# Occidental …?", "Is Signify's lamp on the phase-out list?")
+TREATY_MARK = re.compile(r"\b(?:convention|treaty|minamata|articles?|art|annex|part(?:y|ies)|COP\d*|conference|"
+                         r"secretariat|phase-?out|exempt\w*|BAT|BEP|obliged?|required?|requires|must|shall|allowed?|"
+                         r"may|might|could|can|should|ban\w*|listed|list|(?:action|implementation|national) plans?|deadline|"
+                         r"covered|cover|counts?)\b",
+                         re.IGNORECASE)

@@ -388,6 +388,18 @@ def test_a_name_no_indexed_text_uses_is_refused_and_named_in_the_refusal():
     assert check_scope("What did the Supreme Court decide about the mine?", [], facts).reason == "other"
 
 
+def test_what_a_firm_no_text_names_does_is_refused_unless_the_treaty_is_asked():
+    words = frozenset("fluorescent lamps producing stop plan offer customers instead secretariat party "
+                      "convention".split())
+    facts = IndexFacts(documents=("guide",), meetings=frozenset({1}), vocabulary=words)
+    verdict = check_scope("When does Panasonic plan to stop producing fluorescent lamps, and what will it offer "
+                          "customers instead?", [], facts)
+    assert verdict is not None and verdict.reason == "other" and "Panasonic" in verdict.statement
+    # put to the treaty, the same firm is only the scene; a name the texts use is no unknown name
+    assert check_scope("Under the Convention, must Panasonic stop producing fluorescent lamps?", [], facts) is None
+    assert check_scope("When does the Secretariat plan to stop producing fluorescent lamps?", [], facts) is None
+
+
 def test_an_amended_product_named_only_as_context_does_not_shield_from_the_classifier():
     # "dental" names the amalgam entry, but the asking sentence asks for medical advice, not its state
     from assistant.amendments import AmendedEntry
