@@ -320,10 +320,11 @@ def entries_list_sentence(entries: list[AmendedEntry], year: str | None) -> str:
     return f"As amended, {len(entries)} entries changed: {named}."
 
 
-def amended_sentence(entry: AmendedEntry) -> str:
+def amended_sentence(entry: AmendedEntry, original_first: bool = False) -> str:
     """"Mercury vacuum pumps, as amended: listed, after 2025 (Decision MC-4/3; in force since 28
     September 2023). In the 2013 text: not listed." The note's own words, without its bracketed
-    refs: the state that applies now first, the superseded one after it."""
+    refs: the state that applies now first, the superseded one after it, unless the 2013 text is
+    what is asked (`original_first`: "Under the original Annex A, …?")."""
     before = _without_refs(entry.before).rstrip(".")
     now = entry.summary().rstrip(".")
     if now.startswith("listed") and entry.annex is not None:
@@ -340,6 +341,8 @@ def amended_sentence(entry: AmendedEntry) -> str:
         if re.fullmatch(r"not listed", before):
             return f"{said.rstrip()}; the 2013 text did not list them."
         return f"{said.rstrip()}; in the 2013 text: {before}."
+    if original_first:
+        return f"{entry.name}, in the 2013 text: {before}. As amended since: {now}."
     return f"{entry.name}, as amended: {now}. In the 2013 text: {before}."
 
 

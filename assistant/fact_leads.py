@@ -36,7 +36,8 @@ _ASKS_STATE = re.compile(r"\b(?:when|until|by when|dates?|years?|deadlines?|stil
 
 
 # a question about the text as adopted in 2013: the lead replies to it, the amended state follows
-_ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|as (?:first )?(?:adopted|signed) in 2013|2013 (?:Minamata )?"
+_ASKS_ORIGINAL = re.compile(r"\b(?:original(?:ly)?|initially|as (?:first |originally )?(?:adopted|signed)(?: in 2013)?(?!\s+(?:at|by|in)\s+(?:COP|MC-|the (?:fourth|fifth|sixth)|20(?!13)))|"
+                            r"when (?:it was |the (?:treaty|convention) was )?first adopted|2013 (?:Minamata )?"
                             r"Convention(?:'s)? text|(?:the |its )?2013 (?:text|"
                             r"version|treaty|annex|list)|before (?:any|the) amendments?|at first)\b", re.IGNORECASE)
 # "Which of the listed amalgam measures concern insurance?": a question about what the list holds, not
@@ -67,6 +68,18 @@ def _cites_decision(draft: Draft, sentence: Sentence) -> bool:
                for ref in refs for part in (ref or "").split(";"))
 
 
+# words that ask what became of the 2013 text ("Is that carve-out still there?", "What changed from the
+# original listing?")
+_ASKS_CHANGE = re.compile(r"\b(?:now|still|chang\w*|since|later|amend\w*|today|currently|any ?more|"
+                          r"removed|dropped|added)\b", re.IGNORECASE)
+
+
+def asks_original_only(question: str) -> bool:
+    """"Under the treaty as first adopted, after which year …?": the 2013 text is what is asked, not
+    what it became (then the 2013 state is said first)."""
+    return bool(_ASKS_ORIGINAL.search(question)) and not _ASKS_CHANGE.search(question)
+
+
 def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
                   meetings: tuple[int, ...] = ()) -> str | None:
     """Put the amended state of each entry the question names before the other lead sentences,
@@ -95,7 +108,8 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
             continue  # the lead already says it, of this entry
         draft.fetch(chunk, "amendment")  # the entry's source
         ns = [draft.cite(chunk, r) for r in entry.refs]
-        added.append(Sentence(text=amended_sentence(entry), citations=ns, kind="lead"))
+        added.append(Sentence(text=amended_sentence(entry, original_first=asks_original_only(question)),
+                              citations=ns, kind="lead"))
     if added:
         # a guide sentence that says part of an added entry's state again is dropped ("Adopted but not yet
         # in force: …" twice)

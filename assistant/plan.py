@@ -259,7 +259,12 @@ _PERMISSION_FRAME = re.compile(r"^\s*(?:and\s+)?(?:can|could|may)\b|\b(?:allowed
 _PROHIBITION_FRAME = re.compile(r"\b(?:banned|prohibited|phased[- ]out|outlawed|illegal|forbidden|ban|bans|prohibits?|"
                                 r"(?:must|have to|has to|need to) (?:stop|end|phase out|give up)|"
                                 r"(?:product )?list (?:cover|covers|include|includes)|covered by|caught by|on the list|"
-                                r"listed in)\b", re.IGNORECASE)
+                                r"listed in|phase-?out list|"
+                                # "Have melt pressure transducers been put on the list?", "Does the Convention
+                                # stop the manufacture of …?"
+                                r"(?:put|placed|added) (?:on|to) (?:the |its |an? )?(?:[\w'’-]+ ){0,3}(?:list|annex)|"
+                                r"(?:stop|stops|forbid|forbids|outlaw|outlaws|halt|halts) (?:the )?(?:manufacture|making|"
+                                r"production|import|export|trade|sale))\b", re.IGNORECASE)
 
 
 def _frame(question: str) -> str | None:
@@ -293,6 +298,9 @@ def reframe_verdict(question: str, phrasing: str, text: str) -> str:
     after = re.match(r"^Yes, after (20\d\d):\s*", text)
     if after:
         return f"No, not after {after[1]}: " + text[after.end():]
+    not_after = re.match(r"^No, not after (20\d\d):\s*", text)
+    if not_after:  # "Can we still import them?" -> "Have they been put on the list?"
+        return f"Yes, after {not_after[1]}: " + text[not_after.end():]
     rest = re.sub(r"^(?:Yes|No)(?:, [^:.]{1,40})?[:,;]\s*", "", text)
     return rest[:1].upper() + rest[1:]
 

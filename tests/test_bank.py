@@ -189,6 +189,11 @@ def test_the_amended_sentence_gives_the_2013_state_and_todays_with_its_decision(
     # the note's shorthand ("listed, after 2025") reads as a sentence
     assert sentence.startswith("Annex A Part I now lists mercury vacuum pumps, which may not be made, imported or "
                                "exported after 2025") and sentence.endswith("; the 2013 text did not list them."), sentence
+    # asked of the 2013 text ("Under the original Annex A, …?"), the 2013 state comes first
+    cosmetics = next(e for e in _note_entries() if e.name.startswith("Cosmetics"))
+    assert amended_sentence(cosmetics).index("as amended") < amended_sentence(cosmetics).index("2013 text")
+    original = amended_sentence(cosmetics, original_first=True)
+    assert original.startswith("Cosmetics, in the 2013 text: ") and original.index("2020") < original.index("2025")
 
 
 def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():

@@ -450,7 +450,15 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
         == "No, not after 2020: they may not be made."
     assert reframe_verdict("Are they prohibited?", banned, "Yes. X") == "Yes. X"  # asked the same way
     # a verdict that cannot be turned plainly is dropped rather than left wrong
-    assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not after 2020: x.") == "X."
+    assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not new supply: x.") == "X."
+    # "not after 2020" turns plainly: asked whether they were put on the list, it is "Yes, after 2020"
+    assert reframe_verdict("Are they banned?", "Can hospitals still buy them?", "No, not after 2020: x.") \
+        == "Yes, after 2020: x."
+    assert reframe_verdict("Have melt pressure transducers since been put on the Convention's phase-out list?",
+                           "Can we still import them?", "No, not after 2025: x.") == "Yes, after 2025: x."
+    assert reframe_verdict("Does the Convention stop the manufacture and import of mercury vapour lamps?",
+                           "Can we still buy them?", "No, not new supply: they may not be made.") \
+        == "They may not be made."
     # an entry's phrasings are asked both ways: its answer, not the phrasing that matched, says which
     # way its verdict replies ("No. A Party may not allow …" answers "can we?")
     mine = "No. A Party may not allow new primary mercury mining."
@@ -897,25 +905,25 @@ def test_an_annex_named_only_to_locate_the_subject_is_told_apart(question, annex
 def test_a_sentence_that_only_restates_the_quoted_provision_goes_when_the_quote_comes():
     from assistant.draft import Draft
 
-    provision = ("The proposal, adoption and entry into force of amendments to annexes shall follow the procedure for "
-                 "additional annexes, except for a Party that made a declaration under Article 30(5)")
+    # (a made-up provision: the rule is about shared words, not about the treaty's text)
+    provision = ("Changes to the annexes are proposed, adopted and brought into force like new annexes, save "
+                 "for a Party holding a declaration under Article 30(5)")
     draft = Draft()
     draft.say("A new annex binds, after one year, every Party that has not objected.", [1], "lead")
     draft.say("An annex change follows the same route as a new annex.", [2], "lead")
-    draft.say("Under Article 27(4), the proposal, adoption and entry into force of amendments to annexes shall follow "
-              "the procedure for additional annexes, except for a Party that made a declaration under Article 30(5).",
-              [3], "lead")
+    draft.say("Under Article 27(4), changes to the annexes are proposed, adopted and brought into force like new "
+              "annexes, save for a Party holding a declaration under Article 30(5).", [3], "lead")
     draft.say(f"Article 27(4) of the Convention says: “{provision}”", [3], "quote")
     assert [s.text[:20] for s in draft.sentences] == ["A new annex binds, a", "An annex change foll",
                                                       "Article 27(4) of the"]
     # a reply in the asker's terms that shares many of the provision's words is no restatement
     draft = Draft()
     draft.say("A toy is no way around the phase-out dates.", [1], "lead")
-    draft.say("Each Party must take measures so that mercury-added products it may not manufacture, import or "
-              "export are not built into assembled products.", [2], "lead")
-    draft.say("Article 4(5) of the Convention says: “Each Party shall take measures to prevent the incorporation "
-              "into assembled products of mercury-added products the manufacture, import and export of which are "
-              "not allowed for it under this Article”", [2], "quote")
+    draft.say("Each Party must take measures so that mercury-added products it may not make or trade are not "
+              "built into assembled goods such as toys.", [2], "lead")
+    draft.say("Article 4(5) of the Convention says: “Each Party shall act to keep mercury-added products whose "
+              "making and trade it may not allow out of the assembled products made or sold on its territory”",
+              [2], "quote")
     assert len(draft.sentences) == 3
 
 
@@ -974,3 +982,15 @@ def test_a_duty_whose_subject_text_is_a_condition_never_leads():
     assert not _row_can_lead(row, near)
     assert _row_can_lead(SimpleNamespace(ref="Article 25(6)", actor="party", action="submit the dispute to a "
                                          "conciliation commission at the request of any party"), near)
+
+
+def test_the_2013_text_is_said_first_only_when_it_alone_is_asked():
+    from assistant.fact_leads import asks_original_only
+
+    assert asks_original_only("Under the treaty as first adopted, after which year could skin lightening soaps "
+                              "no longer be made?")
+    assert asks_original_only("In the original Annex A, above what mercury content was a short CCFL phased out?")
+    # what became of the 2013 text is asked: the state now leads
+    assert not asks_original_only("The 2013 list spared radio-frequency relays. Is that carve-out still there?")
+    assert not asks_original_only("What changed from the original Annex B listing of polyurethane?")
+    assert not asks_original_only("Which amendment did COP-5 adopt, as adopted at COP-5?")
