@@ -204,7 +204,8 @@ _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot
                          # a "not" inside a relative clause denies that clause, not what is asked ("every Party
                          # that has not notified non-acceptance")
                          r"\b(?:Part(?:y|ies)|States?) (?:that|which|who) (?:has|have|had|did|does|do|is|are) not\b|"
-                         r"\b(?:where|if|when|unless)\b[^,.;]{0,40}\b(?:was|were|is|are|has|have|had) not\b", re.IGNORECASE)
+                         r"\b(?:where|if|when|unless)\b[^,.;]{0,40}\b(?:was|were|is|are|has|have|had|does|do|did) not\b",
+                         re.IGNORECASE)
 # "Would an aluminium smelter fall under …?" against "'non-ferrous metals' means lead, zinc, …": a closed
 # list that does not name what is asked says no yes
 _MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? as|included in|covered by|part of|"

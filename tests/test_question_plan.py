@@ -473,6 +473,10 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
 
 
 @pytest.mark.parametrize("question, lead, verdict", [
+    # a "not" inside the condition of the lead denies the condition, not what is asked
+    ("If one side refuses to show up, can the arbitral tribunal still go ahead and decide?",
+     "If a party does not appear or defend its case, the other party may ask the tribunal to continue and decide.",
+     "Yes."),
     # a plain positive question gets the lead's polarity, when the lead is about the same thing
     ("Do the supply rules apply to laboratory-scale research quantities?",
      "Laboratory-scale research quantities are outside the supply rules.", "No."),
