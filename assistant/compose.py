@@ -303,7 +303,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                    if (not in_focus or any(t.overlaps(r) for t in in_focus if (r := Ref.try_parse(row.ref))))
                    and "…" not in row.action and not LEANS_BACK.search(row.action)
                    and (explicit_refs or shares_question_words(question, row)
-                        or any(refs_overlap(row.ref, r) for r in lead_refs))]
+                        or any(refs_overlap(row.ref, r) for r in lead_refs))
+                   and not _another_row(row, question, draft)]
     for row, chunk in obligations:
         text = with_deadline(resolve_this(obligation_text(row), row.ref), row.deadline)
         if chunk.id not in retrieved_ids:
@@ -423,6 +424,23 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             and not amendment_known and changed_row:  # the generic caveat only where the answer gives no amendment
         draft.notes.append(prompts.AMENDMENT_NOTE)
     return draft
+
+
+# words every row name of a process or product table may carry
+_ROW_WORDS = frozenset("production process processes manufacturing manufacture lamps lamp products product "
+                       "devices measuring".split())
+
+
+def _another_row(row, question: str, draft: Draft) -> bool:
+    """A duty of an annex row the answer is not about: its action names its row at the end ("… by 50
+    per cent by the year 2020 (Vinyl chloride monomer production)") and neither the question nor the
+    leads share a word with that name (the question asked about methylate)."""
+    m = re.search(r"\(([^()]+)\)\s*$", row.action or "")
+    named = topic_terms(m[1]) - _ROW_WORDS if m else set()
+    if len(named) < 2:
+        return False
+    about = topic_terms(question) | {t for x in draft.sentences if x.kind == "lead" for t in topic_terms(x.text)}
+    return not (named & about)
 
 
 def _tops(refs: list[str]) -> set[str]:

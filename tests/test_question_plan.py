@@ -998,3 +998,21 @@ def test_the_2013_text_is_said_first_only_when_it_alone_is_asked():
     assert not asks_original_only("The 2013 list spared radio-frequency relays. Is that carve-out still there?")
     assert not asks_original_only("What changed from the original Annex B listing of polyurethane?")
     assert not asks_original_only("Which amendment did COP-5 adopt, as adopted at COP-5?")
+
+
+def test_a_checklist_keeps_to_the_annex_row_the_answer_is_about():
+    from types import SimpleNamespace
+
+    from assistant.compose import _another_row
+    from assistant.draft import Draft
+
+    draft = Draft()
+    draft.say("Your country must cut this mercury use and phase it out within 10 years.", [1], "lead")
+    question = "What must Parties do about mercury in sodium or potassium methylate or ethylate production?"
+    vcm = SimpleNamespace(action="reduce the use of mercury per unit production by 50 per cent by 2020 "
+                                 "(Vinyl chloride monomer production)")
+    methylate = SimpleNamespace(action="reduce emissions per unit production by 50 per cent by 2020 "
+                                       "(Sodium or Potassium Methylate or Ethylate)")
+    plain = SimpleNamespace(action="submit its national action plan to the Secretariat (a)")
+    assert _another_row(vcm, question, draft)
+    assert not _another_row(methylate, question, draft) and not _another_row(plain, question, draft)
