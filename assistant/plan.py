@@ -90,9 +90,10 @@ def same_fact(a: str, b: str, overlap: float = 0.6) -> bool:
 
 
 def restates(sentence: str, passage: str) -> bool:
-    """A sentence that is the passage nearly word for word: at least 85 in 100 of its words (its "Under Article 27(4)" aside) are the
-    passage's, and it carries at least four in five of the passage's words (a paraphrase that says
-    what the passage means for the asker keeps its own words, and stays)."""
+    """A sentence that is the passage nearly word for word: at least 85 in 100 of its words (its
+    "Under Article 27(4)" aside) are the passage's, and it carries at least four in five of the
+    passage's words (a paraphrase that says what the passage means for the asker keeps its own
+    words, and stays)."""
     x, y = set(keyword_tokens(sentence)), set(keyword_tokens(passage))
     return len(x) >= 10 and len(x & y) >= 0.85 * len(x) and len(x & y) >= 0.8 * len(y)
 
@@ -361,10 +362,11 @@ def names_asked(question: str) -> list[str]:
     start unless the next one is capitalised too), lower-cased: "who is the Programme accountable to?"
     after "Are Parties obliged to pay into the Specific International Programme …" asks of that body."""
     found = []
-    for m in _NAME.finditer(asking_sentence(question) or question):
+    asking = asking_sentence(question) or question
+    for m in _NAME.finditer(asking):
         name = m.group(0)
         words = name.split()
-        if m.start() == 0 or question[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}:
+        if m.start() == 0 or asking[max(0, m.start() - 2):m.start()].strip() in {".", "?", "!"}:
             if len(words) < 3:
                 continue  # "Are Parties …": a capital that only opens the sentence
             name = " ".join(words[1:])
@@ -477,7 +479,7 @@ def refs_overlap(a: str, b: str) -> bool:
 
 
 # words people use for the same thing the bank's phrasings name otherwise ("a firm's new plant")
-_SAME_THING = {"factory": "plant", "factori": "plant", "facility": "plant", "faciliti": "plant", "plants": "plant",
+_SAME_THING = {"factory": "plant", "factori": "plant", "facility": "plant", "faciliti": "plant",
                "firm": "company", "firms": "company", "compani": "company", "business": "company", "busines": "company"}
 
 

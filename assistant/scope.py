@@ -34,12 +34,11 @@ from .question import asking_sentence
 from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, ASKS_ADVICE, ASKS_TREATY,
                              CONVENTION_WORDS, COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES,
                              HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
-                             HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK, MECHANISM,
-                             NAME_IN_SENTENCE, TREATY_MARK,
-                             MEANING, MEETING, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS, OTHER_TREATY, PARTY_ASKED,
-                             PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE, SCIENCE_STRONG, STATISTICS,
-                             STATUS, TREATY_MACHINERY, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE,
-                             _SUBNATIONAL, country_pattern)
+                             HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK,
+                             MECHANISM, MEANING, MEETING, NAME_IN_SENTENCE, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS,
+                             OTHER_TREATY, PARTY_ASKED, PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE,
+                             SCIENCE_STRONG, STATISTICS, STATUS, TREATY_MACHINERY, TREATY_MARK, TREATY_MECHANICS,
+                             TYPICAL, WHY_NATURE, WHY_NO_RULE, _SUBNATIONAL, country_pattern)
 
 
 @dataclass(frozen=True)
@@ -386,12 +385,20 @@ def unknown_name(asking: str, facts: IndexFacts) -> str | None:
     if not facts.vocabulary or (m := NAMED_SUBJECT.search(asking)) is None:
         return None
     name = (m["what"] or m["who"]).strip()
-    for word in re.findall(r"\b[A-Z][\w'’-]*", name):
+    if _unknown_word(name, facts, r"\b[A-Z][\w'’-]*") is not None:
+        return re.sub(r"['’]s$", "", name)
+    return None
+
+
+def _unknown_word(name: str, facts: IndexFacts, capitalised: str) -> str | None:
+    """The first capitalised word of `name` (a trailing 's dropped) that no indexed text uses and that
+    is no country or country adjective, or None."""
+    for word in re.findall(capitalised, name):
         word = re.sub(r"['’]s$", "", word)
         tokens = keyword_tokens(word)
         if tokens and not country_pattern().search(word) and not DEMONYM.search(word) \
                 and not any(t in facts.vocabulary for t in tokens):
-            return re.sub(r"['’]s$", "", name)
+            return word
     return None
 
 
@@ -404,12 +411,8 @@ def unknown_actor(question: str, facts: IndexFacts) -> str | None:
     if not facts.vocabulary or TREATY_MARK.search(asking):
         return None
     for m in NAME_IN_SENTENCE.finditer(asking):
-        for word in re.findall(r"\b[A-Z][\w'’&-]*", m.group(0)):
-            word = re.sub(r"['’]s$", "", word)
-            tokens = keyword_tokens(word)
-            if tokens and not country_pattern().search(word) and not DEMONYM.search(word) \
-                    and not any(t in facts.vocabulary for t in tokens):
-                return word
+        if (word := _unknown_word(m.group(0), facts, r"\b[A-Z][\w'’&-]*")) is not None:
+            return word
     return None
 
 
