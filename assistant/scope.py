@@ -36,9 +36,9 @@ from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, 
                              HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
                              HYPOTHETICAL, INSTITUTION, JURISDICTION, LATEST_MEETING, LAW, MARKET, MARKET_WEAK,
                              MECHANISM, MEANING, MEETING, NAME_IN_SENTENCE, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS,
-                             OTHER_TREATY, PARTY_ASKED, PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY, SCIENCE,
-                             SCIENCE_STRONG, STATISTICS, STATUS, TREATY_MACHINERY, TREATY_MARK, TREATY_MECHANICS,
-                             TYPICAL, WHY_NATURE, WHY_NO_RULE, _SUBNATIONAL, country_pattern)
+                             OTHER_TREATY, OWN_LAW_NAMED, PARTY_ASKED, PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY,
+                             SCIENCE, SCIENCE_STRONG, STATISTICS, STATUS, TREATY_MACHINERY, TREATY_MARK,
+                             TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, _SUBNATIONAL, country_pattern)
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,11 @@ _ASKS_THIS_TEXT = re.compile(r"\b(?:does|do|did) (?:the )?(?:Minamata )?(?:Conve
                              r"(?:say|require|cover|allow|ban|permit)", re.IGNORECASE)
 # "or only their manufacture at home?": made in one's own country, not a household
 _MADE_AT_HOME = re.compile(r"\b(?:manufactur\w*|produc\w*|made|making) at home\b", re.IGNORECASE)
+# "Would Mongolia's action plan under the treaty have to deal with burning amalgam at home?": what a
+# plan the treaty requires must cover, not advice to a household
+_PLAN_MUST_COVER = re.compile(r"\b(?:action plan|national plan|NAP)\b.{0,60}\b(?:have to|has to|must|need to|needs to|"
+                              r"required to|obliged to)\b.{0,30}\b(?:deal with|address|cover|include|tackle)\b",
+                              re.IGNORECASE)
 # what the treaty itself told the Conference of the Parties to do is the treaty's text
 _TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|direct|instruct|ask) the (?:COP|Conference)\b",
                            re.IGNORECASE)
@@ -314,8 +319,11 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
                   and not treaty_meaning
                   and not (1 in held and COP1_MESSAGES.search(q) and not _FORMAL_OUTCOME.search(q))):
         # a held meeting named ("What did COP-5 decide about the budget?"): say what of it is held
+        # (of a meeting that amended no annex, COP-1, only what is held is said: never "the amendments
+        # that COP-1 made")
         statement = prompts.SCOPE_HELD_MEETING.format(meetings=_meeting_list(frozenset(held))) \
-            if held and not unheld else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_holdings(facts))
+            if held and not unheld and set(held) <= _amending(facts) \
+            else prompts.SCOPE_LATER_DECISION.format(meetings=_meeting_holdings(facts))
         return ScopeVerdict("later-decision", statement, prompts.LOOK_LATER_DECISION,
                             detail={"meetings": missing, "decisions": unheld})
     if held and not about_annexes and not COP1_MESSAGES.search(q) and 1 not in held:
@@ -324,6 +332,11 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if MARKET.search(q) or (MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
+    if OWN_LAW_NAMED.search(q) and (countries_asked or DEMONYM.search(q) or JURISDICTION.search(q)) \
+            and not CONVENTION_WORDS.search(OWN_LAW_NAMED.search(q)[0]):
+        # "… count as mercury-containing under that Danish ordinance?": that law's terms, not the treaty's
+        return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
+                            detail={"countries": countries})
     if (countries_asked or JURISDICTION.search(q)) and not treaty_meaning and not HYPOTHETICAL.search(q) and re.search(
             rf"\b(?:{'|'.join([*map(re.escape, countries_asked), _SUBNATIONAL, 'EU', 'US'])})\b(?:'s government)?\s+"
             r"(?:still\s+|now\s+|already\s+)?(?:allows?|permits?|bans?|prohibits?|restricts?|requires?|lets?)\b", q):
@@ -334,7 +347,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             and not PARTY_ASKED.search(q) and not TREATY_MACHINERY.search(q) and not re.search(
             r"\b(?:convention|treaty|article|annex)\b.{0,30}\b(?:say|require|allow|force|oblige|make|compel|single|name|"
             r"list|identif\w*|consider|define|call|treat|mean|cover|expect|ask)|"
-            r"\bbound by (?:the |this )?(?:\w+ )?(?:convention|treaty)\b|\bthan the (?:convention|treaty)\b", q,
+            r"\bbound by (?:the |this )?(?:\w+ )?(?:convention|treaty)\b|\bthan the (?:convention|treaty)\b|"
+            r"\b(?:choose|pick|select|apply|use|take) (?:from |up )?under (?:the|this) (?:convention|treaty)\b", q,
             re.IGNORECASE):
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})
@@ -348,7 +362,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     # "My kid broke a thermometer on the tiles. What should I do with the beads?": the advice asked for is
     # about the household item the sentence before names
     household = (HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full))) \
-        and not _MADE_AT_HOME.search(q)
+        and not _MADE_AT_HOME.search(q) and not _PLAN_MUST_COVER.search(q)
     if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)
@@ -422,12 +436,17 @@ def _meeting_holdings(facts: IndexFacts) -> str:
     their decisions were held, beside a refusal that says they are not)."""
     if not facts.meetings:
         return _meeting_list(facts.meetings)
-    amending = frozenset(r.meeting for e in facts.amended for x in e.refs
-                         if (r := Ref.try_parse(x)) is not None and r.is_decision) & facts.meetings
+    amending = _amending(facts)
     others = facts.meetings - amending
     parts = ([f"the annex amendments of {_meeting_list(amending)}"] if amending else []) + \
         ([f"texts of {_meeting_list(others)}"] if others else [])
     return " and ".join(parts) + ", not their other decisions"
+
+
+def _amending(facts: IndexFacts) -> frozenset[int]:
+    """The meetings whose amendments to Annexes A and B the index holds."""
+    return frozenset(r.meeting for e in facts.amended for x in e.refs
+                     if (r := Ref.try_parse(x)) is not None and r.is_decision) & facts.meetings
 
 
 def _meeting_list(meetings: frozenset[int]) -> str:

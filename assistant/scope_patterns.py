@@ -45,6 +45,9 @@ _SUBNATIONAL = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut
                 "Texas|Utah|Vermont|Virginia|West Virginia|Wisconsin|Wyoming|Ontario|Quebec|British Columbia|"
                 "Alberta|Manitoba|Saskatchewan|Nova Scotia|New Brunswick|Newfoundland|Queensland|New South Wales|"
                 "Tasmania|Western Australia")  # (not Victoria: Lake Victoria's miners ask the treaty)
+# a country's own law named as what the question is asked under ("under that Danish ordinance")
+OWN_LAW_NAMED = re.compile(r"\b(?:under|in|by) (?:that|this|the|its|their) (?:[A-Z][\w-]+\s+|\w+'s\s+){1,2}(?:mercury\s+)?"
+                           r"(?:ordinance|decree|statute|act|regulations?|directive|law|bylaw)\b")
 LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|illegal|"
                  r"requirements?|prohibit\w*|restrictions?|derogations?|guidance|limits?|"
                  r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
@@ -167,6 +170,8 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at wh
                             re.IGNORECASE)
 # who held a post, spoke or organised; court cases; which projects were funded: people and events
 PEOPLE_EVENTS = re.compile(
+   r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
+   r"\b(?:proposed|suggested|coined|named)\b|"
    r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
    r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
@@ -213,7 +218,9 @@ WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|
                         r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
                         r"dangerous|persistent))\b", re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
-STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of [\w' ]{0,30}?(?:gold )?(?:production|output|"
+STATISTICS = re.compile(r"\bhow many\b.{0,100}\baccording to (?:the|that|this) (?:group|report|survey|study|NGO|"
+                        r"organi[sz]ation|campaign|network|page|article)\b|"
+                        r"\bwhat (?:share|percentage|fraction|proportion) of [\w' ]{0,30}?(?:gold )?(?:production|output|"
                         r"exports|imports|supply|demand|consumption) (?:came|comes|come|is|was|went|goes)\b|"
                         r"\bwhat (?:share|percentage|fraction|proportion) of (?:the )?(?:global |world\W?s? |total )?"
                         r"(?:anthropogenic )?(?:mercury )?(?:emissions|use|demand|supply|production|gold|trade|imports|"
@@ -250,6 +257,7 @@ HYPOTHETICAL = re.compile(r"^\s*(?:if|suppose|say|assuming|imagine)\b|\b(?:would
 MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an? \w+) (?:mean|change|imply|entail)|"
                      r"\bin the (?:treaty|convention)'s (?:own )?(?:sense|terms|definition|meaning)\b|"
                      r"\b(?:come|comes|came) from in the (?:treaty|convention)\b|"
+                     r"\b(?:out of|from|inside|outside|within) (?:that|this|the|its|the treaty's|the convention's) definition\b|"
                      r"\bcounts? as\b|\bwhat happens\b|\bwhat effect\b|\bwhich (?:article|provision|paragraph)\b|\bunder which\b|"
                      r"\bwhat (?:does|do) the (?:convention|treaty|text) (?:say|require|allow)|"
                      r"\bhow (?:does|would) (?:the convention|the treaty|article \d+)", re.IGNORECASE)
