@@ -27,6 +27,7 @@ from .obligations import shares_question_words, with_deadline
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence
+from .quote_reply import say_quoted_reply
 from .types import Answer, Passage
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
@@ -378,6 +379,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         for p in treaty[:2]:
             sources.append((p.chunk, p.chunk.ref, p))
     entries = [e for e, _ in amended]
+    shown: list[tuple[Chunk, str]] = []  # each quoted provision with the excerpt of it the reader sees
     for chunk, ref, passage in sources:
         if quoted >= quote_limit or chunk.id in seen_chunks or (recited and chunk.ref == "Preamble"):
             continue
@@ -403,7 +405,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         if dated:
             source += " as adopted in 2013"
         draft.say(f"{label} of {source} says: “{excerpt}”", [draft.cite(chunk)], "quote")
+        shown.append((chunk, excerpt))
         quoted += 1
+    # 3a. the part of a quote that replies, when the prose leaves it to the quote ("… as well as sources
+    # generating stocks exceeding 10 metric tons per year"), is said in the reply's voice after the opening
+    # (a list asked for has its own leads; of a duty asked, the checklist says it)
+    if analysis is not None and not recited and not asks_for_items(question):
+        say_quoted_reply(draft, question, shown, analysis.kind)
 
     # 4. nothing from the guide or the treaty: quote the best passage of whatever was found
     if not draft.sentences and passages:

@@ -351,7 +351,7 @@ def resolve_this(text: str, ref: str) -> str:
     r = Ref.try_parse(ref)
     if r is None or r.kind != 1:
         return text
-    text = re.sub(r"\bthis Article\b", f"Article {r.article}", text)
+    text = re.sub(r"\b[Tt]his Article\b", f"Article {r.article}", text)
     if r.paragraph:
         text = re.sub(r"\bthis paragraph\b", f"paragraph {r.paragraph} of Article {r.article}", text)
     return text

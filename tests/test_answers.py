@@ -515,3 +515,17 @@ def test_a_quote_shows_the_paragraph_the_lead_rests_on_not_the_article_named(ful
     quotes = [s.text for s in answer.sentences if s.kind == "quote"]
     assert quotes and quotes[0].startswith("Article 3(8) of the Convention says"), answer.text
     _well_formed(answer)
+
+
+def test_the_reply_a_quote_holds_is_said_in_prose_and_the_quote_keeps_to_its_item(full_index):
+    # the two purposes of an export to a Party sat only inside the quote of the whole of Article 3(6)
+    answer = Assistant(full_index, use_generator=False).ask(
+        "Exports of mercury are tied to written consent and to set purposes. For which purposes is a Party "
+        "allowed to export mercury to another Party?")
+    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    assert "interim storage" in prose and "use allowed to the importing Party" in prose, answer.text
+    quotes = [s.text for s in answer.sentences if s.kind == "quote"]
+    # the quote shows the item the reply rests on, not the non-Party item beside it
+    assert quotes and quotes[0].startswith("Article 3(6)(a) of the Convention says"), answer.text
+    assert "certification demonstrating" not in answer.text, answer.text
+    _well_formed(answer)

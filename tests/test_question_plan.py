@@ -575,7 +575,10 @@ def test_document_titles_read_as_titles_and_a_held_meeting_is_named_as_held():
     assert _display_title(doc("This session of the Conference has agreed on the following messages.",
                               "conference-text")) == "a conference text"  # a first line, not a title
     assert _display_title(doc("The Parties have agreed on", "conference-text")) == "a conference text"
-    verdict = check_scope("What did COP-5 decide about the budget?", [], FACTS)
+    from assistant.amendments import AmendedEntry
+    amending = IndexFacts(documents=("guide",), meetings=frozenset({1, 5}), amended=(AmendedEntry(
+        "lamps", "2013 state", "later state", ("Annex A Part I", "Decision MC-5/4"), "note", "Note", "c1"),))
+    verdict = check_scope("What did COP-5 decide about the budget?", [], amending)
     assert verdict.reason == "later-decision" and "hold only the amendments" in verdict.statement
     unheld = check_scope("What did COP-3 decide about the budget?", [], FACTS)
     assert "do not record what the Conference of the Parties decided" in unheld.statement
@@ -1016,3 +1019,98 @@ def test_a_checklist_keeps_to_the_annex_row_the_answer_is_about():
     plain = SimpleNamespace(action="submit its national action plan to the Secretariat (a)")
     assert _another_row(vcm, question, draft)
     assert not _another_row(methylate, question, draft) and not _another_row(plain, question, draft)
+
+
+def _provision(ref: str, text: str):
+    from ingest.models import Chunk
+    return Chunk(id=ref, doc_id="treaty", doc_title="A treaty", doc_type="treaty", ref=ref, heading=ref,
+                 heading_path=("A treaty", ref), text=text, page_start=None, page_end=None, ordinal=0)
+
+
+# a made-up provision shaped like a treaty paragraph: a chapeau, lettered items, sub-items of one
+_HARBOURS = ("4. Each Party shall not allow the shipping of widgets except:\n"
+             "a) To a Party that has agreed in writing, and only for the purpose of:\n"
+             "(i) Repairs made under this Treaty; or\n(ii) Safe storage in a bonded harbour; or\n"
+             "b) To a non-Party that has shown a licence issued by its harbour board.")
+
+
+def test_units_join_an_item_to_its_chapeau_with_its_sub_items():
+    from assistant.quote_reply import units
+    found = units(_HARBOURS)
+    assert [label for _, _, label in found] == ["a", "b"]
+    first = found[0][0]
+    assert first.startswith("Each Party shall not allow the shipping of widgets except to a Party"), first
+    assert "(i) repairs made" in first and "(ii) safe storage in a bonded harbour" in first, first
+    # a list whose chapeau is a heading keeps its colon
+    heading = units("2. Harbour boards shall cooperate, within their means:\na) Charts of the widget routes;\n"
+                    "b) Counts of widgets, including blue ones, red ones and green ones.")
+    assert heading[1][0].startswith("Harbour boards shall cooperate, within their means: counts of widgets")
+
+
+def test_the_part_of_a_quote_that_replies_is_said_in_prose_and_only_then():
+    from assistant.quote_reply import reply_unit
+    chunk = _provision("Article 4(4)", _HARBOURS)
+    quoted = [(chunk, " ".join(_HARBOURS.split("\n"))[3:])]
+    question = "A port authority asked about widget trade. For which purposes may a Party ship widgets to another Party?"
+    reply = reply_unit(question, quoted, ["Shipping widgets needs the other Party's written agreement."])
+    assert reply is not None and reply.item == "a", reply
+    assert "safe storage in a bonded harbour" in reply.text and "must not allow" in reply.text, reply.text
+    assert reply.text.startswith("Under Article 4(4)(a), each Party"), reply.text  # the item it rests on
+    # the prose already says it: nothing is added
+    said = "A Party may ship widgets to another Party only for repairs made under the Treaty or safe storage " \
+           "in a bonded harbour, and only with its agreement in writing."
+    assert reply_unit(question, quoted, [said]) is None
+    # a question on the list as a whole (its words are the chapeau's) gets no single item
+    assert reply_unit("When may a Party allow the shipping of widgets?", quoted, []) is None or \
+        reply_unit("When may a Party allow the shipping of widgets?", quoted, []).item == ""
+
+
+def test_a_refusal_about_a_meeting_that_amended_no_annex_never_says_it_did():
+    # the index holds COP-1's high-level texts, not amendments of COP-1 (the annexes were amended at COP-4 to 6)
+    verdict = check_scope("Did COP-1 adopt the trade consent form unchanged, and what must a non-Party supply on it?",
+                          [], FACTS)
+    assert verdict is not None and verdict.reason == "later-decision", verdict
+    assert "that COP-1 made" not in verdict.statement and "COP-1" in verdict.statement, verdict.statement
+
+
+def test_what_a_treaty_plan_must_cover_at_home_is_not_household_advice():
+    assert check_scope("Miners in a survey smelted amalgam in the family stove. Would the country's action plan "
+                       "under the treaty have to deal with burning amalgam at home?", [], FACTS) is None
+    verdict = check_scope("I burned some amalgam in our kitchen at home. How do I clean up the residue?", [], FACTS)
+    assert verdict is not None and verdict.reason == "household", verdict
+
+
+@pytest.mark.parametrize("question", [
+    "A study from Germany said its coal plants could halve their mercury. For existing plants like these, which "
+    "measures can a government choose from under the treaty, and what is the deadline?",
+    "A UNEP report in French explains the treaty's waste definition. Which mining residues are left out of that "
+    "definition, and when do they fall back inside it?",
+])
+def test_treaty_questions_with_a_country_or_a_science_word_are_not_refused(question):
+    assert check_scope(question, [], FACTS) is None
+
+
+def test_a_yes_or_no_gets_a_quoted_rule_only_for_the_limits_it_adds():
+    from assistant.quote_reply import reply_unit
+    plain = _provision("Article 9(2)", "2. Each harbour board shall keep a register of widget ships calling at its "
+                                       "quays and publish a yearly summary naming each vessel's owner, cargo and flag.")
+    question = "Does a harbour board have to keep a register of the widget ships calling at its quays?"
+    quoted = [(plain, plain.text[3:])]
+    assert reply_unit(question, quoted, ["Yes."], "yes-no") is None  # the rule again, no limit of it
+    assert reply_unit(question, quoted, ["Yes."], "other") is not None
+    limited = _provision("Article 9(2)", "2. Each harbour board shall keep a register of widget ships calling at its "
+                                         "quays, unless fewer than twelve ships call in a year, naming each owner and cargo.")
+    reply = reply_unit(question, [(limited, limited.text[3:])], ["Yes."], "yes-no")
+    assert reply is not None and "unless fewer than twelve ships" in reply.text, reply
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("A Swedish agency page lists banned goods. Above what mercury content does a product count as mercury-containing "
+     "under that Swedish ordinance?", "national-law"),
+    ("An NGO ran screenings with mercury-free devices in Manila. How many Philippine clinics had dropped mercury "
+     "thermometers by then, according to the group?", "market-data"),
+    ("Which Japanese politician first proposed naming the treaty after Minamata?", "other"),
+])
+def test_questions_about_another_law_a_groups_count_or_a_person_are_refused(question, reason):
+    verdict = check_scope(question, [], FACTS)
+    assert verdict is not None and verdict.reason == reason, verdict
