@@ -281,13 +281,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         stated = figure_leads(draft, question, pool, {p.chunk.id for p in passages})
         lead_refs = [*stated, *(r for r in lead_refs if r not in stated)]  # the quote shows what it rests on
 
-    # 1b. a yes/no question gets a yes or a no, when the lead says it without doubt
-    leads = [x for x in draft.sentences if x.kind == "lead"]
-    if analysis is not None and analysis.kind == "yes-no" and leads:
-        verdict = now_verdict or derive_verdict(question, leads[0].text)
-        if verdict is not None and not opens_with_verdict(leads[0].text):
-            first = leads[0].text
-            leads[0].text = f"{verdict} {first[:1].lower() + first[1:] if verdict.endswith(':') else first}"
+    # 1b. a yes/no question gets a yes or a no, when a lead says it without doubt
+    if analysis is not None and analysis.kind == "yes-no":
+        _verdict_first(draft, question, now_verdict)
 
     # 1c. a checklist of the obligations, each cited to the provision that imposes it
     retrieved_ids = {p.chunk.id for p in passages}
@@ -411,7 +407,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # generating stocks exceeding 10 metric tons per year"), is said in the reply's voice after the opening
     # (a list asked for has its own leads; of a duty asked, the checklist says it)
     if analysis is not None and not recited and not asks_for_items(question):
-        say_quoted_reply(draft, question, shown, analysis.kind)
+        if say_quoted_reply(draft, question, shown, analysis.kind) and analysis.kind == "yes-no":
+            _verdict_first(draft, question, None)  # the rule now said may give the yes or the no
 
     # 4. nothing from the guide or the treaty: quote the best passage of whatever was found
     if not draft.sentences and passages:
@@ -432,6 +429,30 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             and not amendment_known and changed_row:  # the generic caveat only where the answer gives no amendment
         draft.notes.append(prompts.AMENDMENT_NOTE)
     return draft
+
+
+_CONTINUES = re.compile(r"^(?:so|but|and|then|thus|this|that|these|those|it|they|such|also)\b", re.IGNORECASE)
+
+
+def _verdict_first(draft: Draft, question: str, now_verdict: str | None) -> None:
+    """Open with a yes or a no: read from the first lead (or the amended state), else from the first
+    later lead that says it without doubt, which then opens the reply ("Is Mercurochrome caught …?" +
+    "Topical antiseptics … may not be made, imported or exported after 2020" -> "Yes. Topical …")."""
+    leads = [x for x in draft.sentences if x.kind == "lead"]
+    if not leads or opens_with_verdict(leads[0].text):
+        return
+    verdict, lead = now_verdict or derive_verdict(question, leads[0].text), leads[0]
+    if verdict is None:
+        # (only a plain yes or no, from a sentence that stands on its own: "so … should not reach the
+        # market" continues another and says nothing of how binding the rule it follows is)
+        lead = next((x for x in leads[1:] if derive_verdict(question, x.text) in ("Yes.", "No.")
+                     and not _CONTINUES.match(x.text)), None)
+        if lead is None or opens_with_verdict(lead.text):
+            return
+        verdict = derive_verdict(question, lead.text)
+        draft.lead_with(lead, keep=len(leads))
+    first = lead.text
+    lead.text = f"{verdict} {first[:1].lower() + first[1:] if verdict.endswith(':') else first}"
 
 
 # words every row name of a process or product table may carry

@@ -40,9 +40,11 @@ _MUST_DO = re.compile(
     r"|\bwhat (?:does|do) .{0,60}\bhave to do\b"
     # "What is a government expected to do if …?": the duties are asked for, in other words
     r"|\bwhat (?:is|are) .{0,60}\b(?:expected|supposed) to do\b", re.IGNORECASE)
+# ("Can you list the products …?" is a request for the list, not a yes/no question)
 _YES_NO = re.compile(
-    r"^\s*(?:and\s+|so\s+|but\s+)?(?:can|could|may|must|shall|should|do|does|did|is|are|was|were|will|would|has|have|"
-    r"had|am)\b", re.IGNORECASE)
+    r"^\s*(?:and\s+|so\s+|but\s+)?(?!(?:can|could|would|will) (?:you|someone) (?:please )?(?:list|name|tell|give|explain|"
+    r"describe|summari[sz]e|show|outline|set out|spell out|walk)\b)(?:can|could|may|must|shall|should|do|does|did|is|are|"
+    r"was|were|will|would|has|have|had|am)\b", re.IGNORECASE)
 # "when" asks for a date at the start of the question; inside it, it is mostly a conjunction
 # ("what must be done with the mercury when plants close?")
 _WHEN = re.compile(r"^\s*(?:and\s+|so\s+|but\s+)?(?:when|by when|until when|since when|from when)\b"

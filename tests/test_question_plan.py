@@ -1114,3 +1114,30 @@ def test_a_yes_or_no_gets_a_quoted_rule_only_for_the_limits_it_adds():
 def test_questions_about_another_law_a_groups_count_or_a_person_are_refused(question, reason):
     verdict = check_scope(question, [], FACTS)
     assert verdict is not None and verdict.reason == reason, verdict
+
+
+def test_a_later_lead_that_says_yes_or_no_opens_the_reply():
+    from assistant.compose import _verdict_first
+    from assistant.draft import Draft
+    from assistant.types import Sentence
+    question = "Is a mercury antiseptic for scraped knees caught by the ban on mercury-added products?"
+    draft = Draft(sentences=[
+        Sentence("Article 4 lists products whose trade ends on set dates.", [1], "lead"),
+        Sentence("Topical antiseptics with added mercury are banned: they may not be made, imported or exported "
+                 "after 2020.", [2], "lead")])
+    _verdict_first(draft, question, None)
+    assert draft.sentences[0].text.startswith("Yes. Topical antiseptics"), draft.sentences
+    assert draft.sentences[1].text.startswith("Article 4 lists"), draft.sentences
+    # a sentence that only continues another ("so … should …") gives no verdict
+    draft = Draft(sentences=[Sentence("Article 4 lists products whose trade ends on set dates.", [1], "lead"),
+                             Sentence("So antiseptics with added mercury are banned after 2020.", [2], "lead")])
+    _verdict_first(draft, question, None)
+    assert draft.sentences[0].text.startswith("Article 4 lists"), draft.sentences
+
+
+@pytest.mark.parametrize("question", [
+    "The EU copied the additions into its law. Can you list the products the 2022 amendment added to Annex A?",
+    "Could you explain how the exemption register works?",
+])
+def test_a_request_worded_as_can_you_is_not_a_yes_no_question(question):
+    assert question_kind(question) != "yes-no"
