@@ -14,12 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.index import keyword_tokens
 from ingest.refs import Ref
 
 from .draft import Draft
 from .fact_leads import resolve_this
-from ingest.index import keyword_tokens
-
 from .figures import _CROSS_REF, _PLAIN_OPENERS, _join, _plain, asks_for, gives
 from .plan import opens_with_verdict, whole_excerpt
 from .question import asking_sentence
@@ -45,6 +44,8 @@ def _words(text: str) -> set[str]:
     """Content words as prefixes: "purposes" meets "purpose", "exporting" meets "export"."""
     return {(re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t).rstrip("e")[:5]
             for t in keyword_tokens(text) if len(t) >= 3 and not t.isdigit() and t not in _EVERY_UNIT}
+
+
 # the words that limit a rule: what a bare yes or no leaves out
 _LIMIT = re.compile(r"\b(?:provided that|unless|only|except|subject to|no later than|no more than|as soon as|"
                     r"on condition|where|if)\b", re.IGNORECASE)
@@ -99,7 +100,8 @@ class Reply:
     item: str
 
 
-def reply_unit(question: str, quoted: list[tuple[Chunk, str]], prose: list[str], kind: str = "other") -> Reply | None:
+def reply_unit(question: str, quoted: list[tuple[Chunk, str]], prose: list[str],
+               kind: str = "other") -> Reply | None:
     """The unit of a quoted provision (chunk, the excerpt shown) that replies to what is asked and
     that the prose has not said: it shares at least two of the asking sentence's words (or one, and
     two of a context sentence's), more than any other unit; an item of a list shares one with its own
