@@ -445,11 +445,11 @@ def _verdict_first(draft: Draft, question: str, now_verdict: str | None) -> None
     if verdict is None:
         # (only a plain yes or no, from a sentence that stands on its own: "so … should not reach the
         # market" continues another and says nothing of how binding the rule it follows is)
-        lead = next((x for x in leads[1:] if derive_verdict(question, x.text) in ("Yes.", "No.")
-                     and not _CONTINUES.match(x.text)), None)
-        if lead is None or opens_with_verdict(lead.text):
+        found = next(((x, v) for x in leads[1:] if not _CONTINUES.match(x.text)
+                      and (v := derive_verdict(question, x.text)) in ("Yes.", "No.")), None)
+        if found is None or opens_with_verdict(found[0].text):
             return
-        verdict = derive_verdict(question, lead.text)
+        lead, verdict = found
         draft.lead_with(lead, keep=len(leads))
     first = lead.text
     lead.text = f"{verdict} {first[:1].lower() + first[1:] if verdict.endswith(':') else first}"

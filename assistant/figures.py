@@ -166,9 +166,14 @@ def _plain(text: str, ref: str) -> str:
     return re.sub(r"\bthe Party concerned\b", "that Party", text)
 
 
+def word_prefix(token: str) -> str:
+    """A token's prefix, so that forms of one word meet: "withdrawal" / "withdraw", "proposal" / "proposed"."""
+    return (re.sub(r"(?:ing|ed|es|s)$", "", token) if len(token) > 4 else token).rstrip("e")[:5]
+
+
 def _terms(text: str) -> set[str]:
-    """Word prefixes: "withdrawal" meets "withdraw", "proposal" meets "proposed"."""
-    return {(re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t).rstrip("e")[:5] for t in topic_terms(text)}
+    """Word prefixes of the topic words."""
+    return {word_prefix(t) for t in topic_terms(text)}
 
 
 def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, Statement]],

@@ -19,7 +19,7 @@ from ingest.refs import Ref
 
 from .draft import Draft
 from .fact_leads import resolve_this
-from .figures import _CROSS_REF, _PLAIN_OPENERS, _join, _plain, asks_for, gives
+from .figures import _CROSS_REF, _PLAIN_OPENERS, _SENTENCE_END, _join, _plain, asks_for, gives, word_prefix
 from .plan import opens_with_verdict, whole_excerpt
 from .question import asking_sentence
 from .types import Chunk, Sentence
@@ -32,7 +32,6 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:two|three|four|five|six|seven|eight|ni
 _ITEM = re.compile(r"^\(?([a-z]{1,2})\)\s+")
 _SUB_ITEM = re.compile(r"^\(([ivx]{1,5})\)\s+")
 _INLINE_ITEM = re.compile(r"^(?P<head>[^:]{3,200}:)\s+\(?(?P<label>[a-z]{1,2})\)\s+(?P<item>.+)$")
-_SENTENCE_END = re.compile(r"(?<=[A-Za-z0-9)”\"][.])\s+(?=[A-Z“])")
 # words nearly every provision shares, and those of how a question asks: they tell no unit from another
 _EVERY_UNIT = frozenset("mercury party parties convention treaty article annex paragraph shall must may can could "
                         "does what which when how who why would should say says tell under need needs "
@@ -41,9 +40,8 @@ _EVERY_UNIT = frozenset("mercury party parties convention treaty article annex p
 
 
 def _words(text: str) -> set[str]:
-    """Content words as prefixes: "purposes" meets "purpose", "exporting" meets "export"."""
-    return {(re.sub(r"(?:ing|ed|es|s)$", "", t) if len(t) > 4 else t).rstrip("e")[:5]
-            for t in keyword_tokens(text) if len(t) >= 3 and not t.isdigit() and t not in _EVERY_UNIT}
+    """Content words as prefixes (as figures reads topic words): "purposes" meets "purpose"."""
+    return {word_prefix(t) for t in keyword_tokens(text) if len(t) >= 3 and not t.isdigit() and t not in _EVERY_UNIT}
 
 
 # the words that limit a rule: what a bare yes or no leaves out

@@ -332,8 +332,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
     if MARKET.search(q) or (MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
-    if OWN_LAW_NAMED.search(q) and (countries_asked or DEMONYM.search(q) or JURISDICTION.search(q)) \
-            and not CONVENTION_WORDS.search(OWN_LAW_NAMED.search(q)[0]):
+    if (own_law := OWN_LAW_NAMED.search(q)) and (countries_asked or DEMONYM.search(q) or JURISDICTION.search(q)) \
+            and not CONVENTION_WORDS.search(own_law[0]):
         # "… count as mercury-containing under that Danish ordinance?": that law's terms, not the treaty's
         return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW,
                             detail={"countries": countries})

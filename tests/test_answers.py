@@ -29,6 +29,11 @@ def _cited_docs(answer) -> set[str]:
     return {c.doc_id for c in answer.citations}
 
 
+def _leads(answer) -> str:
+    """The reply's prose leads, joined: what the reader meets before any checklist or quote."""
+    return " ".join(s.text for s in answer.sentences if s.kind == "lead")
+
+
 def _well_formed(answer):
     retrieved = {p.chunk.id for p in answer.retrieved}
     assert all(c.chunk_id in retrieved for c in answer.citations), answer.text
@@ -116,7 +121,7 @@ def test_a_close_bank_entry_leads_and_cites_its_provisions(assistant):
 def test_leads_are_never_the_guides_introductions(assistant):
     for q in ("What does the Convention say about mercury?", "Tell me about the Minamata Convention"):
         answer = assistant.ask(q)
-        lead = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+        lead = _leads(answer)
         assert "This part" not in lead and "this file" not in lead.lower(), lead
 
 
@@ -188,7 +193,7 @@ def test_amended_annex_answers_give_todays_state_and_the_decision(assistant):
 def test_an_amended_entry_leads_with_its_amended_date_and_decision(assistant, question, year, decision):
     answer = assistant.ask(question)
     assert not answer.refused, answer.text  # "vacuum" is not household advice here
-    lead = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    lead = _leads(answer)
     assert year in lead and decision in lead, answer.text
     _well_formed(answer)
 
@@ -432,7 +437,7 @@ def test_each_part_of_a_question_of_several_parts_gets_its_reply(assistant):
     # the whole question comes close to no single phrasing; each part has its own entry
     answer = assistant.ask("Two Parties chose arbitration for their dispute. How many arbitrators sit on the "
                            "tribunal, and how soon must it give its final decision?")
-    leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    leads = _leads(answer)
     assert "three members" in leads and "five months" in leads, answer.text
     _well_formed(answer)
 
@@ -484,7 +489,7 @@ def test_a_scenario_set_before_the_question_does_not_choose_the_lead(full_index)
     answer = Assistant(full_index, use_generator=False).ask(
         "An Australian MP speaking on the treaties committee report stressed mercury's long-range atmospheric "
         "transport. What objective does the Minamata Convention itself set out in its text?")
-    leads = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    leads = _leads(answer)
     assert "objective" in leads and "anthropogenic emissions and releases" in leads, answer.text
     _well_formed(answer)
 
@@ -494,12 +499,12 @@ def test_each_figure_a_question_asks_for_is_said_in_the_reply_not_left_to_the_qu
     # two parts, two figures: the circulation time (26(2)) and the majority (26(3))
     answer = a.ask("If a Party wants to amend the Convention text itself, how early must the proposal be circulated, "
                    "and what majority adopts it when consensus fails?")
-    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    prose = _leads(answer)
     assert "six months" in prose and "three-fourths" in prose, answer.text
     # how soon notice may be given (33(1)) as well as when it takes effect (33(2))
     answer = a.ask("If a government wanted out, how soon could it give notice of withdrawal and when would that "
                    "take effect?")
-    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    prose = _leads(answer)
     assert "three years" in prose and "one year" in prose, answer.text
     # a quoted term is answered by the sentence that defines it, and that provision is quoted
     answer = a.ask("Regulators are proposing mercury rules for industrial boilers. Under the treaty, when does a boiler "
@@ -522,7 +527,7 @@ def test_the_reply_a_quote_holds_is_said_in_prose_and_the_quote_keeps_to_its_ite
     answer = Assistant(full_index, use_generator=False).ask(
         "Exports of mercury are tied to written consent and to set purposes. For which purposes is a Party "
         "allowed to export mercury to another Party?")
-    prose = " ".join(s.text for s in answer.sentences if s.kind == "lead")
+    prose = _leads(answer)
     assert "interim storage" in prose and "use allowed to the importing Party" in prose, answer.text
     quotes = [s.text for s in answer.sentences if s.kind == "quote"]
     # the quote shows the item the reply rests on, not the non-Party item beside it
