@@ -259,7 +259,7 @@ def of_meetings(entries: list[AmendedEntry], meetings: list[int] | tuple[int, ..
 _USED_ITEMS = re.compile(r"\b(?:recycl\w*|recover(?:s|ed|ing|y)?|discarded|disposal|dispose|collected|waste|scrap\w*|"
                          r"end[- ]of[- ]life|landfill\w*)\b", re.IGNORECASE)
 _ASKS_PRODUCT_STATE = re.compile(r"\b(?:phase[- ]?out|phased|ban\w*|buy|import\w*|export\w*|manufactur\w*|made|"
-                                 r"date|deadline|when|until|still|amend\w*|COP|decision|listed|added)\b", re.IGNORECASE)
+                                 r"date|deadline|when|until|still|amend\w*|COP|decision|listed|(?<!mercury-)added(?! mercury))\b", re.IGNORECASE)
 
 
 def amended_asked(question: str, entries: list[AmendedEntry], meetings: list[int]) -> list[AmendedEntry]:
@@ -398,7 +398,10 @@ def _claimed_years(question: str) -> set[str]:
 
 
 _DATE_SET_Q = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|was|were)\b.{0,80}\b(?:set|sets|agree\w*|adopt\w*|fix\w*|"
-                        r"decide\w*|give|gave|settle\w*)\b.{0,40}\b(?:date|deadline|year|timeline|phase-out|end)\b",
+                        r"decide\w*|give|gave|settle\w*)\b.{0,40}\b(?:date|deadline|year|timeline|phase-out|end)\b|"
+                        # "Which year did the Parties pick?" after "COP6 fixed an end date for fillings."
+                        r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+)?(?:year|date|deadline)\b.{0,40}\b(?:did|has|have|was|"
+                        r"were)\b.{0,60}\b(?:set|pick\w*|choose|chose|chosen|agree\w*|adopt\w*|fix\w*|decide\w*|settle\w*)\b",
                         re.IGNORECASE)
 _DATED_BY = re.compile(r"\b(?:by|after) (20\d\d)\b[^()]*\((?:Decision )?(?:COP-|MC-)(\d+)")
 

@@ -222,8 +222,12 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
         # says, or, in a question of one part (or when no official sentence gives one), is on its subject
         # (of several parts, a figure may be on the subject of one part and answer another)
         figure = asked_figure(part, st.text) if st is not None and need == "figure" else None
+        # a time asked for is replied to by the official sentence's own period or year, not by another
+        # duty's "as soon as practicable" (the COP's guidance beside the Party's five-year inventory)
+        periods = _periods(st.text) if st is not None and need == "time" and len(parts) > 1 else []
         replying = [x for x in prose if gives(need, x.text) and (
             figure is None or re.search(rf"\b{re.escape(figure)}\b", x.text, re.IGNORECASE)) and (
+            not periods or any(p in x.text.lower() for p in periods)) and (
             (st is not None and same_fact(st.text, x.text, 0.5))
             or ((st is None or len(parts) == 1) and _replies_to(i, terms, _terms(x.text), first=x is prose[0])))]
         if replying:
@@ -247,6 +251,11 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
 
 _CLAUSE = re.compile(r"^\s*(?:when|once|if|while)\s+(?!(?:does|did|do|is|are|was|were|will|would|must|can|could|should|"
                      r"shall|has|have|may)\b)", re.IGNORECASE)
+
+
+def _periods(text: str) -> list[str]:
+    """"five years", "2025": the dated periods a sentence gives ("no later than" alone dates nothing)."""
+    return [m[0].lower() for m in _DATE.finditer(_CROSS_REF.sub("", text)) if m[0].lower() != "no later than"]
 
 
 def _clauses_joined(parts: list[str]) -> list[str]:

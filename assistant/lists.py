@@ -20,7 +20,8 @@ from .plan import split_lines, topic_terms
 
 # "What topics …", "Which practices …", "How many source categories …", "Are kilns among the categories …?"
 _ITEM_NOUNS = (r"(?:topics|practices|categories|measures|elements|items|sources|actions|methods|matters|kinds|types|"
-               r"bases|grounds|areas|issues|things|devices|processes|products)")
+               r"bases|basis|grounds|areas|issues|things|devices|processes|products|information|reports|data|factors|"
+               r"criteria|steps|duties|functions|tasks|conditions|requirements|strategies)")
 _ASKS_FOR_ITEMS = re.compile(rf"\b(?:what|which|how many(?!\s+(?:years?|months?|days?|weeks?|times?)\b))\s+"
                              rf"(?:[\w'-]+\s+){{0,3}}?{_ITEM_NOUNS}\b"
                              rf"|\b(?:among|one of)\s+the\s+(?:[\w-]+\s+){{0,3}}?{_ITEM_NOUNS}\b"

@@ -190,7 +190,9 @@ def question_parts(question: str) -> list[str]:
     return parts or ([clause] if clause else [])
 
 
-_ASKS = re.compile(r"^(?:and\s+)?(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|does|do|did|"
+_ASKS = re.compile(r"^(?:and\s+)?(?:(?:by|until|till|from|since|for|within|in|on|at|to|under|after|before|with|of)\s+"
+                   r"(?=(?:when|what|which|whom|whose|how)\b))?"  # "By when must …", "Under which article …"
+                   r"(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|does|do|did|"
                    r"must|may|will|would|has|have|should|shall|was|were)\b", re.IGNORECASE)
 
 
@@ -272,7 +274,10 @@ def titled_articles(question: str, titles: dict[str, str]) -> tuple[str, ...]:
 # an annex named as a qualifier of something else ("other Annex D categories", "added to Annex D",
 # "the processes in Annex B"): the question is about that something, which the annex only locates
 _QUALIFYING_ANNEX = re.compile(r"\b(?:in|to|from|under|into|on|other|within)\s+(?:the\s+)?(?:other\s+)?annex\s+([a-e])\b"
-                               r"(?!\s+(?:say|says|list|lists|contain|contains|cover|covers|include|includes)\b)",
+                               r"(?!\s+(?:say|says|list|lists|contain|contains|cover|covers|include|includes)\b)|"
+                               # "how many facilities use Annex B processes", "when must the COP review Annex A"
+                               r"\bannex\s+([a-e])\s+(?:processes|products|categories|sources|entries|facilities|plants)\b|"
+                               r"\breview(?:s|ing)?\s+(?:of\s+)?(?:the\s+)?annex\s+([a-e])\b",  # (a "revised Annex A" is the annex)
                                re.IGNORECASE)
 
 
@@ -286,7 +291,7 @@ def qualifying_annexes(question: str) -> tuple[str, ...]:
     """Annexes the asking sentence names only to locate what it asks about."""
     asking = asking_sentence(question)
     proposing = re.search(r"\bpropos\w*", asking, re.IGNORECASE)
-    return tuple(dict.fromkeys(f"Annex {m[1].upper()}" for m in _QUALIFYING_ANNEX.finditer(asking)
+    return tuple(dict.fromkeys(f"Annex {next(g for g in m.groups() if g).upper()}" for m in _QUALIFYING_ANNEX.finditer(asking)
                                if proposing or not _ANNEX_AS_SUBJECT.search(asking[:m.start()])))
 
 

@@ -241,8 +241,9 @@ _PLAN_MUST_COVER = re.compile(r"\b(?:action plan|national plan|NAP)\b.{0,60}\b(?
 _TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|direct|instruct|ask) the (?:COP|Conference)\b",
                            re.IGNORECASE)
 # a named State's own date of entry into force is its status, not the treaty's rule
-_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in what year did)\b.{0,60}\b(?:enter|come) "
-                          r"into force for\b|\bentered into force for\b", re.IGNORECASE)
+_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in what year did)\b.{0,60}\b(?:(?:enter|come) "
+                          r"into force for|become binding (?:on|for)|start to bind)\b|\bentered into force for\b",
+                          re.IGNORECASE)
 # what a meeting decided beside its annex amendments, even about an amended product (a waste threshold,
 # customs codes for lamps, a reporting form): the index holds only the amendments
 _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance|guidelines|reporting formats?|forms?|"
@@ -256,6 +257,9 @@ COP_ASKED = re.compile(r"^\s*(?:and\s+)?(?:has|have|did|had)\s+(?:the\s+)?(?:COP
                        re.IGNORECASE)
 _FORMAL_OUTCOME = re.compile(r"\bmemorand(?:um|a) of understanding\b|\bMoU\b|\brules of procedure\b|\bfinancial rules\b|"
                              r"\bbudget\b|\bput off\b|\bdeferr?\w*|\bpostpon\w*", re.IGNORECASE)
+
+
+_TREATY_DISPUTE = re.compile(r"\b(?:arbitra\w*|tribunal|conciliation commission)\b", re.IGNORECASE)
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
@@ -273,7 +277,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     about_amended = bool(entries_about(full, list(facts.amended)))
     if OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
-    if PEOPLE_EVENTS.search(q) and not treaty_meaning:
+    # "could the tribunal order interim steps before ruling?" asks the treaty's own dispute machinery
+    if PEOPLE_EVENTS.search(q) and not treaty_meaning and not _TREATY_DISPUTE.search(q):
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     if (name := unknown_name(q, facts)) is not None:
         if JURISDICTION.search(name):  # "What did the EPA's Region 9 decide …?": a national authority
@@ -330,7 +335,15 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         # the index holds this meeting's annex amendments, not its other decisions
         return ScopeVerdict("later-decision", prompts.SCOPE_HELD_MEETING.format(
             meetings=_meeting_list(frozenset(held))), prompts.LOOK_LATER_DECISION, detail={"meetings": held})
-    if MARKET.search(q) or (MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
+    if ASKS_TREATY.search(q) and not countries_asked and not (JURISDICTION.search(q) and LAW.search(q)) \
+            and not (OTHER_TREATY.search(q) and not ABOUT_THIS_TREATY.search(q)):
+        # "does the treaty expect each Party to fund this from its national budget?" asks the treaty,
+        # whatever money, science or household words it uses
+        return None
+    # "Must every Party follow the dates, or can it choose, and what does that choice cost it?": a Party's
+    # treaty cost, not a price
+    if (MARKET.search(q) and not PARTY_ASKED.search(q)) or (
+            MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (own_law := OWN_LAW_NAMED.search(q)) and (countries_asked or DEMONYM.search(q) or JURISDICTION.search(q)) \
             and not CONVENTION_WORDS.search(own_law[0]):

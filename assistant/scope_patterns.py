@@ -100,7 +100,8 @@ QUANTITY = re.compile(r"\bhow many (?!years?\b|times\b|days\b|months\b|members\b
                       r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
                       r"tribunal|commission|Bureau)))|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
                       r"amount|level|concentration)", re.IGNORECASE)
-HEALTH = re.compile(r"\b(?:should (?:my|our) (?:\w+ )?(?:stop|keep) eating|will (?:the|my) [\w ]{0,20}(?:fade|go away|heal)|"
+HEALTH = re.compile(r"\b(?:should (?:my|our) (?:\w+ )?(?:stop|keep) eating|should (?:\w+ ){1,6}(?:stop|keep|avoid) eating|"
+                    r"(?:accurate|reliable) enough to|will (?:the|my) [\w ]{0,20}(?:fade|go away|heal)|"
                     r"safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
                     r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
                     r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
@@ -264,17 +265,23 @@ MEANING = re.compile(r"\bwhat (?:does|would|did|do) (?:that|this|it|they|such an
 ASKS_TREATY = re.compile(r"\b(?:COP|Conference of the Parties|convention|treaty)(?:'s|’s) (?:guidance|guidelines)\b.{0,90}"
                          r"\b(?:cover|covers|include|includes|address|addresses|contain|contains|deal with)\b|"
                          r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
-                         r"allows|cover|covers|mean|means|force|forces|oblige|obliges|ask|asks|expect|expects|stop|stops|"
+                         r"allows|cover|covers|mean|means|(?<!into )force|forces|oblige|obliges|ask|asks|expect|expects|stop|stops|"
                          r"prevent|prevents|forbid|forbids|let|lets|permit|permits|"
                          r"target|targets|apply to|applies to|single out|singles out|identify|identifies)\b|"
                          r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
-                         r"required) to\b", re.IGNORECASE)
+                         r"required) to\b|"
+                         # "Does the treaty's research and monitoring article ask Parties to …?"
+                         r"\b(?:convention|treaty)(?:'s|’s) (?:[\w-]+ ){0,4}(?:article|provision|annex|rules?)\b.{0,25}"
+                         r"\b(?:say|says|require|requires|ask|asks|expect|expects|cover|covers|oblige|obliges|allow|allows)\b|"
+                         # "Would broken glass contaminated with mercury count as 'mercury waste' under the Convention?"
+                         r"\b(?:counts?|counted|qualify|qualifies|covered|considered|classed|treated|regarded) as\b.{0,60}"
+                         r"\b(?:under|in|by) (?:the|this) (?:Minamata )?(?:convention|treaty)\b", re.IGNORECASE)
 # market words that the treaty also uses ("not on the market", "market-based mechanisms"): only without it
 MARKET_WEAK = re.compile(r"\bmarket\b(?!-based)|\bdemand\b|\bmanufacturers?\b|\boperators\b|\bsuppliers?\b|"
                          r"\bstop selling\b", re.IGNORECASE)
 # the treaty's own actor asked about ("could a Party legally permit a new mine?", countries named as
 # examples before it): what the treaty allows a Party, not a country's law
-PARTY_ASKED = re.compile(r"\b(?:can|could|may|must|would|should|does|do|is|are)\s+(?:a|any|each|the|that|such)\s+Party\b|"
+PARTY_ASKED = re.compile(r"\b(?i:can|could|may|must|would|should|does|do|is|are)\s+(?i:a|any|each|every|the|that|such)\s+Party\b|"
                          r"\b(?:a|any|each) Party\s+(?:legally\s+)?(?:permit|allow|license|licen[cs]e|approve)\b")
 DUTY = re.compile(r"\b(?:must|shall|required|obliged|have to|has to|need to|needs to)\b", re.IGNORECASE)
 # "what must Parties now do …?": a duty of every Party, not a question about which States are Parties

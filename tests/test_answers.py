@@ -512,6 +512,12 @@ def test_each_figure_a_question_asks_for_is_said_in_the_reply_not_left_to_the_qu
     assert "one year" in answer.sentences[0].text and "New source" in answer.sentences[0].text, answer.text
     assert "Article 8(2)(c) of the Convention says" in answer.text, answer.text
     _well_formed(answer)
+    # "By when …, and who …?": the Party's own deadline, not the COP's "as soon as practicable" for the guidance
+    answer = a.ask("An inventory guide is online. By when must a Party have its inventory of emissions from relevant "
+                   "sources, and who supplies the guidance on preparing it?")
+    prose = _leads(answer)
+    assert "five years" in prose and "Conference of the Parties" in prose, answer.text
+    _well_formed(answer)
 
 
 def test_a_quote_shows_the_paragraph_the_lead_rests_on_not_the_article_named(full_index):

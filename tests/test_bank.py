@@ -156,6 +156,9 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
     # a "when" joining clauses inside the asking sentence asks no date
     ("Dentists, miners and battery workers face mercury at work. Which bodies should the Conference of the "
      "Parties work with when it takes up such health issues?", set()),
+    # "products with added mercury" names products; it does not ask what was added to the annex
+    ("A news item lists bans on bulbs and batteries. Must Parties share what they know about the trade in "
+     "products with added mercury?", set()),
     # ... but kept when the asking sentence asks about its state, or names it itself
     ("Button zinc air cells are sold in every pharmacy. Since when are they out?", {"Batteries"}),
     ("Zinc-air hearing-aid button cells were exempted in 2013. When does the amended Annex A stop their manufacture?",
@@ -165,6 +168,14 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
 ])
 def test_a_product_named_only_as_context_does_not_bring_its_amendments(question, names):
     assert {e.name for e in amended_asked(question, _note_entries(), [])} == names
+
+
+def test_a_which_year_question_about_a_named_meeting_asks_for_that_meetings_date():
+    from assistant.amendments import asks_meeting_date
+    assert asks_meeting_date("A paper says COP6 fixed an end date for fillings. Which year did the Parties pick?", (6,))
+    assert asks_meeting_date("Did COP-4 set a phase-out date for amalgam?", (4,))
+    assert not asks_meeting_date("Which year did the Parties pick?", ())
+    assert not asks_meeting_date("COP-5 met in Geneva. Which lamps are listed now?", (5,))
 
 
 def test_a_which_question_about_the_amendments_finds_the_entries_it_does_not_name():

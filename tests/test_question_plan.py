@@ -264,6 +264,17 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Which company developed the first mercury-free catalyst for vinyl chloride?", "other"),
     ("How does methylmercury damage nerve cells in the brain?", "science"),
     ("At what temperature does mercury leave crushed lamp glass?", "science"),
+    # a State's own binding date; advice to families; whether a replacement device is good enough
+    ("A paper said Seoul was about to deposit its instrument. On what date did the treaty become binding on "
+     "South Korea?", "parties-status"),
+    ("Miners' villages sit on polluted rivers. Should the families there stop eating the fish they catch?",
+     "health-advice"),
+    ("Are infrared thermometers accurate enough to check a toddler's fever?", "health-advice"),
+    # another treaty's own procedure, asked in the words that ask what a treaty requires
+    ("What does the Stockholm Convention's listing procedure require of a proposed chemical?", "other"),
+    # "came into force" does not ask what the treaty forces
+    ("How much does a flask of mercury cost today, and did prices drop once the Convention came into force?",
+     "market-data"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -361,6 +372,13 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "keep people from being exposed to mercury?",
     "A copper smelter in Zambia is cutting its stack emissions. When the emissions list names smelting of "
     "non-ferrous metals, which metals does it mean?",
+    # money, science, household or court words in a question that asks what the treaty requires
+    "Beyond the GEF, does the treaty expect each Party to fund its own activities, say from its national budget?",
+    "Must every Party keep to the listed phase-out dates, or may it pick its own measures, and what does that "
+    "choice cost it?",
+    "Does the treaty's research and monitoring article ask Parties to study mercury re-emitted from old deposits?",
+    "Would shards of a broken thermometer count as mercury waste under the Convention?",
+    "In an arbitration between two Parties, can the tribunal order interim protection before ruling, and who asks?",
 ])
 def test_scope_rules_leave_answerable_questions_alone(question):
     assert check_scope(question, [], FACTS) is None
@@ -652,6 +670,10 @@ def test_a_question_of_several_parts_is_split_into_its_questions():
     assert question_parts("Once a country deposits its instrument, how long is it before the treaty binds it?") == \
         ["Once a country deposits its instrument, how long is it before the treaty binds it"]
     assert question_parts("Which products are listed?") == ["Which products are listed"]
+    # a question word after a preposition asks ("By when …, and who …?" is two questions, not a clause and one)
+    assert question_parts("A guide sits online. By when must a Party have its emissions inventory, and who writes "
+                          "the guidance for it?") == \
+        ["By when must a Party have its emissions inventory", "who writes the guidance for it"]
     # two asking sentences after a scenario
     assert question_parts("Clinics still use them. Why does the treaty care about thermometers? What is its "
                           "objective?") == ["Why does the treaty care about thermometers", "What is its objective"]
@@ -730,6 +752,16 @@ def test_a_table_of_two_dated_rows_is_a_list_with_its_dates():
     # a chapeau's two lettered items stay with the quote: only a table's rows are a list of two
     assert listing([_treaty_chunk("Article 9(1)", "1. Each Party shall keep:\na) Records; and\nb) Samples.")],
                    "Article 9(1)", {"keep", "records"}) is None
+
+
+@pytest.mark.parametrize("question", [
+    "On what information must the evaluation be based?",
+    "Which reports must the Secretariat prepare for the Parties?",
+    "What kinds of data should Parties help gather?",
+])
+def test_a_question_for_information_or_reports_asks_for_a_list(question):
+    from assistant.lists import asks_for_items
+    assert asks_for_items(question)
 
 
 @pytest.mark.parametrize("question", [
@@ -904,6 +936,10 @@ def test_an_article_named_by_its_subject_is_found_by_its_title(question, article
     ("What did the last meeting change in Annex A?", ()),
     ("Can a Party register an exemption for one sub-category of a product listed in Annex A?", ("Annex A",)),
     ("What does Annex D say?", ()),
+    # an annex as the adjective of what is asked about, or the object of a review
+    ("Within how many years must a Party report how many facilities use Annex B processes?", ("Annex B",)),
+    ("By when did the COP have to review Annex A?", ("Annex A",)),
+    ("When was the revised Annex A sent round to the Parties?", ()),
 ])
 def test_an_annex_named_only_to_locate_the_subject_is_told_apart(question, annexes):
     assert qualifying_annexes(question) == annexes
