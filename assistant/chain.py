@@ -235,7 +235,8 @@ class Assistant:
                        explicit_refs=explicit, obligations=obligations, analysis=analysis,
                        bank_lead=lead, part_leads=also, amended=[(e, c) for e, c in aux.amended if id(e) in names],
                        decision_facts=[(f, c) for f, c in aux.decision_facts if id(f) in asked], year=year,
-                       all_amended=tuple(entries), meetings=tuple(meetings), lead_rows=lead_rows)
+                       all_amended=tuple(entries), meetings=tuple(meetings), lead_rows=lead_rows,
+                       similarity=self.retriever.similarities if self.settings.part_replies else None)
 
     def _extractive(self, turn: Turn) -> Answer:
         if turn.refusal is not None:

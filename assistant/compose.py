@@ -18,6 +18,7 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .figures import figure_leads, figure_pool
+from .part_replies import Similarity, part_replies
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
                          items_lead, on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
@@ -101,7 +102,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             part_leads: list[BankMatch] = (), amended: list[tuple[AmendedEntry, Chunk]] = (),
             decision_facts: list[tuple[DecisionFact, Chunk]] = (),
             year: int = 2026, all_amended: tuple[AmendedEntry, ...] = (), meetings: tuple[int, ...] = (),
-            lead_rows: list | None = None) -> Draft:
+            lead_rows: list | None = None, similarity: Similarity | None = None) -> Draft:
     """Write the answer from passages (best first).
 
     binding_lookup(ref) -> list[Chunk] of the official text for that provision (may be empty);
@@ -119,6 +120,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     lead_rows: (Obligation, Chunk) pairs, best first: with a deadline for a when / how-long
         question, any for the kinds in POINT_KINDS (one may lead when it says what is asked)
     question whose lead gives no time.
+    similarity(text, candidates) -> similarities: meaning closeness (the embedding model), used to
+        reply to each part of a question of several parts (assistant/part_replies.py); None: not done.
     """
     detailed = audience == "detailed"
     query = set(keyword_tokens(question))
@@ -280,6 +283,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 if not (_ANNEX_ROW.match(c.ref or "") and (not all_amended or entries_about(c.text, list(all_amended))))]
         stated = figure_leads(draft, question, pool, {p.chunk.id for p in passages})
         lead_refs = [*stated, *(r for r in lead_refs if r not in stated)]  # the quote shows what it rests on
+        # 1a-vi. "…, and may a member who disagrees say so?": each other part the prose leaves open gets
+        # the official sentence closest to it in meaning (in the treaty's words, so it is not quoted again)
+        if similarity is not None:
+            part_replies(draft, question, pool, {p.chunk.id for p in passages}, similarity)
 
     # 1b. a yes/no question gets a yes or a no, when a lead says it without doubt
     if analysis is not None and analysis.kind == "yes-no":

@@ -180,7 +180,13 @@ def question_parts(question: str) -> list[str]:
         if not piece:
             continue
         if not parts and not clause and not _ASKS.match(piece):
-            clause = piece
+            # "Once a tribunal decides, can the loser appeal it": the clause, then the first question
+            opening = re.search(r",\s+(?=(?:can|could|does|do|did|is|are|must|may|will|would|has|have|should|how|"
+                                r"when|what|which|who|whom|whose|where|why|whether)\b)", piece, re.IGNORECASE)
+            if opening:
+                parts.append(piece)
+            else:
+                clause = piece
         elif not parts:
             parts.append(f"{clause}, {piece}" if clause else piece)
         elif len(piece.split()) < 3:

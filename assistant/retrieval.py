@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
@@ -236,6 +237,15 @@ class Retriever:
 
     def embed(self, text: str) -> list[float]:
         return list(self._embed_cached(text))
+
+    def similarities(self, text: str, candidates: list[str]) -> list[float]:
+        """Cosine similarity of `text` to each candidate sentence (the embedding model, one batch)."""
+        if not candidates:
+            return []
+        query = np.asarray(self.embed(text), dtype=np.float32)
+        docs = np.asarray(self.store.embedder.embed_documents(candidates), dtype=np.float32)
+        norms = np.linalg.norm(docs, axis=1) * (np.linalg.norm(query) or 1.0)
+        return [float(x) for x in docs @ query / np.where(norms == 0, 1.0, norms)]
 
     # ---- the three retrieval modes, also used as baselines ----------------------------------
     def dense_ranking(self, query: str, n: int, filters: Filters | None = None) -> list[tuple[int, float]]:

@@ -248,7 +248,8 @@ _ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in wha
 # customs codes for lamps, a reporting form): the index holds only the amendments
 _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance|guidelines|reporting formats?|forms?|"
                             r"budget|rules of procedure|financial rules|memorandum|programme of work|e-commerce|"
-                            r"online (?:sales|platforms?))\b", re.IGNORECASE)
+                            r"online (?:sales|platforms?)|certif\w+|supply chains?|illegal trade|enforcement|"
+                            r"exemptions? (?:extended|extension)|extensions?)\b", re.IGNORECASE)
 
 
 # what a meeting formally settled, which the ministers' messages of COP-1 do not hold ("did the delegates

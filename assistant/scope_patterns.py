@@ -139,7 +139,7 @@ SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|a
 # a question about the Conference's later work, in the past tense: what it adopted is not in the 2013 text
 COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|had)\s+(?:the\s+)?(?:Minamata\s+)?(?:COP|Conference of the Parties|Parties|conference|delegates|negotiators|"
                      r"negotiating committee|meeting)\b.{0,60}\b(?:adopt|endors|approv|agree|decid|request|set|revis|"
-                     r"establish|welcom|elect|pledg|recommend|conclud|updat)\w*|"
+                     r"establish|welcom|elect|pledg|recommend|conclud|updat|grant|refus|reject)\w*|"
                      r"\bwhat did (?:the )?(?:\w+'s )?(?:first |second |latest |last |recent )?(?:effectiveness evaluation|review|"
                      r"assessment|committee)\b.{0,40}\b(?:conclude|find|found|show|say|recommend)|\b(?:COP|Conference of the Parties|the Parties)\s+(?:has\s+)?"
                      r"(?:adopted|endorsed|approved|agreed|decided|requested|elected)\b|\bwhich decision\b|"

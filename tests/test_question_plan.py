@@ -270,6 +270,11 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     ("Miners' villages sit on polluted rivers. Should the families there stop eating the fish they catch?",
      "health-advice"),
     ("Are infrared thermometers accurate enough to check a toddler's fever?", "health-advice"),
+    # what a later meeting did besides listing products: extensions granted, supply-chain certification
+    ("At COP-6 several countries asked for five more years on their product exemptions. Did the Conference of "
+     "the Parties grant those extensions?", "later-decision"),
+    ("A paper said COP6 took up skin-lightening creams too. What did the Parties decide there about certifying "
+     "gold supply chains?", "later-decision"),
     # another treaty's own procedure, asked in the words that ask what a treaty requires
     ("What does the Stockholm Convention's listing procedure require of a proposed chemical?", "other"),
     # "came into force" does not ask what the treaty forces
@@ -611,6 +616,19 @@ def test_document_titles_read_as_titles_and_a_held_meeting_is_named_as_held():
     assert "the annex amendments of COP-4 and texts of COP-1, not their other decisions" in statement, statement
 
 
+def test_what_a_held_meeting_did_beside_an_amended_entrys_listing_is_a_later_decision():
+    from assistant.amendments import AmendedEntry
+    creams = (AmendedEntry("Cosmetics", "above 1 ppm, after 2020", "all, after 2025",
+                           ("Annex A Part I", "Decision MC-5/4"), "d", "notes", "c"),)
+    facts = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}), amended=creams)
+    # enforcement and certification are not the annex listing the index holds
+    verdict = check_scope("What did the Parties decide at COP-6 about fighting illegal trade in mercury cosmetics?",
+                          [], facts)
+    assert verdict is not None and verdict.reason == "later-decision"
+    # the listing itself is held
+    assert check_scope("What did COP-5 decide about mercury cosmetics?", [], facts) is None
+
+
 def test_a_refusal_lists_what_the_index_holds_the_convention_first():
     from assistant.chain import _documents
 
@@ -670,6 +688,10 @@ def test_a_question_of_several_parts_is_split_into_its_questions():
     assert question_parts("Once a country deposits its instrument, how long is it before the treaty binds it?") == \
         ["Once a country deposits its instrument, how long is it before the treaty binds it"]
     assert question_parts("Which products are listed?") == ["Which products are listed"]
+    # a clause and the first question in one piece, then a second question
+    assert question_parts("Once the tribunal has ruled, can the losing side appeal, and may a member who disagrees "
+                          "say so?") == ["Once the tribunal has ruled, can the losing side appeal",
+                                         "may a member who disagrees say so"]
     # a question word after a preposition asks ("By when …, and who …?" is two questions, not a clause and one)
     assert question_parts("A guide sits online. By when must a Party have its emissions inventory, and who writes "
                           "the guidance for it?") == \
