@@ -521,17 +521,14 @@ def test_each_figure_a_question_asks_for_is_said_in_the_reply_not_left_to_the_qu
 
 
 def test_a_part_the_reply_leaves_open_gets_the_official_sentence_closest_to_it(full_index):
-    a = Assistant(full_index, use_generator=False)
-    answer = a.ask("After an arbitral tribunal under the treaty gives its final decision, can the losing side "
-                   "appeal, and may a tribunal member who disagrees say so?")
-    prose = _leads(answer)
-    assert "appeal" in prose and "dissenting opinion" in prose, answer.text
-    _well_formed(answer)
-    # the setting off: the part stays open (the test above fails without the step)
-    off = Assistant(full_index.replace(part_replies=False), use_generator=False)
-    assert "dissenting opinion" not in _leads(off.ask("After an arbitral tribunal under the treaty gives its final "
-                                                      "decision, can the losing side appeal, and may a tribunal "
-                                                      "member who disagrees say so?")), "the step is not needed here"
+    question = ("After an arbitral tribunal under the treaty gives its final decision, can the losing side appeal, "
+                "and may a tribunal member who disagrees say so?")
+    on, off = (Assistant(full_index.replace(part_replies=flag), use_generator=False).ask(question)
+               for flag in (True, False))
+    assert "appeal" in _leads(on) and "dissenting opinion" in _leads(on), on.text
+    _well_formed(on)
+    # without the step the second part stays open: the check above is the step's
+    assert "dissenting opinion" not in _leads(off), "the step is not needed for this question"
 
 
 def test_a_quote_shows_the_paragraph_the_lead_rests_on_not_the_article_named(full_index):
