@@ -904,3 +904,49 @@ def test_a_second_condition_does_not_open_the_rendered_action(rows):
     found = by_ref(rows, "Article 25(6)")
     assert found and all(not re.match(r"ensure that (?:and|or)\b", o.action) for o in found), [o.action for o in found]
     assert any("twelve months" in o.action for o in found)
+
+
+# an annex part whose measures are gerund items under "… shall include the following:" (items on lines of
+# their own) or "… shall apply the following measures: (i) …" (the chunker leaves the chapeau on the
+# first item's line); worded for this test
+_MEASURES_ANNEX = """# Widget Treaty
+
+## Article 3 — Measures
+
+1. Each Party shall take the measures set out in Annex A.
+
+## Annex A — Measures
+
+### Part I — Plant measures subject to Article 3
+
+Measures taken by a Party under Article 3 for widget plants shall include each of the following:
+
+i) Requiring that each plant keep a widget log;
+
+ii) Not allowing widgets to be burnt in the open;
+
+iii) Allowing night shifts only where the plant is fenced;
+
+iv) Endeavouring to give workers access to protective gear.
+
+### Part II — Depot measures subject to Article 3
+
+In giving effect to Article 3, each Party shall apply the following measures: (i) Requiring that each depot be locked;
+(ii) Not allowing depots near schools;
+(iii) Where feasible, requiring covered storage.
+"""
+
+
+def test_gerund_measures_under_an_include_or_apply_chapeau_are_each_a_row(tmp_path):
+    path = tmp_path / "widgets.md"
+    path.write_text(_MEASURES_ANNEX, encoding="utf-8")
+    rows = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    by_part = {part: [(r.polarity, r.modality, r.action) for r in rows if r.ref == f"Annex A {part}"]
+               for part in ("Part I", "Part II")}
+    plant, depot = by_part["Part I"], by_part["Part II"]
+    assert [(p, m) for p, m, _ in plant] == [("duty", "binding"), ("prohibition", "binding"),
+                                             ("restriction", "binding"), ("duty", "soft")], plant
+    assert plant[1][2].startswith("not allow widgets") and "only where" in plant[2][2], plant
+    assert [(p, m) for p, m, _ in depot] == [("duty", "binding"), ("prohibition", "binding"), ("duty", "soft")], depot
+    # no row is the chapeau alone
+    assert not any("following" in r.action for r in rows), [r.action for r in rows]

@@ -40,6 +40,14 @@ log = logging.getLogger(__name__)
 _TIMING_ITEM = re.compile(r"^(?:when|where|if|once|after|before|unless|on|upon|no later than|not later than|by|"
                           r"within|at|in the case of|as soon as)\b", re.IGNORECASE)
 # chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
+# "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
+# ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
+_INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|take|implement|adopt)\s+"
+                                r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?\s*:$", re.IGNORECASE)
+_GERUND_ITEM = re.compile(r"^(?P<qualifier>(?:Where|As|If|So far as) (?:feasible|appropriate|possible|practicable),\s+)?"
+                          r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
+                          r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging)\b\s*",
+                          re.IGNORECASE)
 _NOT_OBJECTS = re.compile(r"\bexcept\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
                           re.IGNORECASE)
 
@@ -204,6 +212,9 @@ class _DocumentReader(TableReader, ClauseFinder):
             if parent.expandable:
                 self._expanded_item(line, sentences[0], parent)
                 start = 1
+            elif _INCLUDES_MEASURES.search(parent.sentence) and (verb := _GERUND_ITEM.match(sentences[0])):
+                self._measure_item(line, sentences[0], verb, parent)
+                start = 1
             else:
                 start = self._item_of_statement(sentences[0], parent)
                 if start == 1 and self._lists_objects(parent) and not _TIMING_ITEM.match(sentences[0]):
@@ -334,6 +345,29 @@ class _DocumentReader(TableReader, ClauseFinder):
                 deadline=row.deadline or normalise_deadline(item), dates=row.dates or find_dates(item)))
         # the chapeau's own "promote …" row is now said item by item
         self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]
+
+    def _measure_item(self, line: _Line, item: str, verb: re.Match, chapeau: _Chapeau) -> None:
+        """One item of "Measures taken by a Party … shall include each of the following: i) Requiring …;
+        iii) Not allowing …; iv) Allowing … only where …": the Party's own duty, prohibition or
+        restriction, read as "Each Party shall not allow …". Items of an annex part keep the part's ref
+        (they carry no paragraph of their own)."""
+        base = {"requiring": "require", "allowing": "allow", "prohibiting": "prohibit", "ensuring": "ensure",
+                "endeavouring": "endeavour", "endeavoring": "endeavour", "promoting": "promote",
+                "taking": "take", "establishing": "establish", "providing": "provide", "developing": "develop",
+                "restricting": "restrict", "banning": "ban", "encouraging": "encourage"}[verb["verb"].lower()]
+        rest = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item[verb.end():]).strip()
+        qualifier = verb["qualifier"] or ""  # "Where feasible, requiring …" softens the duty
+        statement = f"Each Party shall, {qualifier.rstrip(', ').lower()}, " if qualifier else "Each Party shall "
+        statement += f"{'not ' if verb['neg'] else ''}{base} {rest}."
+        if line.ref is not None and line.ref.kind == 2 and not line.ref.paragraph:
+            line = dataclasses.replace(line, ref=_parse_ref(chapeau.ref_str), ref_str=chapeau.ref_str)
+        n_before = len(self.out)
+        self._sentence(line, statement, first_in_para=False)
+        for row in self.out[n_before:]:
+            row.sentence = re.sub(r"\s+", " ", f"{chapeau.sentence} {item}").strip()
+        # the chapeau's own "include each of the following …" row is now said item by item
+        self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]
+        chapeau.rows = []
 
     # ---- obligations ---------------------------------------------------------------------
     def _expanded_item(self, line: _Line, sentence: str, chapeau: _Chapeau, context: str = "") -> None:

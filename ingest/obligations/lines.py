@@ -80,8 +80,15 @@ def _chunk_lines(chunk: Chunk, lead_ins: set[str] = frozenset(), carry: _Line | 
         t = raw.strip()
         if not t:
             continue
+        if prev_level is None and base is not None and not (base.subparagraph or base.item) \
+                and (own := _inline_chapeau(t, base)):
+            # "… shall apply the following measures: (i) Requiring …" on one line of a Part: the chapeau, then
+            # its first item
+            lines.append(_Line(base, str(base), "text", own[0], chunk))
+            prev_level, t = "text", t[len(own[0]):].strip()
         if prev_level is None:
-            for lead in lead_ins:  # a lead-in the chunker wrote in front of this provision
+            own = _inline_chapeau(t, base)
+            for lead in [*lead_ins, *own]:  # a lead-in the chunker wrote in front of this provision
                 if t.startswith(lead + " ") and base is not None:
                     t = t[len(lead):].strip()
                     if LABEL_RE.match(t) and (base.subparagraph or base.item):
@@ -119,6 +126,16 @@ def _chunk_lines(chunk: Chunk, lead_ins: set[str] = frozenset(), carry: _Line | 
         lines.append(_Line(ref, str(ref), level, text, chunk))
         prev_level = level
     return lines
+
+
+def _inline_chapeau(first_line: str, base: Ref | None) -> list[str]:
+    """"… each Party shall apply the following measures: (i) Requiring …": a chapeau the chunker left on
+    the line of the provision's first item (a roman list straight under an annex Part), as a lead-in."""
+    if base is None:
+        return []
+    label = base.item or base.subparagraph or "(a|i)"  # a Part's own first line opens its list at (a) or (i)
+    m = re.match(r"^([^\n]{5,400}?:)\s+\(?([a-z]{1,4})\)\s", first_line)
+    return [m[1]] if m and re.fullmatch(label, m[2]) else []
 
 
 def _is_row(chunk: Chunk) -> bool:
