@@ -948,5 +948,6 @@ def test_gerund_measures_under_an_include_or_apply_chapeau_are_each_a_row(tmp_pa
                                              ("restriction", "binding"), ("duty", "soft")], plant
     assert plant[1][2].startswith("not allow widgets") and "only where" in plant[2][2], plant
     assert [(p, m) for p, m, _ in depot] == [("duty", "binding"), ("prohibition", "binding"), ("duty", "soft")], depot
+    assert depot[2][2].startswith("where feasible, require"), depot  # the qualifier stays with the action
     # no row is the chapeau alone
     assert not any("following" in r.action for r in rows), [r.action for r in rows]

@@ -365,6 +365,8 @@ class _DocumentReader(TableReader, ClauseFinder):
         self._sentence(line, statement, first_in_para=False)
         for row in self.out[n_before:]:
             row.sentence = re.sub(r"\s+", " ", f"{chapeau.sentence} {item}").strip()
+            if qualifier and not row.action.lower().startswith(qualifier.lower().rstrip(", ")):
+                row.action = f"{qualifier.rstrip(', ').lower()}, {row.action}"  # the checklist keeps "where feasible"
         # the chapeau's own "include each of the following …" row is now said item by item
         self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]
         chapeau.rows = []
