@@ -18,13 +18,13 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .figures import figure_leads, figure_pool
-from .part_replies import Similarity, part_replies
 from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
                          items_lead, on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
 from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
+from .part_replies import Similarity, part_replies
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence

@@ -59,10 +59,10 @@ class Settings:
     # hit@1 0.708 at 0.5 against 0.700 without it, 0.695 at 1.0 and 0.672 at 2.0 (the `tune` cases
     # alone, in the project's own words, prefer 0: 0.766 against 0.756).
     phrase_weight: float = 0.5
+    phrase_max_passages: int = 12
     # Each part of a question of several parts that the reply leaves open gets the official sentence
     # closest to it in meaning (assistant/part_replies.py).
     part_replies: bool = True
-    phrase_max_passages: int = 12
     # A whole article or paragraph ranked first yields to one of its own sub-provisions ranked just
     # below it with at least this share of its score: the more specific passage answers (0 = off).
     # On the cases that may be tuned on (tune, dev, sealed, sealed4, sealed5: 614): hit@1 0.744 at

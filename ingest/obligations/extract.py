@@ -39,7 +39,6 @@ log = logging.getLogger(__name__)
 # Party; or (b) No later than …"), not objects of its verb
 _TIMING_ITEM = re.compile(r"^(?:when|where|if|once|after|before|unless|on|upon|no later than|not later than|by|"
                           r"within|at|in the case of|as soon as)\b", re.IGNORECASE)
-# chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
 # "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
 # ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
 _INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|take|implement|adopt)\s+"
@@ -48,6 +47,7 @@ _GERUND_ITEM = re.compile(r"^(?P<qualifier>(?:Where|As|If|So far as) (?:feasible
                           r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
                           r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging)\b\s*",
                           re.IGNORECASE)
+# chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
 _NOT_OBJECTS = re.compile(r"\bexcept\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
                           re.IGNORECASE)
 
@@ -356,8 +356,9 @@ class _DocumentReader(TableReader, ClauseFinder):
                 "taking": "take", "establishing": "establish", "providing": "provide", "developing": "develop",
                 "restricting": "restrict", "banning": "ban", "encouraging": "encourage"}[verb["verb"].lower()]
         rest = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item[verb.end():]).strip()
-        qualifier = verb["qualifier"] or ""  # "Where feasible, requiring …" softens the duty
-        statement = f"Each Party shall, {qualifier.rstrip(', ').lower()}, " if qualifier else "Each Party shall "
+        # "Where feasible, requiring …" softens the duty, and the action keeps it
+        qualifier = (verb["qualifier"] or "").rstrip(", ").lower()
+        statement = f"Each Party shall, {qualifier}, " if qualifier else "Each Party shall "
         statement += f"{'not ' if verb['neg'] else ''}{base} {rest}."
         if line.ref is not None and line.ref.kind == 2 and not line.ref.paragraph:
             line = dataclasses.replace(line, ref=_parse_ref(chapeau.ref_str), ref_str=chapeau.ref_str)
@@ -365,8 +366,8 @@ class _DocumentReader(TableReader, ClauseFinder):
         self._sentence(line, statement, first_in_para=False)
         for row in self.out[n_before:]:
             row.sentence = re.sub(r"\s+", " ", f"{chapeau.sentence} {item}").strip()
-            if qualifier and not row.action.lower().startswith(qualifier.lower().rstrip(", ")):
-                row.action = f"{qualifier.rstrip(', ').lower()}, {row.action}"  # the checklist keeps "where feasible"
+            if qualifier and not row.action.lower().startswith(qualifier):
+                row.action = f"{qualifier}, {row.action}"
         # the chapeau's own "include each of the following …" row is now said item by item
         self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]
         chapeau.rows = []

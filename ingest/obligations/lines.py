@@ -80,14 +80,13 @@ def _chunk_lines(chunk: Chunk, lead_ins: set[str] = frozenset(), carry: _Line | 
         t = raw.strip()
         if not t:
             continue
-        if prev_level is None and base is not None and not (base.subparagraph or base.item) \
-                and (own := _inline_chapeau(t, base)):
+        own = _inline_chapeau(t, base) if prev_level is None else []
+        if own and not (base.subparagraph or base.item):
             # "… shall apply the following measures: (i) Requiring …" on one line of a Part: the chapeau, then
             # its first item
             lines.append(_Line(base, str(base), "text", own[0], chunk))
             prev_level, t = "text", t[len(own[0]):].strip()
         if prev_level is None:
-            own = _inline_chapeau(t, base)
             for lead in [*lead_ins, *own]:  # a lead-in the chunker wrote in front of this provision
                 if t.startswith(lead + " ") and base is not None:
                     t = t[len(lead):].strip()
