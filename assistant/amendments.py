@@ -358,11 +358,13 @@ _MAY_Q = re.compile(r"^\s*(?:and\s+)?(?:can|could|may|is|are|would|will)\b.{0,10
                     r"lawful|permissible|let in|let (?:them|it|these) in|bring in|brought in|pass|buy|sell|make|"
                     r"import|export|use|contain|exempt|excepted|spared|apply|applies|possible|manufactur\w*|made|"
                     r"imported|exported|sold|bought|order|ordered)\b", re.IGNORECASE)
+# ("added" is the listing verb, never the "mercury-added" of a product class: "… still exempt from the ban on
+# mercury-added batteries?" asks about an exemption)
 _BANNED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|has|have)\b.{0,100}\b(?:banned|prohibited|phased[- ]out|"
-                       r"outlawed|listed|added|covered)\b", re.IGNORECASE)
+                       r"outlawed|listed|(?<!mercury-)(?<!mercury )added|covered)\b", re.IGNORECASE)
 
 
-_ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\b.{0,140}\b(?:add|added|list|listed|"
+_ADDED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|were|was|has|have|is|are|do|does)\b.{0,140}\b(?:add|(?<!mercury-)(?<!mercury )added|list|listed|"
                       r"include|included|cover|covered|fall under|falls under|subject to|on the (?:phase-out )?list|"
                       r"(?:date|year|deadline)\b.{0,60}\b(?:set|fixed|given))\b",
                       re.IGNORECASE)
@@ -376,7 +378,7 @@ _ENDS_Q = re.compile(r"\b(?:banned|ban|stop|phase[ds]?[- ]?out|end(?:ed)?|in for
                      re.IGNORECASE)
 # a 2013 limit, threshold or carve-out asked about as if it still held, and a state that widened the entry
 _STILL_2013_Q = re.compile(r"\bstill (?:apply|applies|there|in place|valid|stand|exist|hold|the (?:current )?"
-                           r"(?:rule|limit|threshold|law))\b|\bstill\b.{0,40}\b(?:carve-?out|exception|exemption|"
+                           r"(?:rule|limit|threshold|law))\b|\bstill\b.{0,40}\b(?:carve-?out|exception|exemption|exempt(?:ed)?|excepted|spared|"
                            r"threshold|limit)\b|\b(?:carve-?out|exception|exemption|threshold|limit)\b.{0,40}\bstill\b",
                            re.IGNORECASE)
 _WIDENED = re.compile(r"\blisted too\b|\bno added mercury at all\b|^all\b.{0,40}\blisted\b", re.IGNORECASE)

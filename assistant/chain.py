@@ -204,7 +204,9 @@ class Assistant:
             lead_rows += [(row, c) for row, c in self.retriever.obligations_on(
                 [p.chunk.ref for p in r.passages[:1] if p.chunk.ref], turn.filters) if id(row) not in seen]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
-                                followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight) \
+                                followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight,
+                                ranked_first=next((p.chunk.ref for p in r.passages[:1]
+                                                   if p.chunk.doc_type in ("treaty", "cop-decision")), None)) \
             if analysis is not None else None
         _, aux = self.retriever.current()
         own = _own_document_similarity(r, aux)

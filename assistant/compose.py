@@ -25,7 +25,8 @@ from .intents import is_conference_question, is_temporal_question
 from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .part_replies import Similarity, part_replies
-from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, opens_with_verdict, refs_overlap,
+from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
+                   opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence
 from .quote_reply import say_quoted_reply
@@ -179,6 +180,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 body = drop_verdict(text)
                 if re.match(r"^Yes\b", text) and body != text and derive_verdict(question, body) == "No.":
                     text = f"No. {body}"
+                # "Would a nickel smelter be covered?" + "Yes. … non-ferrous metals, meaning lead, zinc, copper
+                # and industrial gold": the yes was written for a metal the list names
+                elif re.match(r"^Yes\b", text) and body != text \
+                        and leaves_out_what_is_asked(question, body, " ".join(chunk.questions)):
+                    text = body
                 # "Can farmers still use them?" + "No. … may not be made, imported or exported": the ban is on
                 # making and trading, not on using
                 elif re.match(r"^No\b", text) and body != text and _USING.search(question) \

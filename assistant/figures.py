@@ -171,16 +171,24 @@ def word_prefix(token: str) -> str:
     return (re.sub(r"(?:ing|ed|es|s)$", "", token) if len(token) > 4 else token).rstrip("e")[:5]
 
 
+# words of how a question is put, not of what it is about ("If a Party later wanted out, …": "later" is no
+# match for a provision's "on such later date")
+_ASKING_FILLER = frozenset("later want wanted wants wanting ever still actually really".split())
+
+
 def _terms(text: str) -> set[str]:
     """Word prefixes of the topic words."""
-    return {word_prefix(t) for t in topic_terms(text)}
+    return {word_prefix(t) for t in topic_terms(text) if t not in _ASKING_FILLER}
 
 
 def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, Statement]],
-                   rests_on: list[str] = ()) -> Statement | None:
+                   rests_on: list[str] = (), others: set[str] = frozenset()) -> Statement | None:
     """The statement (each with the rank of its chunk in the pool, best first) that gives what `part`
-    asks for and shares most with it; the part's own words count twice, the rest of the question's once."""
+    asks for and shares most with it; the part's own words count twice, the rest of the question's once,
+    and the words only the question's other parts use (`others`) count against it ("from when could it
+    withdraw" is not answered by the sentence on when a withdrawal "takes effect", the other part)."""
     own, rest = _terms(part), _terms(question)
+    others = others - own
     # a term the question puts in quotes ("when does a boiler count as a 'new source'?") is best
     # answered by the sentence that defines it
     quoted = [t.lower() for t in _QUOTED.findall(part)]
@@ -191,7 +199,7 @@ def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, 
         words = _terms(st.text)
         # the provisions the reply already rests on are where its figure most likely is
         on_it = any(refs_overlap(st.ref, r) for r in rests_on)
-        score = 2 * len(own & words) + len(rest & words) - 0.1 * rank + (3 if on_it else 0)
+        score = 2 * len(own & words) + len(rest & words) - len(others & words) - 0.1 * rank + (3 if on_it else 0)
         if any(re.search(rf"[“\"]{re.escape(t)}[”\"] means\b", st.text, re.IGNORECASE) for t in quoted):
             score += 6
         if (len(own & words) >= 1 or on_it) and score >= 2.5 and score > best_score:
@@ -217,7 +225,8 @@ def figure_leads(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
         prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
         # (one part only: of several, the part left open is most often answered by another paragraph)
         rests_on = draft.refs_of(prose) if len(parts) == 1 else []
-        st = best_statement(part, question, need, ranked, rests_on)
+        others = set().union(*(t for j, t in enumerate(terms) if j != i))
+        st = best_statement(part, question, need, ranked, rests_on, others)
         # answered already: a sentence of the reply gives a figure and says what the official sentence
         # says, or, in a question of one part (or when no official sentence gives one), is on its subject
         # (of several parts, a figure may be on the subject of one part and answer another)

@@ -142,7 +142,30 @@ _SOFT = re.compile(r"\b(?:endeavour|should|encouraged|may|as appropriate|where f
 _NO_DUTY = re.compile(r"\b(?:does not require|need not|not required|is not obliged|no duty|not obliged)\b", re.IGNORECASE)
 
 
+_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                              "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
+# a figure a question claims: "a 30% cut by 2030", "for 15 years"
+_CLAIMED_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|per ?cent\b|percent\b)|\b(?:19|20)\d\d\b|\b\d+\b(?= \w*\s?(?:years?|months?|days?|"
+                             r"tonnes?|tons?|ppm|mg|milligrams?)\b)", re.IGNORECASE)
+
+
 def derive_verdict(question: str, lead: str) -> str | None:
+    """derive_verdict's reading, where a yes never confirms a figure the question claims and the lead
+    does not give ("Does the treaty fix a 30% cut by 2030 …?" + "Your plan must include reduction
+    targets" is no yes)."""
+    verdict = _derive_verdict(question, lead)
+    if verdict is not None and not verdict.startswith(("No", "Not")):
+        claimed = {re.sub(r"\s+|per ?cent|percent", "", m[0].lower()).rstrip("%")
+                   for m in _CLAIMED_FIGURE.finditer(core_question(question))}
+        given = set(re.findall(r"\d+(?:[.,]\d+)?", lead)) | {
+            str(_NUMBER_WORDS[w.lower()]) for w in re.findall(r"[A-Za-z]+", lead) if w.lower() in _NUMBER_WORDS}
+        if claimed and not claimed & given:
+            return None
+    return verdict
+
+
+def _derive_verdict(question: str, lead: str) -> str | None:
     """A yes or no for a yes/no question, read from what the lead sentence says, only where the
     question and the sentence line up without doubt; None otherwise (better no verdict than a
     wrong one). "Are skin-whitening creams banned?" + "... may not be made, imported or exported
@@ -209,9 +232,28 @@ _NOT_DENIAL = re.compile(r"\b(?:no|not) (?:later|less|more|earlier) than\b|\bnot
                          re.IGNORECASE)
 # "Would an aluminium smelter fall under …?" against "'non-ferrous metals' means lead, zinc, …": a closed
 # list that does not name what is asked says no yes
-_MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? as|included in|covered by|part of|"
+_MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? as|included in|covered\b|part of|"
                            r"belong(?:s)? to)\b", re.IGNORECASE)
-_CLOSED_LIST = re.compile(r"\bmeans?\b|\bnamely\b|\bonly\b", re.IGNORECASE)
+_CLOSED_LIST = re.compile(r"\bmean(?:s|ing)?\b|\brefers? to\b|\bnamely\b|\bonly\b", re.IGNORECASE)
+
+
+_MEMBERSHIP_SUBJECT = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|would|will|does|do|could|can|might|should)\s+(.+?)\s+"
+                                 r"(?:be\s+)?(?:fall|falls|count|counts|included|covered|part of|belong|belongs)\b",
+                                 re.IGNORECASE)
+
+
+def leaves_out_what_is_asked(question: str, lead: str, vocabulary: str = "") -> bool:
+    """Whether a closed list in the lead ("'non-ferrous metals' means lead, zinc, copper and industrial
+    gold") is asked about something it does not name ("Would a nickel smelter be covered?"), so that a
+    yes read from the list would be wrong. `vocabulary`: words known to belong to the lead's topic (a
+    bank entry's phrasings) that are not the thing asked about."""
+    if not (_MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead)):
+        return False
+    core = core_question(question)
+    # what is asked about is the subject ("Would [a nickel smelter] be covered by …?"), not the list named
+    subject = _MEMBERSHIP_SUBJECT.match(core)
+    asked = topic_terms(subject[1] if subject else core) - _GENERIC_TERMS
+    return bool(asked - topic_terms(lead) - topic_terms(vocabulary))
 _GENERIC_TERMS = frozenset("fall falls count counts included covered part belong belongs category categories would "
                            "could".split())
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
@@ -239,7 +281,7 @@ def _polar_verdict(question: str, lead: str) -> str | None:
     for m in _EXCEPTION.finditer(lead):
         if len(asked & topic_terms(re.split(r"[.;:]", lead[m.end():], maxsplit=1)[0])) >= 2:
             return "No."  # what is asked about is what the lead leaves out ("excluding … by-product recovery")
-    if _MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead) and asked - topic_terms(lead):
+    if leaves_out_what_is_asked(question, lead):
         return None  # the list may leave out what is asked about
     text = _NOT_DENIAL.sub(" ", lead)
     denials = len(_DENIAL.findall(text)) + len(_REMOVAL.findall(text))
@@ -375,14 +417,20 @@ def names_asked(question: str) -> list[str]:
     return found
 
 
+OFF_RANKED_FIRST = 0.05
+
+
 def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,
-                     followup: bool = False, lexical_weight: float = 0.0):
+                     followup: bool = False, lexical_weight: float = 0.0, ranked_first: str | None = None):
     """The question-bank entry whose own answer should lead, or None. Among the closest answerable
     entries, score = phrasing similarity + `lexical_weight` x the share of the question's word weight
     its phrasings use (BankMatch.lexical) + 0.15 x the share of the question's own words the entry
     (phrasings and answer) uses (MiniLM alone matches on "Minamata Convention on Mercury"); an entry
     must share at least half of those words, agree with the provisions the question names, and
-    answer its kind."""
+    answer its kind. `ranked_first`: the provision of the official passage retrieval ranks first; an
+    entry on none of its article must be `OFF_RANKED_FIRST` closer (Article 22's evaluation entry does not
+    lead "In which animals does the treaty mention monitoring mercury?", which Article 19 answers)."""
+    first = Ref.try_parse(ranked_first) if ranked_first else None
     own = topic_terms(question) - _FILLER
     # the words without a label set before the question ("For my law class: who serves as the
     # Depositary?"): an entry that shares most of those answers it
@@ -415,7 +463,8 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         text = " ".join([*m.chunk.questions, m.chunk.text]).lower()
         name_share = sum(n in text for n in names) / len(names) if names else 0.0
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
-            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share
+            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share \
+            - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only

@@ -164,7 +164,9 @@ def asks_two_things(question: str) -> bool:
 
 
 # where an asking sentence turns to its next question: ", and how quickly …", ", whom must it notify"
-_PART_BREAK = re.compile(r",?\s+and\s+(?=(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|"
+# (a wh-word after a preposition opens a part too: "…, and since when has it been binding?", "and by when …")
+_PART_BREAK = re.compile(r",?\s+and\s+(?=(?:(?:by|until|since|from|for|within|in|under|to) (?=(?:when|what|which|whom|how)\b))?"
+                         r"(?:how|when|what|which|who|whom|whose|where|why|whether|is|are|can|could|"
                          r"does|do|did|must|may|will|would|has|have)\b)|,\s+(?=(?:how|when|what|which|who|whom|whose|"
                          r"where|why|whether)\b)", re.IGNORECASE)
 
@@ -181,8 +183,8 @@ def question_parts(question: str) -> list[str]:
             continue
         if not parts and not clause and not _ASKS.match(piece):
             # "Once a tribunal decides, can the loser appeal it": the clause, then the first question
-            opening = re.search(r",\s+(?=(?:can|could|does|do|did|is|are|must|may|will|would|has|have|should|how|"
-                                r"when|what|which|who|whom|whose|where|why|whether)\b)", piece, re.IGNORECASE)
+            # (a question opened by a preposition too: "If a Party wanted out, from when could it withdraw")
+            opening = any(_ASKS.match(piece[m.end():]) for m in re.finditer(r",\s+", piece))
             if opening:
                 parts.append(piece)
             else:

@@ -261,6 +261,15 @@ _FORMAL_OUTCOME = re.compile(r"\bmemorand(?:um|a) of understanding\b|\bMoU\b|\br
 
 
 _TREATY_DISPUTE = re.compile(r"\b(?:arbitra\w*|tribunal|conciliation commission)\b", re.IGNORECASE)
+# "Who runs the Specific International Programme …?": a body the treaty itself sets up and says who runs
+_TREATY_BODY_RUN = re.compile(r"\bwho (?:runs|manages|operates|administers|oversees|guides)\b.{0,20}\b(?:Specific International "
+                              r"Programme|financial mechanism|Global Environment Facility|GEF|trust fund|programme)\b",
+                              re.IGNORECASE)
+# "How should a country gather and publish estimates of how much mercury … each year?": how a Party is to
+# act, whatever quantity it is to estimate
+_HOW_PARTY_ACTS = re.compile(r"^\s*how (?:should|must|shall|do|does|can|could|would|is|are) (?:a |an |the |each |every |our |"
+                             r"my |their |its )?(?:country|countries|part(?:y|ies)|government|governments|states?|"
+                             r"ministr(?:y|ies)|authorit(?:y|ies)|nations?)\b", re.IGNORECASE)
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
@@ -279,7 +288,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     # "could the tribunal order interim steps before ruling?" asks the treaty's own dispute machinery
-    if PEOPLE_EVENTS.search(q) and not treaty_meaning and not _TREATY_DISPUTE.search(q):
+    if PEOPLE_EVENTS.search(q) and not treaty_meaning and not _TREATY_DISPUTE.search(q) \
+            and not _TREATY_BODY_RUN.search(q):
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     if (name := unknown_name(q, facts)) is not None:
         if JURISDICTION.search(name):  # "What did the EPA's Region 9 decide …?": a national authority
@@ -386,8 +396,10 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
     if WHY_NATURE.search(q) or WHY_NO_RULE.search(q) or (HOW_IT_WORKS.search(q) and not DUTY.search(q)):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
-    if (QUANTITY.search(q) and not TYPICAL.search(q)) or STATISTICS.search(q):
+    if ((QUANTITY.search(q) and not TYPICAL.search(q)) or STATISTICS.search(q)) and not _HOW_PARTY_ACTS.match(q):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
+    if _HOW_PARTY_ACTS.match(q) and not countries_asked:
+        return None  # how a Party is to act is the treaty's to say, whatever it is to measure or handle
     if QUANTITY.search(q) or (SCIENCE_STRONG.search(q) and not DUTY.search(q) and not treaty_meaning) or ((SCIENCE.search(q) or HOW_MUCH_MERCURY.search(q))
                                                            and not CONVENTION_WORDS.search(q) and not about_amended
                                                            and not DUTY.search(q) and not treaty_meaning):

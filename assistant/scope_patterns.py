@@ -100,7 +100,9 @@ QUANTITY = re.compile(r"\bhow many (?!years?\b|times\b|days\b|months\b|members\b
                       r"miners|deaths|children)\b(?!.{0,40}\b(?:sit|serve|seats?|on the (?:\w+ ){0,4}(?:Committee|"
                       r"tribunal|commission|Bureau)))|\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|"
                       r"amount|level|concentration)", re.IGNORECASE)
-HEALTH = re.compile(r"\b(?:should (?:my|our) (?:\w+ )?(?:stop|keep) eating|should (?:\w+ ){1,6}(?:stop|keep|avoid) eating|"
+HEALTH = re.compile(r"\b(?:safe for a (?:pregnant|breastfeeding|nursing) (?:woman|women|mother)|"
+                    r"(?:meals?|portions?|servings?) of [\w ]{0,30}\b(?:per|a|each) (?:week|month|day)|"
+                    r"should (?:my|our) (?:\w+ )?(?:stop|keep) eating|should (?:\w+ ){1,6}(?:stop|keep|avoid) eating|"
                     r"(?:accurate|reliable) enough to|will (?:the|my) [\w ]{0,20}(?:fade|go away|heal)|"
                     r"safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
                     r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
@@ -207,10 +209,12 @@ PEOPLE_EVENTS = re.compile(
 # "How does methylmercury upset calcium balance in brain cells?", "Why did cats show signs of poisoning first?":
 # how harm comes about, asked by no one about themselves, is science rather than health advice
 MECHANISM = re.compile(r"^\s*(?:why|how)\s+(?:did|does|do|is|are|was|were)\b(?!.{0,80}\b(?:convention|treaty|article|annex|"
-                       r"part(?:y|ies)|COP|conference|govern\w*|ministr\w*|council|authorit\w*)\b)|"
+                       r"part(?:y|ies)|COP|conference|govern\w*|ministr\w*|council|authorit\w*|into force|ratif\w*|"
+                       r"withdraw\w*|amendments?|exemptions?|secretariat|depositary)\b)|"
                        r"\bbe (?:converted|transformed|methylated)\b", re.IGNORECASE)
 # "Why is the emission ratio of mercury … so much higher than …?": a why-question about nature, not the treaty
 WHY_NO_RULE = re.compile(r"^\s*why (?:is|are|does|do|did)\b(?!.*\b(?:convention|treaty|article|annex|preamble|recitals?|part(?:y|ies)|COP|"
+                         r"into force|ratif\w*|withdraw\w*|amendments?|exemptions?|secretariat|depositary|"
                          r"conference|minamata|ban\w*|phas\w*|require\w*|must|allow\w*|list\w*|rules?|regulat\w*|"
                          r"control\w*|cover\w*|exempt\w*|plans?|report\w*|obligation\w*|measures?)\b)", re.IGNORECASE)
 HOW_IT_WORKS = re.compile(r"\bhow does (?:the |trace |a |elemental )?(?:mercury|methylmercury)\b.{0,60}\b(?:make|attack|corrode|"
@@ -219,7 +223,9 @@ WHY_NATURE = re.compile(r"^\s*why (?:is|are|does|do)\b(?!.{0,40}\b(?:convention|
                         r"conference)\b).{0,80}\b(?:more|less|higher|lower|faster|slower|so (?:much|toxic|volatile|"
                         r"dangerous|persistent))\b", re.IGNORECASE)
 # statistics asked for: tonnes used or emitted, shares of emissions, how many people or plants
-STATISTICS = re.compile(r"\bhow many\b.{0,100}\baccording to (?:the|that|this) (?:group|report|survey|study|NGO|"
+STATISTICS = re.compile(r"\bwhat (?:share|percentage|fraction|proportion) of [\w'’ -]{0,60}?\b(?:placed|fitted|performed|"
+                        r"installed|in use)\b|"
+                        r"\bhow many\b.{0,100}\baccording to (?:the|that|this) (?:group|report|survey|study|NGO|"
                         r"organi[sz]ation|campaign|network|page|article)\b|"
                         r"\bwhat (?:share|percentage|fraction|proportion) of [\w' ]{0,30}?(?:gold )?(?:production|output|"
                         r"exports|imports|supply|demand|consumption) (?:came|comes|come|is|was|went|goes)\b|"

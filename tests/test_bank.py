@@ -223,6 +223,9 @@ def test_an_amended_state_gives_a_verdict_only_when_it_is_plain():
     # however the note words the added items, its own phase-out year gives the verdict
     assert amended_verdict("Can we still import button zinc air batteries?", entries["Batteries"], 2026) == "No."
     assert amended_verdict("Are the spared measuring bridges still exempt?", entries["Switches and relays"], 2026) == "No."
+    # the "added" of "mercury-added batteries" is a product class, not a listing asked about
+    assert amended_verdict("Are zinc-air button cells for hearing aids still exempt from the treaty's ban on "
+                           "mercury-added batteries?", entries["Batteries"], 2026) == "No."
     assert amended_verdict("Did COP-4 add mercury vacuum pumps to Annex A?", entries["Mercury vacuum pumps"], 2026) == "Yes."
     assert amended_verdict("Do plethysmograph strain gauges fall under the phase-out?",
                            entries["Strain gauges in plethysmographs"], 2026) == "Yes."

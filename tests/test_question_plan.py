@@ -537,6 +537,15 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     ("Would an aluminium smelter fall under the smelting category of the emission sources?",
      "For the emission sources, non-ferrous metals means lead, zinc, copper and industrial gold, whose "
      "smelting is a listed category.", None),
+    ("Would a nickel smelter be covered?",
+     "Annex D covers smelting in the production of non-ferrous metals, meaning lead, zinc, copper and industrial "
+     "gold.", None),
+    # a yes never confirms a figure the question claims and the lead does not give
+    ("Does a national action plan have to contain a 30% reduction target by 2030?",
+     "A national action plan must include national objectives and reduction targets.", None),
+    ("Does a national action plan have to contain reduction targets?",
+     "A national action plan must include national objectives and reduction targets.", "Yes."),
+    ("Must a plan be updated every 3 years?", "Each Party must review its plan every three years.", "Yes."),
     ("Must a Party report no later than the date the COP sets?",
      "Each Party must report to the Conference of the Parties no later than the date it sets.", "Yes."),
     # a clause before the question; participles and supply verbs; a duty given as an instruction
@@ -696,6 +705,12 @@ def test_a_question_of_several_parts_is_split_into_its_questions():
     assert question_parts("A guide sits online. By when must a Party have its emissions inventory, and who writes "
                           "the guidance for it?") == \
         ["By when must a Party have its emissions inventory", "who writes the guidance for it"]
+    # a question opened by a preposition after a clause, and a part opened by "and since when"
+    assert question_parts("If a Party later wanted out, from when could it withdraw and when would the withdrawal "
+                          "take effect?") == ["If a Party later wanted out, from when could it withdraw",
+                                              "when would the withdrawal take effect"]
+    assert question_parts("Which patients does it cover, and since when has it been binding on Parties?") == \
+        ["Which patients does it cover", "since when has it been binding on Parties"]
     # two asking sentences after a scenario
     assert question_parts("Clinics still use them. Why does the treaty care about thermometers? What is its "
                           "objective?") == ["Why does the treaty care about thermometers", "What is its objective"]
@@ -1143,6 +1158,13 @@ def test_what_a_treaty_plan_must_cover_at_home_is_not_household_advice():
     "measures can a government choose from under the treaty, and what is the deadline?",
     "A UNEP report in French explains the treaty's waste definition. Which mining residues are left out of that "
     "definition, and when do they fall back inside it?",
+    # how a Party is to act, whatever it is to estimate; a body the treaty sets up; why the treaty's own clock ran
+    "How should a country gather and publish estimates of how much mercury its industries emit, release or dispose "
+    "of each year?",
+    "Who runs the Specific International Programme for capacity-building and technical assistance, and are Parties "
+    "obliged to pay into it?",
+    "A news site said the convention would take effect the day some states ratified. Why did entry into force not "
+    "happen that day?",
 ])
 def test_treaty_questions_with_a_country_or_a_science_word_are_not_refused(question):
     assert check_scope(question, [], FACTS) is None
@@ -1168,6 +1190,10 @@ def test_a_yes_or_no_gets_a_quoted_rule_only_for_the_limits_it_adds():
     ("An NGO ran screenings with mercury-free devices in Manila. How many Philippine clinics had dropped mercury "
      "thermometers by then, according to the group?", "market-data"),
     ("Which Japanese politician first proposed naming the treaty after Minamata?", "other"),
+    # a share of a country's yearly practice is a statistic, not science; a diet for a pregnant woman is health
+    ("What share of the tooth fillings placed in Germany each year are still made of dental amalgam?", "market-data"),
+    ("Norway issues dietary advice because of mercury in freshwater fish. How many meals of lake pike or perch per "
+     "week are safe for a pregnant woman?", "health-advice"),
 ])
 def test_questions_about_another_law_a_groups_count_or_a_person_are_refused(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -1199,3 +1225,49 @@ def test_a_later_lead_that_says_yes_or_no_opens_the_reply():
 ])
 def test_a_request_worded_as_can_you_is_not_a_yes_no_question(question):
     assert question_kind(question) != "yes-no"
+
+
+def test_a_yes_written_for_a_listed_item_is_not_given_to_one_the_list_leaves_out():
+    from assistant.plan import leaves_out_what_is_asked
+    lead = "Annex D covers smelting in the production of non-ferrous metals, meaning lead, zinc, copper and industrial gold."
+    vocabulary = "Is the zinc smelter near our town covered by the emission rules? Do copper smelters fall under it?"
+    # the subject asked about is what the list must name; the list's own topic words are not asked about
+    assert leaves_out_what_is_asked("What counts as a non-ferrous metal here? Would a nickel smelter be covered?",
+                                    lead, vocabulary)
+    assert not leaves_out_what_is_asked("Is zinc smelting covered by the Convention's list of point sources of air "
+                                        "emissions?", lead, vocabulary)
+    assert not leaves_out_what_is_asked("Would a nickel smelter be covered?", "Annex D lists smelting of metals.")
+
+
+def test_each_part_of_a_question_gets_the_sentence_on_its_own_subject():
+    from assistant.figures import _terms, best_statement, statements
+    chunks = [_provision("Article 40(1)", "1. At any time after three years from the date on which this Agreement "
+                                          "has entered into force for a Party, that Party may withdraw from it by "
+                                          "giving written notification to the Depositary."),
+              _provision("Article 40(2)", "2. Any such withdrawal shall take effect upon expiry of one year from "
+                                          "the date of receipt by the Depositary of the notification of withdrawal, "
+                                          "or on such later date as may be specified in the notification.")]
+    ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
+    question = "If a Party later wanted out, from when could it withdraw and when would the withdrawal take effect?"
+    first, second = "If a Party later wanted out, from when could it withdraw", "when would the withdrawal take effect"
+    # the words only the other part uses ("take effect") count against a sentence; "later" is how it is asked
+    assert best_statement(first, question, "time", ranked, others=_terms(second)).ref == "Article 40(1)"
+    assert best_statement(second, question, "time", ranked, others=_terms(first)).ref == "Article 40(2)"
+
+
+def test_a_bank_entry_on_another_article_than_the_official_text_ranked_first_must_be_closer():
+    from types import SimpleNamespace
+
+    from assistant.plan import choose_bank_lead
+
+    question = "In which animals does the treaty mention monitoring mercury levels?"
+    evaluation = SimpleNamespace(chunk=SimpleNamespace(questions=["Could our mercury monitoring data feed the "
+                                                                  "evaluation of the treaty?"],
+                                                       text="Yes: monitoring data of mercury levels is one basis of "
+                                                            "the effectiveness evaluation [Article 22(2)]."),
+                                 answerable=True, kind="which", refs=["Article 22(2)"], similarity=0.72, lexical=0.0)
+    args = dict(threshold=0.75, lexical_weight=0.0)  # the entry scores just above it on its own
+    assert choose_bank_lead(question, analyze(question), [evaluation], **args) is evaluation
+    # Article 19(1) ranked first: the entry on Article 22 is too far to lead
+    assert choose_bank_lead(question, analyze(question), [evaluation], ranked_first="Article 19(1)", **args) is None
+    assert choose_bank_lead(question, analyze(question), [evaluation], ranked_first="Article 22(3)", **args) is evaluation
