@@ -32,7 +32,9 @@ _DATE = re.compile(r"\b(?:20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|th
 _ASKS_TIME = re.compile(r"\bhow (?:long|soon|early|quickly|often|far ahead|far in advance)\b|\b(?:by|until|since|from) when\b|^\s*(?:and\s+)?"
                         r"when\b|\bwhat (?:\w+\s+){0,2}(?:deadline|date|time limit|period)\b|\b(?:what|which) year\b|"
                         r"\bwithin what\b|\bat what point\b|\bfrom what point\b", re.IGNORECASE)
+# (an ordinal that counts instruments is a figure too: "the fiftieth instrument of ratification")
 _FIGURE = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|fifteen|twenty|fifty|half|"
+                     r"twentieth|thirtieth|fortieth|fiftieth|hundredth|"
                      r"two-thirds|three-fourths|majority|per cent|as many|as much)\b", re.IGNORECASE)
 _TIME = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery (?:\w+ )?(?:years?|months?)\b|\bat least \w+ "
                    r"(?:months?|years?|days?)\b|\bupon expiry\b", re.IGNORECASE)
@@ -193,8 +195,10 @@ def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, 
     # answered by the sentence that defines it
     quoted = [t.lower() for t in _QUOTED.findall(part)]
     best, best_score = None, 0.0
+    # "how long do we have …?" wants a period, not "at its first meeting" (another body's time)
+    period = need == "time" and bool(re.search(r"\bhow long\b", part, re.IGNORECASE))
     for rank, st in ranked:
-        if not gives(need, st.text):
+        if not gives(need, st.text) or (period and not _DATE.search(_CROSS_REF.sub("", st.text))):
             continue
         words = _terms(st.text)
         # the provisions the reply already rests on are where its figure most likely is

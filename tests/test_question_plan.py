@@ -1271,3 +1271,16 @@ def test_a_bank_entry_on_another_article_than_the_official_text_ranked_first_mus
     # Article 19(1) ranked first: the entry on Article 22 is too far to lead
     assert choose_bank_lead(question, analyze(question), [evaluation], ranked_first="Article 19(1)", **args) is None
     assert choose_bank_lead(question, analyze(question), [evaluation], ranked_first="Article 22(3)", **args) is evaluation
+
+
+def test_an_ordinal_count_is_a_figure_and_how_long_wants_a_period():
+    from assistant.figures import best_statement, gives, statements
+    assert gives("figure", "It enters into force on the ninetieth day after the fiftieth instrument of ratification.")
+    chunks = [_provision("Article 50(8)", "8. The Conference of the Parties shall, at its first meeting, adopt guidance "
+                                          "on emission limit values for existing widget kilns."),
+              _provision("Article 50(5)", "5. For its existing widget kilns, each Party shall apply controls no more "
+                                          "than ten years after the date of entry into force of the Agreement for it.")]
+    ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
+    part = "How long do we have to put emission limit values in place for existing widget kilns"
+    # "at its first meeting" is the Conference's time, not the period a Party has
+    assert best_statement(part, part, "time", ranked).ref == "Article 50(5)"
