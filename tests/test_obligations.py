@@ -951,3 +951,44 @@ def test_gerund_measures_under_an_include_or_apply_chapeau_are_each_a_row(tmp_pa
     assert depot[2][2].startswith("where feasible, require"), depot  # the qualifier stays with the action
     # no row is the chapeau alone
     assert not any("following" in r.action for r in rows), [r.action for r in rows]
+
+
+_PURPOSE_AND_QUALIFIERS = """# Widget Agreement
+
+## Article 4 — Assistance
+
+1. Developed-country Parties shall assist other Parties with widget recovery.
+
+2. For the purposes of paragraph 1, Parties may, inter alia:
+
+(a) Lend recovery kits to widget depots;
+
+(b) Second experts to regional centres.
+
+## Article 5 — Information
+
+1. Each Party shall facilitate the exchange of:
+
+(a) Technical information on widget recovery;
+
+(b) Where feasible, information on illegal trade in widgets.
+
+## Article 9 — Withdrawal
+
+3. A withdrawing Party shall continue to be bound by Article 5 in respect of widgets recovered before its withdrawal took effect.
+"""
+
+
+def test_a_purpose_clause_an_object_qualifier_and_a_withdrawing_party_are_read(tmp_path):
+    path = tmp_path / "purposes.md"
+    path.write_text(_PURPOSE_AND_QUALIFIERS, encoding="utf-8")
+    rows = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    got = {r.ref: (r.actor, r.modality, r.polarity, r.action) for r in rows}
+    # "For the purposes of paragraph 1, Parties may, inter alia:" is no definition: each item is a permission
+    assert got["Article 4(2)(a)"][1:3] == ("permissive", "permission"), got
+    assert got["Article 4(2)(b)"][1:3] == ("permissive", "permission"), got
+    # "Where feasible," softens that one object, and the action keeps it
+    assert got["Article 5(1)(b)"][1] == "soft" and got["Article 5(1)(b)"][3].startswith("where feasible, "), got
+    assert got["Article 5(1)(a)"][1] == "binding", got
+    # a Party named by what it is doing is a Party that meets a condition
+    assert got["Article 9(3)"][:3] == ("party_conditional", "binding", "duty"), got

@@ -64,6 +64,12 @@ def _actor_of(m: re.Match) -> str:
     return kind if kind in ACTORS else "other"
 
 
+# "For the purposes of paragraph 1, Parties may, inter alia: …": a purpose, then an actor and its modal,
+# is an obligation sentence, not a definition
+_ACTOR_AFTER_PURPOSE = re.compile(r"^For the purposes? of [^,:]{1,60},\s+(?=(?:the\s+|each\s+|every\s+|all\s+)?"
+                                  r"(?:Part(?:y|ies)|Conference|Secretariat|Committee)\b[^,:]{0,40}?\b(?:shall|may|must|should)\b)")
+
+
 class ClauseFinder:
     prev_actor: str | None
 
@@ -71,7 +77,7 @@ class ClauseFinder:
     def _clauses(self, sentence: str, first_in_para: bool, implicit: _Clause | None = None) -> list[_Clause]:
         """Obligation clauses of one sentence. `implicit` is the clause a chapeau opened (its
         predicate is this sentence's start)."""
-        if _DEFINITION_OPENING.match(sentence):
+        if _DEFINITION_OPENING.match(sentence) and not _ACTOR_AFTER_PURPOSE.match(sentence):
             # a definition - unless it forbids something: "For the purposes of this Convention, information
             # on health … shall not be regarded as confidential"
             if not re.search(r"\b(?:shall|may|must) not (?!include|apply|cover|comprise|mean|be construed)", sentence) \

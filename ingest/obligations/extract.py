@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 
 # items that time or condition the chapeau's obligation ("by notifying the Secretariat: (a) On becoming a
 # Party; or (b) No later than …"), not objects of its verb
-_TIMING_ITEM = re.compile(r"^(?:when|where|if|once|after|before|unless|on|upon|no later than|not later than|by|"
+# ("Where feasible, information on …" is a softened object, not a condition)
+_TIMING_ITEM = re.compile(r"^(?:when|where(?! (?:feasible|appropriate|possible|practicable),)|if|once|after|before|unless|on|upon|"
+                          r"no later than|not later than|by|"
                           r"within|at|in the case of|as soon as)\b", re.IGNORECASE)
 # "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
 # ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
@@ -335,13 +337,21 @@ class _DocumentReader(TableReader, ClauseFinder):
     def _object_item(self, line: _Line, item: str, chapeau: _Chapeau) -> None:
         """One item of an object-list chapeau as its own row: the chapeau's verb with this item as object."""
         obj = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item.strip()).strip()
+        # "(c) Where feasible, information on …": the qualifier softens this item's duty and stays in its action
+        soft = re.match(r"^(?:where|as|so far as) (?:feasible|appropriate|possible|practicable),\s+", obj, re.IGNORECASE)
+        if soft:
+            obj = obj[soft.end():]
         for row in chapeau.rows:
             verb = re.sub(r",\s*(?:taking into account|having regard to|in accordance with)\b.*$", "",
                           row.action[:-1].rstrip(" ,:…"))
+            action = f"{verb} {_lower_first(obj)}"
+            if soft:
+                action = f"{soft[0].strip().rstrip(',').lower()}, {action}"
             self.out.append(dataclasses.replace(
                 row, ref=line.ref_str, chunk_id=line.chunk.id, page=line.chunk.page_start,
+                modality="soft" if soft and row.modality == "binding" else row.modality,
                 sentence=re.sub(r"\s+", " ", f"{chapeau.sentence} {item}").strip(),
-                action=_short(f"{verb} {_lower_first(obj)}", 600),
+                action=_short(action, 600),
                 deadline=row.deadline or normalise_deadline(item), dates=row.dates or find_dates(item)))
         # the chapeau's own "promote …" row is now said item by item
         self.out = [r for r in self.out if not any(r is c for c in chapeau.rows)]

@@ -24,7 +24,7 @@ _ACTOR_RE = re.compile(
     r"|(?P<secretariat>\b(?:(?i:the)\s+)?(?:Secretariat|Executive\s+Secretary)\b)"
     r"|(?P<committee>\b(?:(?i:the)\s+)?(?:Implementation\s+and\s+Compliance\s+)?Committee\b)"
     r"|(?P<party>\b(?:(?i:the\s+other|each|every|a|an|any|the|that|such|no|all|other|two\s+or\s+more)\s+)?"
-    r"(?:(?i:exporting|importing|notifying|requesting|developed[\s-]+country|developing[\s-]+country)\s+)?"
+    r"(?:(?i:exporting|importing|notifying|requesting|withdrawing|developed[\s-]+country|developing[\s-]+country)\s+)?"
     r"(?<!non-)(?<!non‑)(?<!third )(?:Part(?:y|ies)\b|(?i:(?:claimant|respondent)\s+party)|part(?:y|ies)\b)"
     r"(?:\s+to\s+(?:the|a)\s+dispute)?\b)"
     r"|(?P<other>\b(?:(?i:each|every|a|an|any|the|no)\s+)?(?:(?i:two|three|both)\s+)?(?:States?\b(?:\s+or\s+regional\s+economic\s+integration\s+"
@@ -43,7 +43,7 @@ _PREPOSITION_BEFORE = re.compile(
     r"including|particularly|especially|except|whether)\s*$", re.IGNORECASE)
 _PARTY_QUALIFIER = re.compile(
     r"^(?:(?:the|that|such)\s+Party\b)"
-    r"|^(?:\w+\s+)?(?:exporting|importing|notifying|requesting|developed[\s-]+country|developing[\s-]+country)\s+Part"
+    r"|^(?:\w+\s+)?(?:exporting|importing|notifying|requesting|withdrawing|developed[\s-]+country|developing[\s-]+country)\s+Part"
     r"|\bPart(?:y|ies)\b[^,;]*?\b(?:that|which|who|whose|with|having|choosing|submitting|concerned|subject)\b"
     r"|\bParties\s+to\s+the\s+\w+(?:\s+\w+)?\s+Convention\b",
     re.IGNORECASE,
