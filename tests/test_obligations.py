@@ -976,6 +976,14 @@ _PURPOSE_AND_QUALIFIERS = """# Widget Agreement
 ## Article 9 — Withdrawal
 
 3. A withdrawing Party shall continue to be bound by Article 5 in respect of widgets recovered before its withdrawal took effect.
+
+## Annex A — Depot measures
+
+In giving effect to Article 5, each Party shall apply the following measures:
+
+(i) Not permitting widgets of different grades to be mixed in one crate;
+
+(ii) Permitting recovered widgets to be kept at a depot only for up to six months.
 """
 
 
@@ -992,3 +1000,7 @@ def test_a_purpose_clause_an_object_qualifier_and_a_withdrawing_party_are_read(t
     assert got["Article 5(1)(a)"][1] == "binding", got
     # a Party named by what it is doing is a Party that meets a condition
     assert got["Article 9(3)"][:3] == ("party_conditional", "binding", "duty"), got
+    # "Not permitting …" is a prohibition, "Permitting … only for up to six months" a restriction
+    annex = [(r.polarity, r.action) for r in rows if r.ref.startswith("Annex A")]
+    assert [p for p, _ in annex] == ["prohibition", "restriction"], annex
+    assert annex[1][1].startswith("permit recovered widgets") and "only for up to six months" in annex[1][1], annex

@@ -1241,12 +1241,10 @@ def test_a_yes_written_for_a_listed_item_is_not_given_to_one_the_list_leaves_out
 
 def test_each_part_of_a_question_gets_the_sentence_on_its_own_subject():
     from assistant.figures import _terms, best_statement, statements
-    chunks = [_provision("Article 40(1)", "1. At any time after three years from the date on which this Agreement "
-                                          "has entered into force for a Party, that Party may withdraw from it by "
-                                          "giving written notification to the Depositary."),
-              _provision("Article 40(2)", "2. Any such withdrawal shall take effect upon expiry of one year from "
-                                          "the date of receipt by the Depositary of the notification of withdrawal, "
-                                          "or on such later date as may be specified in the notification.")]
+    chunks = [_provision("Article 40(1)", "1. Once three years have passed since this Agreement bound a Party, "
+                                          "that Party may withdraw from it by written notice to the Depositary."),
+              _provision("Article 40(2)", "2. A withdrawal shall take effect one year after the Depositary receives "
+                                          "the notice, or on any later date the notice names.")]
     ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
     question = "If a Party later wanted out, from when could it withdraw and when would the withdrawal take effect?"
     first, second = "If a Party later wanted out, from when could it withdraw", "when would the withdrawal take effect"
@@ -1276,10 +1274,10 @@ def test_a_bank_entry_on_another_article_than_the_official_text_ranked_first_mus
 def test_an_ordinal_count_is_a_figure_and_how_long_wants_a_period():
     from assistant.figures import best_statement, gives, statements
     assert gives("figure", "It enters into force on the ninetieth day after the fiftieth instrument of ratification.")
-    chunks = [_provision("Article 50(8)", "8. The Conference of the Parties shall, at its first meeting, adopt guidance "
-                                          "on emission limit values for existing widget kilns."),
-              _provision("Article 50(5)", "5. For its existing widget kilns, each Party shall apply controls no more "
-                                          "than ten years after the date of entry into force of the Agreement for it.")]
+    chunks = [_provision("Article 50(8)", "8. The Board is to adopt guidance on emission limit values for existing "
+                                          "widget kilns at its first meeting."),
+              _provision("Article 50(5)", "5. For its existing widget kilns, each Party shall apply controls within "
+                                          "ten years of the day the Agreement began to bind it.")]
     ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
     part = "How long do we have to put emission limit values in place for existing widget kilns"
     # "at its first meeting" is the Conference's time, not the period a Party has

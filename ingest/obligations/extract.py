@@ -47,7 +47,8 @@ _INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|t
                                 r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?\s*:$", re.IGNORECASE)
 _GERUND_ITEM = re.compile(r"^(?P<qualifier>(?:Where|As|If|So far as) (?:feasible|appropriate|possible|practicable),\s+)?"
                           r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
-                          r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging)\b\s*",
+                          r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging|Permitting|"
+                          r"Authori[sz]ing|Limiting|Monitoring|Reducing|Controlling)\b\s*",
                           re.IGNORECASE)
 # chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
 _NOT_OBJECTS = re.compile(r"\bexcept\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
@@ -364,7 +365,9 @@ class _DocumentReader(TableReader, ClauseFinder):
         base = {"requiring": "require", "allowing": "allow", "prohibiting": "prohibit", "ensuring": "ensure",
                 "endeavouring": "endeavour", "endeavoring": "endeavour", "promoting": "promote",
                 "taking": "take", "establishing": "establish", "providing": "provide", "developing": "develop",
-                "restricting": "restrict", "banning": "ban", "encouraging": "encourage"}[verb["verb"].lower()]
+                "restricting": "restrict", "banning": "ban", "encouraging": "encourage", "permitting": "permit",
+                "authorizing": "authorize", "authorising": "authorise", "limiting": "limit", "monitoring": "monitor",
+                "reducing": "reduce", "controlling": "control"}[verb["verb"].lower()]
         rest = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item[verb.end():]).strip()
         # "Where feasible, requiring …" softens the duty, and the action keeps it
         qualifier = (verb["qualifier"] or "").rstrip(", ").lower()

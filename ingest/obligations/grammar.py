@@ -310,7 +310,9 @@ _LATE_ONLY = re.compile(r"^[a-z]+\b[^,;.:]{0,40}?\bonly\s+(?:after|if|for|to|whe
 
 # "may accept, for existing ships, an inventory limited to … only where a full survey is not feasible":
 # an "only if / only where" condition limits the whole permission or duty, however far from its verb
-_ONLY_CONDITION = re.compile(r"\bonly\s+(?:if|where|when|after|once|upon|until|in cases where)\b", re.I)
+# (a time limit too: "permit … to be stored … only for up to twelve months")
+_ONLY_CONDITION = re.compile(r"\bonly\s+(?:if|where|when|after|once|upon|until|in cases where|"
+                             r"for\s+(?:up\s+to|a\s+(?:maximum|period)|no\s+(?:more|longer)\s+than|at\s+most))\b", re.I)
 # (what a Party may declare or notify is the content of its act, not a limit on it: "may declare that …
 # an amendment shall enter into force only upon …" stays a permission)
 # (verbs in lower case: "to a State that is not a Party only where …" reports nothing)
