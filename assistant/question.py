@@ -66,6 +66,13 @@ _WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+){0,3}(?:products
                     re.IGNORECASE)
 _WHY = re.compile(r"^\s*(?:and\s+)?why\b|\bwhat is the (?:purpose|objective|aim|goal)\b|\bwhat for\b",
                   re.IGNORECASE)
+# "How does a country go about registering an exemption from a phase-out date …?" asks a procedure: a date
+# named as its subject is not the date asked for
+# ("How does the treaty define …?" asks what something is)
+_HOW_PROCEDURE = re.compile(r"^\s*(?:and\s+)?how (?:does|do|can|could|should|would|must|may|is|are) "
+                            r"(?!.*\b(?:define[sd]?|defin\w+|describe[sd]?|mean|means|classif\w+)\b)", re.IGNORECASE)
+_WHEN_ASKED = re.compile(r"\b(?:by when|until when|since when|from when|what year|which year|by what date|by which date|"
+                         r"what date|how soon|how early|in what year|what deadline|which deadline)\b", re.IGNORECASE)
 _HOW = re.compile(r"^\s*(?:and\s+)?how\b(?!\s+(?:many|much|long|soon))|\bwhat (?:is the )?(?:procedure|process)\b",
                   re.IGNORECASE)
 
@@ -128,6 +135,7 @@ def question_kind(question: str) -> str:
 
 # first rule that fits wins; `match` anchors at the start of the asking sentence, `search` looks anywhere
 _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search), ("yes-no", _YES_NO.match),
+               ("how", lambda q: bool(_HOW_PROCEDURE.match(q)) and not _WHEN_ASKED.search(q)),
                ("when", _WHEN.search), ("how-many", _HOW_MANY.search), ("who", _WHO.match),
                ("must-do", _MUST_DO.search), ("why", _WHY.search), ("which", _WHICH.search),
                ("what-is", _WHAT_IS.search), ("how", _HOW.search))

@@ -28,6 +28,9 @@ from ingest.refs import Ref, find_mentions
     ("Which products are banned?", "which"),
     ("Why was the Convention needed?", "why"),
     ("How are disputes settled?", "how"),
+    # a procedure asked about a date is a how-question; a date asked for, or a definition, is not
+    ("How does a country go about registering an exemption from a phase-out date?", "how"),
+    ("How can a Party extend its deadline, and by when must it ask?", "when"),
     # an abbreviation is no sentence break; a label before the question is not its form
     ("What does art. 21 require?", "provision"),
     ("For a class assignment: what does Article 1 say the treaty is meant to achieve?", "provision"),
