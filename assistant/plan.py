@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ingest.index import keyword_tokens
@@ -418,6 +419,8 @@ def names_asked(question: str) -> list[str]:
 
 
 OFF_RANKED_FIRST = 0.05
+_WHY_NOT = re.compile(r"\bwhy\s+(?:can't|cannot|can not|couldn't|could not|may not|mustn't|must not|isn't|is not|aren't|"
+                      r"are not|wouldn't|shouldn't|won't|doesn't|does not|don't|do not)\b", re.IGNORECASE)
 
 
 def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, threshold: float,
@@ -431,6 +434,10 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     entry on none of its article must be `OFF_RANKED_FIRST` closer (Article 22's evaluation entry does not
     lead "In which animals does the treaty mention monitoring mercury?", which Article 19 answers)."""
     first = Ref.try_parse(ranked_first) if ranked_first else None
+    if analysis.kind == "why" and _WHY_NOT.search(core_question(question)):
+        # "Why couldn't a company build a new mercury-cell plant?" is replied to by the entry on whether it
+        # may, without its yes or no (the answer plan drops it for a why-question)
+        analysis = dataclasses.replace(analysis, kind="yes-no")
     own = topic_terms(question) - _FILLER
     # the words without a label set before the question ("For my law class: who serves as the
     # Depositary?"): an entry that shares most of those answers it

@@ -1285,3 +1285,20 @@ def test_an_ordinal_count_is_a_figure_and_how_long_wants_a_period():
     part = "How long do we have to put emission limit values in place for existing widget kilns"
     # "at its first meeting" is the Conference's time, not the period a Party has
     assert best_statement(part, part, "time", ranked).ref == "Article 50(5)"
+
+
+def test_a_why_not_question_is_replied_to_by_the_entry_on_whether_it_may():
+    from types import SimpleNamespace
+
+    from assistant.plan import choose_bank_lead
+
+    entry = SimpleNamespace(chunk=SimpleNamespace(questions=["Can an investor build a new widget plant with mercury cells?"],
+                                                  text="No. A Party may not allow mercury at a widget plant that did not "
+                                                       "exist before, and no exemption applies [Article 5(6)]."),
+                            answerable=True, kind="yes-no", refs=["Article 5(6)"], similarity=0.72, lexical=0.0)
+    why_not = "Why couldn't an investor build a new widget plant with mercury cells?"
+    assert analyze(why_not).kind == "why"
+    assert choose_bank_lead(why_not, analyze(why_not), [entry], threshold=0.8) is entry
+    # a why-question that asks a reason for what is done is not replied to by a yes or a no
+    why = "Why does the treaty care about new widget plants with mercury cells?"
+    assert choose_bank_lead(why, analyze(why), [entry], threshold=0.8) is None
