@@ -1242,13 +1242,18 @@ def test_a_yes_written_for_a_listed_item_is_not_given_to_one_the_list_leaves_out
     assert not leaves_out_what_is_asked("Would a nickel smelter be covered?", "Annex D lists smelting of metals.")
 
 
+def _ranked_statements(*provisions: tuple[str, str]):
+    """The statements of made-up provisions, each with its provision's rank, as figures.best_statement takes them."""
+    from assistant.figures import statements
+    return [(rank, st) for rank, (ref, text) in enumerate(provisions) for st in statements(_provision(ref, text))]
+
+
 def test_each_part_of_a_question_gets_the_sentence_on_its_own_subject():
-    from assistant.figures import _terms, best_statement, statements
-    chunks = [_provision("Article 40(1)", "1. Once three years have passed since this Agreement bound a Party, "
-                                          "that Party may withdraw from it by written notice to the Depositary."),
-              _provision("Article 40(2)", "2. A withdrawal shall take effect one year after the Depositary receives "
-                                          "the notice, or on any later date the notice names.")]
-    ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
+    from assistant.figures import _terms, best_statement
+    ranked = _ranked_statements(("Article 40(1)", "1. Once three years have passed since this Agreement bound a Party, "
+                                                  "that Party may withdraw from it by written notice to the Depositary."),
+                                ("Article 40(2)", "2. A withdrawal shall take effect one year after the Depositary "
+                                                  "receives the notice, or on any later date the notice names."))
     question = "If a Party later wanted out, from when could it withdraw and when would the withdrawal take effect?"
     first, second = "If a Party later wanted out, from when could it withdraw", "when would the withdrawal take effect"
     # the words only the other part uses ("take effect") count against a sentence; "later" is how it is asked
@@ -1275,13 +1280,12 @@ def test_a_bank_entry_on_another_article_than_the_official_text_ranked_first_mus
 
 
 def test_an_ordinal_count_is_a_figure_and_how_long_wants_a_period():
-    from assistant.figures import best_statement, gives, statements
+    from assistant.figures import best_statement, gives
     assert gives("figure", "It enters into force on the ninetieth day after the fiftieth instrument of ratification.")
-    chunks = [_provision("Article 50(8)", "8. The Board is to adopt guidance on emission limit values for existing "
-                                          "widget kilns at its first meeting."),
-              _provision("Article 50(5)", "5. For its existing widget kilns, each Party shall apply controls within "
-                                          "ten years of the day the Agreement began to bind it.")]
-    ranked = [(rank, st) for rank, chunk in enumerate(chunks) for st in statements(chunk)]
+    ranked = _ranked_statements(("Article 50(8)", "8. The Board is to adopt guidance on emission limit values for "
+                                                  "existing widget kilns at its first meeting."),
+                                ("Article 50(5)", "5. For its existing widget kilns, each Party shall apply controls "
+                                                  "within ten years of the day the Agreement began to bind it."))
     part = "How long do we have to put emission limit values in place for existing widget kilns"
     # "at its first meeting" is the Conference's time, not the period a Party has
     assert best_statement(part, part, "time", ranked).ref == "Article 50(5)"
