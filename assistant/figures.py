@@ -61,8 +61,11 @@ def asks_for(part: str) -> str | None:
 
 
 def gives(need: str, text: str) -> bool:
-    """Whether `text` states a figure (or a time), cross-references aside."""
+    """Whether `text` states a figure (or a time, or a period: a date or a number of years, months or
+    days), cross-references aside."""
     bare = _CROSS_REF.sub("", text)
+    if need == "period":
+        return bool(_DATE.search(bare))
     if need == "time":  # (a bare "within" is no time: "within one of the categories")
         return bool(_DATE.search(bare) or _TIME.search(bare))
     return bool(_FIGURE.search(bare))
@@ -196,9 +199,9 @@ def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, 
     quoted = [t.lower() for t in _QUOTED.findall(part)]
     best, best_score = None, 0.0
     # "how long do we have …?" wants a period, not "at its first meeting" (another body's time)
-    period = need == "time" and bool(re.search(r"\bhow long\b", part, re.IGNORECASE))
+    wanted = "period" if need == "time" and re.search(r"\bhow long\b", part, re.IGNORECASE) else need
     for rank, st in ranked:
-        if not gives(need, st.text) or (period and not _DATE.search(_CROSS_REF.sub("", st.text))):
+        if not gives(wanted, st.text):
             continue
         words = _terms(st.text)
         # the provisions the reply already rests on are where its figure most likely is

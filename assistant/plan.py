@@ -16,7 +16,7 @@ import dataclasses
 import re
 
 from ingest.index import keyword_tokens
-from ingest.refs import Ref
+from ingest.refs import NUMBER_WORDS, Ref
 from ingest.structure import BRACKET_RE
 
 from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question, without_label
@@ -143,9 +143,7 @@ _SOFT = re.compile(r"\b(?:endeavour|should|encouraged|may|as appropriate|where f
 _NO_DUTY = re.compile(r"\b(?:does not require|need not|not required|is not obliged|no duty|not obliged)\b", re.IGNORECASE)
 
 
-_NUMBER_WORDS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                              "fourteen fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100}
+_NUMBER_WORDS = NUMBER_WORDS | {"zero": 0, "hundred": 100}
 # a figure a question claims: "a 30% cut by 2030", "for 15 years"
 _CLAIMED_FIGURE = re.compile(r"\b\d+(?:[.,]\d+)?\s*(?:%|per ?cent\b|percent\b)|\b(?:19|20)\d\d\b|\b\d+\b(?= \w*\s?(?:years?|months?|days?|"
                              r"tonnes?|tons?|ppm|mg|milligrams?)\b)", re.IGNORECASE)
@@ -238,6 +236,8 @@ _MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? a
 _CLOSED_LIST = re.compile(r"\bmean(?:s|ing)?\b|\brefers? to\b|\bnamely\b|\bonly\b", re.IGNORECASE)
 
 
+_GENERIC_TERMS = frozenset("fall falls count counts included covered part belong belongs category categories would "
+                           "could".split())
 _MEMBERSHIP_SUBJECT = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|would|will|does|do|could|can|might|should)\s+(.+?)\s+"
                                  r"(?:be\s+)?(?:fall|falls|count|counts|included|covered|part of|belong|belongs)\b",
                                  re.IGNORECASE)
@@ -255,8 +255,6 @@ def leaves_out_what_is_asked(question: str, lead: str, vocabulary: str = "") -> 
     subject = _MEMBERSHIP_SUBJECT.match(core)
     asked = topic_terms(subject[1] if subject else core) - _GENERIC_TERMS
     return bool(asked - topic_terms(lead) - topic_terms(vocabulary))
-_GENERIC_TERMS = frozenset("fall falls count counts included covered part belong belongs category categories would "
-                           "could".split())
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
                      r"instead of|left out|leaves? out)\b|n't\b", re.IGNORECASE)
 # a change that takes the thing away denies it as well as a "not" does ("MC-5/4 removed the 1 ppm limit")

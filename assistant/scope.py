@@ -396,9 +396,10 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("health-advice", prompts.SCOPE_HEALTH, prompts.LOOK_HEALTH)
     if WHY_NATURE.search(q) or WHY_NO_RULE.search(q) or (HOW_IT_WORKS.search(q) and not DUTY.search(q)):
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
-    if ((QUANTITY.search(q) and not TYPICAL.search(q)) or STATISTICS.search(q)) and not _HOW_PARTY_ACTS.match(q):
+    party_acts = bool(_HOW_PARTY_ACTS.match(q))
+    if ((QUANTITY.search(q) and not TYPICAL.search(q)) or STATISTICS.search(q)) and not party_acts:
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)  # tonnes, shares, counts
-    if _HOW_PARTY_ACTS.match(q) and not countries_asked:
+    if party_acts and not countries_asked:
         return None  # how a Party is to act is the treaty's to say, whatever it is to measure or handle
     if QUANTITY.search(q) or (SCIENCE_STRONG.search(q) and not DUTY.search(q) and not treaty_meaning) or ((SCIENCE.search(q) or HOW_MUCH_MERCURY.search(q))
                                                            and not CONVENTION_WORDS.search(q) and not about_amended

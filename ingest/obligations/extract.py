@@ -35,17 +35,19 @@ from .tables import TableReader
 
 log = logging.getLogger(__name__)
 
+# the words of a qualifier that softens one item ("Where feasible, …"), not a condition on it
+_QUALIFIED = r"(?:feasible|appropriate|possible|practicable),"
 # items that time or condition the chapeau's obligation ("by notifying the Secretariat: (a) On becoming a
 # Party; or (b) No later than …"), not objects of its verb
 # ("Where feasible, information on …" is a softened object, not a condition)
-_TIMING_ITEM = re.compile(r"^(?:when|where(?! (?:feasible|appropriate|possible|practicable),)|if|once|after|before|unless|on|upon|"
+_TIMING_ITEM = re.compile(rf"^(?:when|where(?! {_QUALIFIED})|if|once|after|before|unless|on|upon|"
                           r"no later than|not later than|by|"
                           r"within|at|in the case of|as soon as)\b", re.IGNORECASE)
 # "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
 # ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
 _INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|take|implement|adopt)\s+"
                                 r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?\s*:$", re.IGNORECASE)
-_GERUND_ITEM = re.compile(r"^(?P<qualifier>(?:Where|As|If|So far as) (?:feasible|appropriate|possible|practicable),\s+)?"
+_GERUND_ITEM = re.compile(rf"^(?P<qualifier>(?:Where|As|If|So far as) {_QUALIFIED}\s+)?"
                           r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
                           r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging|Permitting|"
                           r"Authori[sz]ing|Limiting|Monitoring|Reducing|Controlling)\b\s*",
@@ -339,7 +341,7 @@ class _DocumentReader(TableReader, ClauseFinder):
         """One item of an object-list chapeau as its own row: the chapeau's verb with this item as object."""
         obj = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item.strip()).strip()
         # "(c) Where feasible, information on …": the qualifier softens this item's duty and stays in its action
-        soft = re.match(r"^(?:where|as|so far as) (?:feasible|appropriate|possible|practicable),\s+", obj, re.IGNORECASE)
+        soft = re.match(rf"^(?:where|as|so far as) {_QUALIFIED}\s+", obj, re.IGNORECASE)
         if soft:
             obj = obj[soft.end():]
         for row in chapeau.rows:
