@@ -28,7 +28,7 @@ from .part_replies import Similarity, part_replies
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
                    opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
-from .question import QuestionAnalysis, asking_sentence
+from .question import QuestionAnalysis, asking_sentence, other_trade_direction
 from .quote_reply import say_quoted_reply
 from .types import Answer, Passage
 
@@ -42,6 +42,7 @@ _USING = re.compile(r"\b(?:use|using|keep|keeping)\b", re.IGNORECASE)
 _YES_NO = re.compile(r"^(?:yes|no)\b", re.IGNORECASE)  # a reply to a yes/no question
 # question kinds an obligation row may lead when the lead misses what is asked
 POINT_KINDS = ("which", "who", "how", "other")
+PART_PASSAGES = 6  # the retrieved treaty passages a part of a question may be replied to from, beyond the pool
 _NAMES_PREAMBLE = re.compile(r"\bpreamble\b", re.IGNORECASE)
 
 
@@ -145,7 +146,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     conference_question = is_conference_question(question)
     # a question about the conference's messages is answered from the conference text, not the guide
-    guides = [] if conference_question else [p for p in passages[:8] if p.chunk.doc_type == "guidance"]
+    # (a bank entry phrased for the other direction of trade does not reply: exporting is not importing)
+    asking = asking_sentence(question)
+    guides = [] if conference_question else [p for p in passages[:8] if p.chunk.doc_type == "guidance"
+                                              and not other_trade_direction(asking, p.chunk.questions)]
     # The ranking decides the topic: the provisions named in the question, else the top passage's.
     focus = list(explicit_refs) or [p.chunk.ref for p in passages[:1] if p.chunk.ref]
     conference = [p for p in passages[:6 if conference_question else 3] if p.chunk.doc_type == "conference-text"]
@@ -220,6 +224,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     continue  # another amended entry's line (amalgam's 2034 end) does not reply about propellant
                 if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
                     continue
+                if other_trade_direction(asking, (text,)):
+                    continue  # "A Party may export mercury only …" does not reply on importing it
                 on_focus = any(refs_overlap(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
@@ -291,8 +297,11 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         lead_refs = [*stated, *(r for r in lead_refs if r not in stated)]  # the quote shows what it rests on
         # 1a-vi. "…, and may a member who disagrees say so?": each other part the prose leaves open gets
         # the official sentence closest to it in meaning (in the treaty's words, so it is not quoted again)
+        # (any treaty passage retrieved may reply to another part: the surplus mercury of a chlor-alkali
+        # plant's decommissioning, Article 3(5)(b), beside the phase-out date)
         if similarity is not None:
-            part_replies(draft, question, pool, {p.chunk.id for p in passages}, similarity)
+            part_replies(draft, question, pool, {p.chunk.id for p in passages}, similarity,
+                         [p.chunk for p in treaty[:PART_PASSAGES]])
 
     # 1b. a yes/no question gets a yes or a no, when a lead says it without doubt
     if analysis is not None and analysis.kind == "yes-no":

@@ -31,34 +31,50 @@ Similarity = Callable[[str, list[str]], list[float]]
 FLOOR = 0.45
 MARGIN = 0.08
 MAX_CANDIDATES = 40
+MAX_FURTHER = 12
 
 
 def part_replies(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: set[str],
-                 similarity: Similarity) -> list[str]:
-    """Add the official sentence that replies to each part the prose leaves open; return their refs."""
+                 similarity: Similarity, further: list[Chunk] = ()) -> list[str]:
+    """Add the official sentence that replies to each part the prose leaves open; return their refs.
+    `further`: other treaty passages retrieved (the surplus mercury of a chlor-alkali plant's
+    decommissioning, Article 3(5)(b), beside Annex B's phase-out date), read after the pool's."""
     parts = _clauses_joined(question_parts(question))
     if len(parts) < 2:
         return []
-    candidates = [st for chunk in pool for st in statements(chunk)][:MAX_CANDIDATES]
+    held = {c.id for c in pool}
+    own = [st for chunk in pool for st in statements(chunk)][:MAX_CANDIDATES]
+    beyond = [st for chunk in further if chunk.id not in held for st in statements(chunk)][:MAX_FURTHER]
     added: list[str] = []
     for part in parts:
-        if asks_for(part) is not None and question_kind(part) != "yes-no":
-            continue  # a time or a figure: figures.figure_leads says it
-        asked = stems(topic_terms(part))
-        prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
-        fresh = [st for st in candidates if not any(same_fact(st.text, x.text, 0.5) for x in prose)
-                 and stems(topic_terms(st.text)) & asked]
-        if not fresh or not prose:
-            continue
-        sims = similarity(part, [x.text for x in prose] + [st.text for st in fresh])
-        said, offered = max(sims[:len(prose)]), sims[len(prose):]
-        best = max(range(len(fresh)), key=lambda k: offered[k])
-        if offered[best] < FLOOR or offered[best] < said + MARGIN:
-            continue  # a sentence of the reply already speaks to this part, or nothing answers it clearly
-        st = fresh[best]
-        _add_after_leads(draft, st, retrieved_ids)
-        added.append(st.ref)
+        # the provisions in focus first; the other passages only when none of theirs replies
+        for candidates in (own, beyond):
+            ref = _reply_to_part(draft, part, candidates, retrieved_ids, similarity)
+            if ref is not None:
+                added.append(ref)
+                break
     return added
+
+
+def _reply_to_part(draft: Draft, part: str, candidates: list[Statement], retrieved_ids: set[str],
+                   similarity: Similarity) -> str | None:
+    """Add the statement among `candidates` that replies to `part`, if one clearly does; its ref."""
+    if asks_for(part) is not None and question_kind(part) != "yes-no":
+        return None  # a time or a figure: figures.figure_leads says it
+    asked = stems(topic_terms(part))
+    prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
+    fresh = [st for st in candidates if not any(same_fact(st.text, x.text, 0.5) for x in prose)
+             and stems(topic_terms(st.text)) & asked]
+    if not fresh or not prose:
+        return None
+    sims = similarity(part, [x.text for x in prose] + [st.text for st in fresh])
+    said, offered = max(sims[:len(prose)]), sims[len(prose):]
+    best = max(range(len(fresh)), key=lambda k: offered[k])
+    if offered[best] < FLOOR or offered[best] < said + MARGIN:
+        return None  # a sentence of the reply already speaks to this part, or nothing answers it clearly
+    st = fresh[best]
+    _add_after_leads(draft, st, retrieved_ids)
+    return st.ref
 
 
 def _add_after_leads(draft: Draft, st: Statement, retrieved_ids: set[str]) -> None:

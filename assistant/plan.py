@@ -19,7 +19,8 @@ from ingest.index import keyword_tokens
 from ingest.refs import NUMBER_WORDS, Ref
 from ingest.structure import BRACKET_RE
 
-from .question import QuestionAnalysis, asking_sentence, asks_two_things, core_question, without_label
+from .question import (QuestionAnalysis, asking_sentence, asks_two_things, core_question, other_trade_direction,
+                       without_label)
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -470,6 +471,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
             - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share \
             - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
+        if other_trade_direction(asking_sentence(question), m.chunk.questions):
+            continue  # the export-consent entry does not answer how an import is allowed (its phrasings
+            # say which way the mercury goes; its answer names the "importing country" either way)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only
@@ -494,13 +498,14 @@ def part_leads(lead, matches: list, parts: list[str], part_similarities: list[di
     it: the result then starts with that entry, which the caller makes the lead."""
     by_id = {m.chunk.id: m for m in matches if m.answerable}
 
-    def ranked(sims: dict[str, float], also: set[str] = frozenset()) -> list[tuple[float, str]]:
-        return sorted(((sim, cid) for cid, sim in sims.items() if cid in by_id or cid in also), reverse=True)
+    def ranked(sims: dict[str, float], part: str, also: set[str] = frozenset()) -> list[tuple[float, str]]:
+        return sorted(((sim, cid) for cid, sim in sims.items() if cid in also or (
+            cid in by_id and not other_trade_direction(part, by_id[cid].chunk.questions))), reverse=True)
 
     lead_from_parts = lead is None
     if lead is None:
-        for sims in part_similarities:
-            top = ranked(sims)
+        for part, sims in zip(parts, part_similarities):
+            top = ranked(sims, part)
             if top and top[0][0] >= alone and top[0][0] >= (top[1][0] if len(top) > 1 else -1) + 2 * clear:
                 lead = by_id[top[0][1]]
                 break
@@ -512,7 +517,7 @@ def part_leads(lead, matches: list, parts: list[str], part_similarities: list[di
         asked = stems(topic_terms(part) - _FILLER)
         if not asked or len(asked & said) / len(asked) >= 0.5:
             continue  # the lead's own answer speaks to this part ("and how is its President chosen?")
-        top = ranked(sims, used)
+        top = ranked(sims, part, used)
         if not top:
             continue
         best_sim, best = top[0]

@@ -303,10 +303,21 @@ _ANNEX_AS_SUBJECT = re.compile(r"\b(?:add\w*|chang\w*|amend\w*|put|mov\w*|remov\
                                re.IGNORECASE)
 
 
+# (but how a change to an annex is proposed, adopted or comes to bind a Party is Article 27's
+# procedure, whichever annex is changed: "How is such a change to Annex A adopted, and when does it bind …?")
+_AMENDING_PROCEDURE = re.compile(r"\bpropos\w*|\badopted\b(?!\s+(?:at|in|by)\b)|\badopt(?:s|ing)?\b|\bbind(?:s|ing)?\b|"
+                                 r"\bbecome\w*\s+binding|\benters?\s+into\s+force|\btakes?\s+effect|\bobject\w*|"
+                                 r"\bnon-acceptance|\bprocedure", re.IGNORECASE)
+
+
+# (a change that was made, "When did the Bali amendment to Annex A enter into force?", is the annex's own)
+_PAST_CHANGE = re.compile(r"\b(?:did|was|were)\b", re.IGNORECASE)
+
+
 def qualifying_annexes(question: str) -> tuple[str, ...]:
     """Annexes the asking sentence names only to locate what it asks about."""
     asking = asking_sentence(question)
-    proposing = re.search(r"\bpropos\w*", asking, re.IGNORECASE)
+    proposing = _AMENDING_PROCEDURE.search(asking) and not _PAST_CHANGE.search(asking)
     return tuple(dict.fromkeys(f"Annex {next(g for g in m.groups() if g).upper()}" for m in _QUALIFYING_ANNEX.finditer(asking)
                                if proposing or not _ANNEX_AS_SUBJECT.search(asking[:m.start()])))
 
@@ -322,3 +333,28 @@ def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis
              for family, terms in FOCUS_TERMS.items()}
     return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in asked_mentions(question)),
                             named=named_provisions(question), focus={k: v for k, v in focus.items() if v})
+
+
+# the acts of trade, not the traders ("an exporter of instruments") nor the parties named by their role
+# ("the importing country's consent", which an export needs)
+_IMPORT = re.compile(r"\bimport(?:s|ed|ing|ation)?\b", re.IGNORECASE)
+_EXPORT = re.compile(r"\bexport(?:s|ed|ing|ation)?\b", re.IGNORECASE)
+_TRADER_ROLE = re.compile(r"\b(?:importing|exporting)\s+(?:Party|Parties|country|countries|State|States|non-Party|"
+                          r"non-Parties|government)\b", re.IGNORECASE)
+
+
+def _trade_direction(text: str) -> str | None:
+    text = _TRADER_ROLE.sub(" ", text)
+    imports, exports = bool(_IMPORT.search(text)), bool(_EXPORT.search(text))
+    return None if imports == exports else ("import" if imports else "export")
+
+
+def other_trade_direction(asking: str, phrasings: tuple[str, ...]) -> bool:
+    """The question asks about one direction of trade only, and at least half of an entry's phrasings
+    ask about the other one (never about the asked one): the export-consent entry does not answer how
+    an import from a non-Party is allowed."""
+    asked = _trade_direction(asking)
+    if asked is None or not phrasings:
+        return False
+    directions = [_trade_direction(p) for p in phrasings]
+    return asked not in directions and 2 * sum(d is not None for d in directions) >= len(directions)

@@ -27,7 +27,7 @@ from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
-from .question import asking_sentences, core_question, qualifying_annexes
+from .question import asking_sentences, core_question, other_trade_direction, qualifying_annexes
 from .scope import IndexFacts, meeting_numbers
 from .types import Condensed, Filters, Passage
 
@@ -383,7 +383,7 @@ class Retriever:
             ranked = self.fuse(dense, keyword, *extra)
             if self.settings.phrase_weight > 0:
                 ranked = self._with_ranking(ranked, self.phrase_ranking(query, pool, filters), self.settings.phrase_weight)
-            ranked = self._with_bank(ranked, bank, snap, aux, filters)
+            ranked = self._with_bank(ranked, bank, snap, aux, filters, asking_sentences(condensed.question)[-1])
             if not is_conference_question(condensed.standalone):
                 # conference texts are general political messages that resemble many questions;
                 # unless the question asks about them, binding text and the guide come first
@@ -442,7 +442,7 @@ class Retriever:
         return sorted(fused.items(), key=lambda kv: -kv[1])
 
     def _with_bank(self, ranked: list[tuple[int, float]], bank: list[BankMatch], snap: Snapshot,
-                   aux: SnapshotAux, filters: Filters | None) -> list[tuple[int, float]]:
+                   aux: SnapshotAux, filters: Filters | None, asking: str = "") -> list[tuple[int, float]]:
         """Fuse the bank's ranking into the hybrid one. A close match brings the official passages
         of the provisions its answer rests on along, right behind it: bank hits raise provisions,
         they do not replace retrieval, so a user's own documents still rank on their own."""
@@ -450,7 +450,10 @@ class Retriever:
         fused = dict(ranked)
         # only entries phrased near the question take part: a far match must not outrank a passage
         # of the user's own documents that answers the question closely
-        answerable = [m for m in bank if m.answerable and m.similarity >= s.bank_bring_similarity - 0.1]
+        # (nor one on the other direction of trade: the export-consent entry does not raise Article 3(6)
+        # for "Can we import mercury from a non-Party?")
+        answerable = [m for m in bank if m.answerable and m.similarity >= s.bank_bring_similarity - 0.1
+                      and not other_trade_direction(asking, m.chunk.questions)]
         _add_by_rank(fused, [snap.position[m.chunk.id] for m in answerable[:10]], s.bank_weight, s.rrf_k)
         for m in answerable[:2]:
             if m.similarity < s.bank_bring_similarity:

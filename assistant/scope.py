@@ -154,6 +154,38 @@ def meeting_numbers(question: str) -> list[int]:
     return out
 
 
+_OTHER_NAME_HANDICAP = 0.15
+_NOT_NAMES = {"Minamata", "Convention", "Conference", "Parties", "Party", "Article", "Annex", "COP", "UN", "I",
+              "Treaty", "Secretariat", "Secretary-General", "Depositary", "Mercury", "United", "Nations", "State",
+              "States"}
+_ALIAS = {"european union": "EU", "united states": "US"}
+_NAME_ALIASES = re.compile("|".join(_ALIAS), re.IGNORECASE)
+
+
+def _names_absent(question: str, match: BankMatch) -> bool:
+    """Every phrasing of the entry names one body or place (after its first word) that the question does not."""
+    def names(text: str) -> set[str]:
+        text = _NAME_ALIASES.sub(lambda m: _ALIAS[m[0].lower()], text)
+        return {w for w in re.findall(r"(?<=\s)[A-Z][\w-]+", text) if w not in _NOT_NAMES}
+    phrasings = match.chunk.questions
+    common = set.intersection(*(names(p) for p in phrasings)) if phrasings else set()
+    asked = {w.lower() for w in re.findall(r"[\w-]+", _NAME_ALIASES.sub(lambda m: _ALIAS[m[0].lower()], question))}
+    return bool(common) and not any(n.lower() in asked for n in common)
+
+
+_OWN_CONDITION = re.compile(r"\bpregnan\w*|\bswallow\w*|\bER\b|\bemergency\b", re.IGNORECASE)
+
+
+def _partial_entry(question: str, bank: list[BankMatch], closest: BankMatch) -> BankMatch:
+    """The entry whose further lines answer the part of the question the texts do answer: the closest
+    of the same reason, except that an entry every phrasing of which names a body the question does
+    not name is about that body ("When did the EU deposit …?" does not stand for "When did Nigeria
+    deposit …?", whose answerable part is the rule for any State)."""
+    return max((m for m in bank if not m.answerable and m.reason == closest.reason),
+               key=lambda m: m.similarity - (_OTHER_NAME_HANDICAP if _names_absent(question, m) else 0.0),
+               default=closest)
+
+
 def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_margin: float = 0.03,
                 bank_floor: float = 0.66, classified: ClassifierView | None = None,
                 classifier_threshold: float = 1.0, guard_similarity: float = 0.62,
@@ -186,12 +218,12 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
     # ("What should I do if a lamp breaks in my living room?" resembles a health entry) the rule wins
     if entry_fits and (verdict is None or verdict.reason == unanswerable.reason):
         return ScopeVerdict(reason=unanswerable.reason, statement=unanswerable.chunk.text.split("\n")[0].strip(),
-                            look=unanswerable.look, partial=unanswerable,
+                            look=unanswerable.look, partial=_partial_entry(question, bank, unanswerable),
                             detail={"bank_id": unanswerable.chunk.facet("bank_id"),
                                     "similarity": round(unanswerable.similarity, 3)})
     if verdict is not None and unanswerable is not None and unanswerable.reason == verdict.reason \
             and unanswerable.similarity >= bank_floor - 0.1:
-        verdict.partial = unanswerable
+        verdict.partial = _partial_entry(question, bank, unanswerable)
     # the classifier does not refuse a question about an Annex entry whose amendments the index holds
     if verdict is None and classified is not None and classified.out_of_scope >= classifier_threshold \
             and (answerable is None or answerable.similarity < guard_similarity) \
@@ -317,7 +349,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
                             detail={"countries": countries})
     meetings = meeting_numbers(re.sub(r"\b(?:by|at|before) its (?:first|second|third) meeting\b", "", q, flags=re.I))
     # "COP-6 adopted twenty resolutions. What did it decide on customs codes?": the meeting is named before
-    decided = re.search(r"\b(?:did|has|have|will|would) (?:it|they) (?:decide|adopt|agree|conclude|resolve|approve)\b",
+    decided = re.search(r"\b(?:did|has|have|will|would) (?:it|they|(?:that|this|the) (?:meeting|session|conference)) "
+                        r"(?:decide|adopt|agree|conclude|resolve|approve)\b",
                         q, re.IGNORECASE)
     if not meetings and decided:
         meetings = meeting_numbers(full)
@@ -385,7 +418,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     # "My kid broke a thermometer on the tiles. What should I do with the beads?": the advice asked for is
     # about the household item the sentence before names
-    household = (HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full))) \
+    # (unless the person asks about their own health: "… now have a headache. Should I get a blood test?")
+    own_health = any(m[0].lower() != "should i" for m in HEALTH.finditer(q)) or _OWN_CONDITION.search(full)
+    household = (HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full) and not own_health)) \
         and not _MADE_AT_HOME.search(q) and not _PLAN_MUST_COVER.search(q)
     if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):

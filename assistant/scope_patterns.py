@@ -92,7 +92,9 @@ MARKET = re.compile(r"\b(?:price|prices|how much (?:more |less )?(?:does|do|did|
                     r"how (?:many|much) (?:metric )?(?:tonnes|tons|kilo\w*)\b(?!.{0,60}\b(?:stocks?|thresholds?|must|shall|"
                     r"identify)\b))\b",
                     re.IGNORECASE)
-QUANTITY = re.compile(r"\bhow many (?!years?\b|times\b|days\b|months\b|members\b|seats\b).{0,80}\b(?:each|per|every|a) year\b|"
+QUANTITY = re.compile(r"\b(?:smallest|largest|minimum|maximum|biggest) (?:and (?:smallest|largest|minimum|maximum|biggest) )?"
+                      r"(?:grant|amount|sum|award)s?\b|"  # the size of grants: the funds' own rules, not the treaty
+                      r"\bhow many (?!years?\b|times\b|days\b|months\b|members\b|seats\b).{0,80}\b(?:each|per|every|a) year\b|"
                       r"\bhow (?:much|many)\b.{0,60}\b(?:tonnes?|tons?|kilo\w*|grams?|emit\w*|release[sd]?|export\w*|import\w*|"
                       r"produc\w*|mined|traded|sold|bought|flasks?|used|consum\w*|people|workers|miners|deaths?|cases)\b"
                       r".{0,50}\b(?:each|per|a|every)\s+(?:year|annum)|\b(?:tonnes?|tons)\s+of\s+mercury\b.{0,40}"
@@ -112,9 +114,10 @@ HEALTH = re.compile(r"\b(?:safe for a (?:pregnant|breastfeeding|nursing) (?:woma
                     r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
                     r"safe to take|safe for (?:me|us|my|our)|for me to|harmed|have them replaced|out of the body|"
                     r"(?:during|in) pregnancy|while pregnant|i am pregnant|i'm pregnant|medical (?:check|exam|test)\w*|check-?ups?|"
-                    r"see a doctor|could (?:\w+ ){0,3}be (?:the|a) cause|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
+                    r"see a doctor|could (?:\w+ ){0,3}be (?:the|a) cause|could (?:\w+ ){0,3}be causing|urine tests?|expectant mothers?|should (?:\w+ ){0,4}avoid|my (?:hypertension|pregnancy))\b",
                     re.IGNORECASE)
-ASKS_ADVICE = re.compile(r"\b(?:what|how) (?:should|do|can|must) (?:I|we)\b|\bwhat do (?:I|we) do\b", re.IGNORECASE)
+ASKS_ADVICE = re.compile(r"\b(?:what|how) (?:should|do|can|must) (?:I|we)\b|\bwhat do (?:I|we) do\b|"
+                         r"^(?:how long )?should (?:I|we)\b", re.IGNORECASE)
 HOUSEHOLD = re.compile(r"\b(?:test (?:the|my|our) [\w ]{0,15}myself|how can I test|at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
                        r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
                        r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
@@ -125,10 +128,10 @@ HOUSEHOLD = re.compile(r"\b(?:test (?:the|my|our) [\w ]{0,15}myself|how can I te
                        r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"
                        r"bottle bank|special disposal|take back|recycling (?:cart|bin)|sulfur powder|drops of mercury|"
                        r"wipe|my cat|our cat|pets?|my shoes|washing machine|sell my house|air conditioning|bedroom|"
-                       r"before scrapping|shattered|drop (?:it |them )?off|where can I|my (?:used|old|broken|spent)|"
+                       r"before scrapping|shattered|drop (?:it |them )?off|where can I|my (?:used|old|broken|spent)|collection point|"
                        r"(?:my|our|regular|household|kitchen|normal) (?:\w+ )?(?:bin|trash|rubbish|garbage))\b",
                        re.IGNORECASE)
-SCIENCE = re.compile(r"\b(?:boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
+SCIENCE = re.compile(r"\b(?:stay in the environment|before it breaks down|depletion events?|boiling point|melting point|freez\w+ point|density|atomic (?:number|weight|mass)|"
                      r"vapou?r pressure|half[- ]life|isotopes?|how does (?:methyl)?mercury (?:form|get|enter|"
                      r"travel|accumulate|affect)|methylation|chemical symbol|why is mercury (?:liquid|toxic)|"
                      r"where does mercury come from|how is methylmercury formed|mercury cycl\w+|permafrost|chemically|"
@@ -175,6 +178,7 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at wh
 PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
    r"\b(?:proposed|suggested|coined|named)\b|"
+   r"\bpresided\b|"  # who chaired a meeting
    r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
    r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
@@ -255,7 +259,8 @@ TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|require
                               r"(?:exercise|cast|use) its)\b", re.IGNORECASE)
 NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
-ANY_PARTY_DID = re.compile(r"\b(?:any|which|what) (?-i:[A-Z][a-z]+ )?(?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
+ANY_PARTY_DID = re.compile(r"(?<!can )(?<!could )(?<!may )(?<!must )(?<!might )(?<!shall )"  # "Can any Party still hold …?" is the rule
+                           r"\b(?:any|which|what) (?-i:[A-Z][a-z]+ )?(?:Party|Parties|countr(?:y|ies)|States?|governments?)\b.{0,60}"
                            r"\b(?:still (?:hold|holds|have|has|need|needs|not|outside|lack|run|runs|registered|use an exemption)|"
                            r"currently|so far|yet|registered|hold|holds|sent|deposited|asked|run|runs|"
                            r"notified|submitted|lodged|told|found|named|identified|filed|reported)\b", re.IGNORECASE)
@@ -279,6 +284,11 @@ ASKS_TREATY = re.compile(r"\b(?:COP|Conference of the Parties|convention|treaty)
                          # "Does the treaty's research and monitoring article ask Parties to …?"
                          r"\b(?:convention|treaty)(?:'s|’s) (?:[\w-]+ ){0,4}(?:article|provision|annex|rules?)\b.{0,25}"
                          r"\b(?:say|says|require|requires|ask|asks|expect|expects|cover|covers|oblige|obliges|allow|allows)\b|"
+                         # "Does Article 13 still expect it to fund …?", "… fall within the Convention's definition of …?"
+                         r"\barticle \d+\b.{0,25}\b(?:say|says|require|requires|ask|asks|expect|expects|oblige|obliges|"
+                         r"allow|allows|cover|covers)\b|"
+                         r"\b(?:fall|falls|come|comes) (?:within|under) (?:the|this|its) (?:convention|treaty)(?:'s|’s)? "
+                         r"(?:definition|scope|meaning)\b|"
                          # "Would broken glass contaminated with mercury count as 'mercury waste' under the Convention?"
                          r"\b(?:counts?|counted|qualify|qualifies|covered|considered|classed|treated|regarded) as\b.{0,60}"
                          r"\b(?:under|in|by) (?:the|this) (?:Minamata )?(?:convention|treaty)\b", re.IGNORECASE)

@@ -161,6 +161,17 @@ def test_a_refusal_answers_the_part_the_texts_do_answer(assistant):
     assert answer.to_json()["refusal_reason"] == "parties-status"
 
 
+def test_a_refusal_answers_from_the_entry_on_any_state_not_the_one_on_a_named_body(assistant):
+    # the entry on the EU's deposit is the closest out-of-scope phrasing, but its further line (the EU's
+    # competence) does not reply about another State; the rule for any State does
+    answer = assistant.ask("When did Ghana deposit its instrument of ratification, and from what day has the "
+                           "Convention bound it?")
+    assert answer.refused and answer.refusal_reason == "parties-status", answer.text
+    assert "ninetieth day" in answer.text and "regional economic integration" not in answer.text, answer.text
+    answer = assistant.ask("When did the European Union deposit its instrument of approval?")
+    assert answer.refused and "regional economic integration" in answer.text, answer.text
+
+
 def test_answerable_questions_with_countries_or_dates_are_not_refused(assistant):
     for q in ("When does the Convention enter into force for a State that ratifies it?",
               "Can the European Union vote at the Conference of the Parties?",
@@ -529,6 +540,32 @@ def test_a_part_the_reply_leaves_open_gets_the_official_sentence_closest_to_it(f
     _well_formed(on)
     # without the step the second part stays open: the check above is the step's
     assert "dissenting opinion" not in _leads(off), "the step is not needed for this question"
+
+
+def test_a_part_may_be_replied_to_from_a_retrieved_passage_beyond_the_provisions_in_focus(full_index):
+    # the phase-out date is Annex B's; the surplus mercury of a closed plant is Article 3(5)(b)'s
+    answer = Assistant(full_index, use_generator=False).ask(
+        "By when must chlor-alkali production end, and what must be done with the surplus mercury from "
+        "closing the plants?")
+    leads = _leads(answer)
+    assert "2025" in leads and "decommissioning" in leads, answer.text
+    _well_formed(answer)
+
+
+def test_an_import_question_is_not_led_by_the_export_rule(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "Is our country allowed to import elemental mercury from a State that never joined the treaty, and what "
+        "documents are needed?")
+    opening = " ".join(s.text for s in answer.sentences[:2])
+    assert "import" in opening and "export" not in opening and "certif" in opening, answer.text
+    _well_formed(answer)
+
+
+def test_how_an_annex_change_binds_is_replied_to_from_the_amendment_procedure(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "How is a change to Annex D adopted, and from when does it bind a Party that does not object?")
+    assert "non-acceptance" in answer.sentences[0].text, answer.text
+    _well_formed(answer)
 
 
 def test_a_quote_shows_the_paragraph_the_lead_rests_on_not_the_article_named(full_index):

@@ -7,7 +7,8 @@ import pytest
 
 from assistant.plan import (bank_leads, derive_verdict, drop_verdict, is_meta_text, missing_provision, opens_with_verdict,
                             usable_lead, whole_excerpt)
-from assistant.question import analyze, asks_two_things, qualifying_annexes, question_kind, titled_articles
+from assistant.question import (analyze, asks_two_things, other_trade_direction, qualifying_annexes, question_kind,
+                                titled_articles)
 from assistant.scope import ClassifierView, IndexFacts, check_scope, meeting_numbers
 from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
 from ingest.refs import Ref, find_mentions
@@ -283,6 +284,17 @@ FACTS = IndexFacts(documents=("guide",), meetings=frozenset({1, 4, 5, 6}))
     # "came into force" does not ask what the treaty forces
     ("How much does a flask of mercury cost today, and did prices drop once the Convention came into force?",
      "market-data"),
+    # advice asked with "should I" about the household item named before it; one's own health stays health
+    ("A fluorescent tube shattered in our hallway. How long should I leave the windows open before vacuuming?",
+     "household"),
+    ("Our thermometer broke on the bathroom floor. Should I collect the droplets with a card or a pipette?",
+     "household"),
+    ("A thermometer broke at home and I now feel dizzy. Should I ask my GP for a urine test?", "health-advice"),
+    # what a named meeting adopted; who presided; how large a grant may be; how long mercury lasts in nature
+    ("The first COP met in Geneva. What form for the consent to exports did that meeting adopt?", "later-decision"),
+    ("Which delegate presided over the fourth meeting of the Conference of the Parties?", "other"),
+    ("What is the largest grant a Party can receive from the Specific International Programme?", "market-data"),
+    ("How long does mercury released into a lake stay in the environment before it breaks down?", "science"),
 ])
 def test_scope_rules_see_what_is_asked_for(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -297,6 +309,10 @@ def test_scope_rules_see_what_is_asked_for(question, reason):
     "Which countries must prepare an ASGM national action plan?",
     "What must Parties report to the Conference of the Parties?",
     "Can the European Union vote at the Conference of the Parties?",
+    # "Can any Party still …?" asks the rule; so do an article's expectations and the treaty's definitions
+    "Can any Party still hold an exemption for thermometers fifteen years after their phase-out date?",
+    "Norway funds its own plan. Does Article 13 still expect it to pay for national implementation itself?",
+    "Would old batteries thrown away at home fall within the Convention's definition of mercury wastes?",
     "What are the phase-out dates for fluorescent lamps under the amended Annex A?",
     "How many countries had to ratify the Minamata treaty before it could take effect?",
     "Can the EU itself become a party alongside its member states?",
@@ -725,7 +741,7 @@ def test_a_part_the_lead_leaves_open_gets_its_own_entry_and_only_then():
     from assistant.plan import part_leads
 
     def entry(cid, text):
-        return SimpleNamespace(chunk=SimpleNamespace(id=cid, text=text), answerable=True)
+        return SimpleNamespace(chunk=SimpleNamespace(id=cid, text=text, questions=()), answerable=True)
 
     members = entry("members", "An arbitral tribunal has three members.")
     deadline = entry("deadline", "The tribunal decides within five months of being constituted.")
@@ -980,6 +996,11 @@ def test_an_article_named_by_its_subject_is_found_by_its_title(question, article
     ("Within how many years must a Party report how many facilities use Annex B processes?", ("Annex B",)),
     ("By when did the COP have to review Annex A?", ("Annex A",)),
     ("When was the revised Annex A sent round to the Parties?", ()),
+    # how any change to an annex is adopted and comes to bind is Article 27's procedure; a change
+    # that was made is the annex's own
+    ("Lamps may be added. How is such a change to Annex A adopted, and when does it bind a Party?", ("Annex A",)),
+    ("From when does an amendment to Annex D enter into force for a Party that does not object?", ("Annex D",)),
+    ("When did the Bali amendment to Annex A enter into force?", ()),
 ])
 def test_an_annex_named_only_to_locate_the_subject_is_told_apart(question, annexes):
     assert qualifying_annexes(question) == annexes
@@ -1306,3 +1327,23 @@ def test_a_why_not_question_is_replied_to_by_the_entry_on_whether_it_may():
     # a why-question that asks a reason for what is done is not replied to by a yes or a no
     why = "Why does the treaty care about new widget plants with mercury cells?"
     assert choose_bank_lead(why, analyze(why), [entry], threshold=0.8) is None
+
+
+@pytest.mark.parametrize("question, phrasings, other", [
+    # an entry most of whose phrasings ask about exporting does not answer how an import is allowed
+    ("Can we import mercury from a State that is not a Party?",
+     ("Can we export mercury to a non-Party?", "Is exporting mercury to outsiders allowed?", "Can mercury be shipped out?"), True),
+    ("Can we export mercury to a non-Party?",
+     ("Can we export mercury to a non-Party?", "Is exporting mercury to outsiders allowed?"), False),
+    # the parties named by their role are not the direction asked: an export needs the importing country's consent
+    ("Does a country exporting mercury need the importing country's consent for every shipment?",
+     ("Is there a register of countries that accept mercury imports?", "Do we need a new consent each time?",
+      "What is a general notification?"), False),
+    # a trader is not a trade: "an exporter of instruments" asks about the products
+    ("As an exporter of instruments: are mercury thermometers restricted?", ("Can thermometers be imported?",), False),
+    # a question on neither direction, or an entry on both, is not told apart
+    ("What are the trade rules for mercury?", ("Can we export mercury?",), False),
+    ("Can we import mercury?", ("Who consents to imports and exports of mercury?",), False),
+])
+def test_an_entry_on_the_other_direction_of_trade_is_told_apart(question, phrasings, other):
+    assert other_trade_direction(question, phrasings) is other
