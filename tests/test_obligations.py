@@ -1004,3 +1004,34 @@ def test_a_purpose_clause_an_object_qualifier_and_a_withdrawing_party_are_read(t
     annex = [(r.polarity, r.action) for r in rows if r.ref.startswith("Annex A")]
     assert [p for p, _ in annex] == ["prohibition", "restriction"], annex
     assert annex[1][1].startswith("permit recovered widgets") and "only for up to six months" in annex[1][1], annex
+
+
+_NEGATED_OPERATORS = """# Widget Agreement
+
+## Article 6 — Depots
+
+2. No depot keeper shall crush widgets unless it holds a licence issued under paragraph 1.
+
+3. No later than 2031, each Party shall license every widget depot in its territory.
+
+## Article 19 — Committee
+
+6. The Party concerned may take part in the Committee's discussion of its case, but shall not vote on the Committee's findings on that case.
+"""
+
+
+def test_a_negated_subject_of_any_kind_forbids_and_a_but_clause_keeps_its_own_modal(tmp_path):
+    path = tmp_path / "negated.md"
+    path.write_text(_NEGATED_OPERATORS, encoding="utf-8")
+    rows = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    got = {}
+    for r in rows:
+        got.setdefault(r.ref, []).append((r.modality, r.polarity, r.action))
+    # "No depot keeper shall crush …" is a ban on whoever keeps a depot, not a duty to crush
+    assert got["Article 6(2)"] == [("binding", "prohibition", got["Article 6(2)"][0][2])], got
+    assert got["Article 6(2)"][0][2].startswith("ensure that no depot keeper crush widgets unless"), got
+    # "No later than 2031" is a deadline, not a negation
+    assert [p for _, p, _ in got["Article 6(3)"]] == ["duty"], got
+    # "may take part …, but shall not vote …": a permission and a prohibition
+    assert [(m, p) for m, p, _ in got["Article 19(6)"]] == [("permissive", "permission"), ("binding", "prohibition")], got
+    assert got["Article 19(6)"][1][2].startswith("not vote"), got

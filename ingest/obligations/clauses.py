@@ -89,7 +89,7 @@ class ClauseFinder:
         for m in _MODAL_RE.finditer(sentence):
             pre = sentence[prev_end:m.start()]
             prev_end = m.end()
-            compound = re.search(r"(?:^|(?<=[\s,]))(?:and|or)(?:,)?\s*(?:also\s+)?$", pre)
+            compound = re.search(r"(?:^|(?<=[\s,]))(?:and|or|but)(?:,)?\s*(?:also\s+)?$", pre)
             if not clauses:
                 if re.search(r"\b(?:which|that|who|whom)\s*$", pre) and _MODAL_RE.search(sentence, m.end()):
                     continue  # "A Party that has an interest … which may be affected … may intervene"
@@ -225,8 +225,9 @@ class ClauseFinder:
                 and not restricted:
             return None  # "This Convention shall be opened for signature", "Amendments … shall be adopted"
         agent = None if pronoun and not passive else _agent(_verb_group(after)) or _agent(pre)
-        # "No exemption shall be granted …", "No national action plan may provide for …": a ban
-        negated = bool(re.match(r"no\s", subject_text, re.I)) and (passive or modal == "may")
+        # "No exemption shall be granted …", "No national action plan may provide for …", "No operator shall
+        # treat wood …": a ban (an active "shall" too, whoever the subject is)
+        negated = bool(re.match(r"no\s(?!(?:later|sooner|fewer|less|more)\b)", subject_text, re.I))
         modality = self._modality(modal, after, self._clause_scope(sentence, m), negated)
         if agent is not None:
             actor = _actor_of(agent)

@@ -458,6 +458,9 @@ class _DocumentReader(TableReader, ClauseFinder):
         elif passive and subject and _is_participle(passive[2]):
             # "An exemption may only be extended once …" -> "only allow an exemption to be extended once …"
             action = f"{passive[1].lower()} allow {_lower_first(subject)} to be {passive[2]} {passive[3]}".strip()
+        elif c.negated and subject and re.match(r"not\s", verb_phrase, re.I):
+            # "No depot keeper shall crush …" -> "ensure that no depot keeper crush …": the ban keeps its "no"
+            action = f"ensure that no {_lower_first(subject)} {verb_phrase[4:]}"
         else:
             action = f"ensure that {_lower_first(subject)} {verb_phrase}" if subject else verb_phrase
         if discretion := re.match(r"be (?:a matter )?for (?:the|each|a) Party to (.*)", action, re.I):

@@ -352,6 +352,6 @@ def keep_restriction(action: str, polarity: str) -> str:
     "No Party may have …", "only allow …" for "shall only allow …"."""
     word = {"prohibition": "not", "restriction": "only"}.get(polarity)
     if word is None or re.search(rf"\b{word}\b", action, re.I) or _HELD_BACK.search(action) \
-            or (polarity == "prohibition" and _PROHIBIT_VERB.match(action)):
+            or (polarity == "prohibition" and (_PROHIBIT_VERB.match(action) or action.startswith("ensure that no "))):
         return action
     return f"{word} {action}"
