@@ -495,14 +495,19 @@ def test_a_yes_or_no_written_for_another_question_does_not_follow_the_reply(full
     _well_formed(answer)
 
 
+def _leads_say(settings, question: str, *words: str) -> None:
+    """The first sentences of the extractive answer to `question` hold every one of `words`."""
+    answer = Assistant(settings, use_generator=False).ask(question)
+    leads = _leads(answer)
+    assert all(w in leads for w in words), answer.text
+    _well_formed(answer)
+
+
 def test_a_scenario_set_before_the_question_does_not_choose_the_lead(full_index):
     # the scenario's words (long-range transport) count less than those of the sentence that asks
-    answer = Assistant(full_index, use_generator=False).ask(
-        "An Australian MP speaking on the treaties committee report stressed mercury's long-range atmospheric "
-        "transport. What objective does the Minamata Convention itself set out in its text?")
-    leads = _leads(answer)
-    assert "objective" in leads and "anthropogenic emissions and releases" in leads, answer.text
-    _well_formed(answer)
+    _leads_say(full_index, "An Australian MP speaking on the treaties committee report stressed mercury's long-range "
+               "atmospheric transport. What objective does the Minamata Convention itself set out in its text?",
+               "objective", "anthropogenic emissions and releases")
 
 
 def test_each_figure_a_question_asks_for_is_said_in_the_reply_not_left_to_the_quote(full_index):
@@ -544,12 +549,8 @@ def test_a_part_the_reply_leaves_open_gets_the_official_sentence_closest_to_it(f
 
 def test_a_part_may_be_replied_to_from_a_retrieved_passage_beyond_the_provisions_in_focus(full_index):
     # the phase-out date is Annex B's; the surplus mercury of a closed plant is Article 3(5)(b)'s
-    answer = Assistant(full_index, use_generator=False).ask(
-        "By when must chlor-alkali production end, and what must be done with the surplus mercury from "
-        "closing the plants?")
-    leads = _leads(answer)
-    assert "2025" in leads and "decommissioning" in leads, answer.text
-    _well_formed(answer)
+    _leads_say(full_index, "By when must chlor-alkali production end, and what must be done with the surplus mercury "
+               "from closing the plants?", "2025", "decommissioning")
 
 
 def test_an_import_question_is_not_led_by_the_export_rule(full_index):
