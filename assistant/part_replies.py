@@ -47,6 +47,8 @@ def part_replies(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
     beyond = [st for chunk in further if chunk.id not in held for st in statements(chunk)][:MAX_FURTHER]
     added: list[str] = []
     for part in parts:
+        if asks_for(part) is not None and question_kind(part) != "yes-no":
+            continue  # a time or a figure: figures.figure_leads says it
         # the provisions in focus first; the other passages only when none of theirs replies
         for candidates in (own, beyond):
             ref = _reply_to_part(draft, part, candidates, retrieved_ids, similarity)
@@ -59,8 +61,6 @@ def part_replies(draft: Draft, question: str, pool: list[Chunk], retrieved_ids: 
 def _reply_to_part(draft: Draft, part: str, candidates: list[Statement], retrieved_ids: set[str],
                    similarity: Similarity) -> str | None:
     """Add the statement among `candidates` that replies to `part`, if one clearly does; its ref."""
-    if asks_for(part) is not None and question_kind(part) != "yes-no":
-        return None  # a time or a figure: figures.figure_leads says it
     asked = stems(topic_terms(part))
     prose = [x for x in draft.sentences if x.kind in ("lead", "checklist")]
     fresh = [st for st in candidates if not any(same_fact(st.text, x.text, 0.5) for x in prose)

@@ -446,6 +446,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     core = topic_terms(core_question(question)) - _FILLER
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     names = names_asked(question)
+    asking = asking_sentence(question)
     best = None
     for m in [m for m in matches if m.answerable][:5]:
         if followup and m.kind != analysis.kind:
@@ -457,6 +458,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
+        if other_trade_direction(asking, m.chunk.questions):
+            continue  # the export-consent entry does not answer how an import is allowed (its phrasings
+            # say which way the mercury goes; its answer names the "importing country" either way)
         # an entry on the very provision the question names may share fewer of its words ("For a class
         # assignment: what does Article 1 say the treaty is meant to achieve?")
         on_named = bool(refs) and all(any(n == r.top() and not n.is_decision for n in named) for r in refs)
@@ -471,9 +475,6 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
             - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share \
             - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
-        if other_trade_direction(asking_sentence(question), m.chunk.questions):
-            continue  # the export-consent entry does not answer how an import is allowed (its phrasings
-            # say which way the mercury goes; its answer names the "importing country" either way)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only

@@ -27,7 +27,7 @@ from ingest.refs import Ref, find_mentions
 from ingest.settings import Settings
 
 from .intents import is_conference_question
-from .question import asking_sentences, core_question, other_trade_direction, qualifying_annexes
+from .question import asking_sentence, asking_sentences, core_question, other_trade_direction, qualifying_annexes
 from .scope import IndexFacts, meeting_numbers
 from .types import Condensed, Filters, Passage
 
@@ -383,7 +383,7 @@ class Retriever:
             ranked = self.fuse(dense, keyword, *extra)
             if self.settings.phrase_weight > 0:
                 ranked = self._with_ranking(ranked, self.phrase_ranking(query, pool, filters), self.settings.phrase_weight)
-            ranked = self._with_bank(ranked, bank, snap, aux, filters, asking_sentences(condensed.question)[-1])
+            ranked = self._with_bank(ranked, bank, snap, aux, filters, asking_sentence(condensed.question))
             if not is_conference_question(condensed.standalone):
                 # conference texts are general political messages that resemble many questions;
                 # unless the question asks about them, binding text and the guide come first

@@ -162,14 +162,17 @@ _ALIAS = {"european union": "EU", "united states": "US"}
 _NAME_ALIASES = re.compile("|".join(_ALIAS), re.IGNORECASE)
 
 
+def _aliased(text: str) -> str:
+    return _NAME_ALIASES.sub(lambda m: _ALIAS[m[0].lower()], text)
+
+
 def _names_absent(question: str, match: BankMatch) -> bool:
     """Every phrasing of the entry names one body or place (after its first word) that the question does not."""
     def names(text: str) -> set[str]:
-        text = _NAME_ALIASES.sub(lambda m: _ALIAS[m[0].lower()], text)
-        return {w for w in re.findall(r"(?<=\s)[A-Z][\w-]+", text) if w not in _NOT_NAMES}
+        return {w for w in re.findall(r"(?<=\s)[A-Z][\w-]+", _aliased(text)) if w not in _NOT_NAMES}
     phrasings = match.chunk.questions
     common = set.intersection(*(names(p) for p in phrasings)) if phrasings else set()
-    asked = {w.lower() for w in re.findall(r"[\w-]+", _NAME_ALIASES.sub(lambda m: _ALIAS[m[0].lower()], question))}
+    asked = {w.lower() for w in re.findall(r"[\w-]+", _aliased(question))}
     return bool(common) and not any(n.lower() in asked for n in common)
 
 

@@ -180,7 +180,7 @@ PEOPLE_EVENTS = re.compile(
    r"\b(?:proposed|suggested|coined|named)\b|"
    r"\bpresided\b|"  # who chaired a meeting
    r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
-   r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|presided|spoke|organi[sz]ed|hosted|"
+   r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|spoke|organi[sz]ed|hosted|"
    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
    r"prosecut\w+|compensation claims?|(?:win|won|awarded|receive[ds]?|paid|get) (?:any )?compensation|co-?chair\w*|fined|political settlement|participants attended|"
    r"ever (?:fly|flew|launch\w*|buil\w*))\b|\bprojects?\b.{0,30}\b(?:approved|selected)\b|"
