@@ -18,7 +18,7 @@ from ingest.models import Chunk
 from ingest.refs import Ref, find_mentions
 from ingest.structure import cited_refs
 
-from .question import asking_sentence, asks_two_things, core_question
+from .question import FOCUS_TERMS, asking_sentence, asks_two_things, core_question
 
 _ENTRY = re.compile(r"^(?:[-*]\s*)?\**(?P<name>[^:*\n]{3,80}?):\**\s+2013:\s*(?P<before>.+?)\s+Now:\s*(?P<now>.+)$")
 _ALIASES = {"cfl": {"compact", "fluorescent"}, "cfls": {"compact", "fluorescent"}, "lfl": {"linear", "fluorescent"},
@@ -277,6 +277,13 @@ _ASKS_STATE_HERE = re.compile(r"\b(?:allow\w*|permitted|legal\w*|in force|listin
                               re.IGNORECASE)
 
 
+# the asking sentence refers back to what the sentence before named ("Are they still allowed?")
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|these|those|such)\b", re.IGNORECASE)
+# a product or process of the asking sentence's own (not the generic "product")
+_OWN_PRODUCT = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in (*FOCUS_TERMS["product"], *FOCUS_TERMS["process"])
+                                             if t not in ("product", "manufacturing process")) + r")",
+                          re.IGNORECASE)
+
 _INNER_WHEN = re.compile(r"(?<!^)(?<!since )(?<!by )(?<!until )\bwhen\b", re.IGNORECASE)
 
 
@@ -291,6 +298,14 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
         return named
     if in_asking := entries_about(asking, entries):
         return in_asking
+    own = {m.lower() for m in _OWN_PRODUCT.findall(asking)}
+    other_product = bool(own) and not any(t in e.name.lower() for t in own for e in named)
+    if not _POINTS_BACK.search(asking) and (other_product or (not own and any(
+            r.kind == 1 for r in find_mentions(asking)))):
+        # "A dental site gives 2020 for chlor-alkali. What date does the Convention give chlor-alkali
+        # production?" asks about its own process; "Burkina Faso wants whitening creams banned. Does
+        # Article 4 itself cover selling?" about an article: the product named before is context
+        return []
     # ("… consult with when it takes up such issues?": a "when" inside the sentence joins clauses)
     about_state = _ASKS_PRODUCT_STATE.search(_INNER_WHEN.sub("", asking.strip())) or _ASKS_STATE_HERE.search(asking)
     elsewhere = any(r.kind in (1, 2) and not (r.kind == 2 and r.annex in "AB")

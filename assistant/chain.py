@@ -203,6 +203,10 @@ class Assistant:
             seen = {id(row) for row, _ in lead_rows}
             lead_rows += [(row, c) for row, c in self.retriever.obligations_on(
                 [p.chunk.ref for p in r.passages[:1] if p.chunk.ref], turn.filters) if id(row) not in seen]
+        if analysis is not None and analysis.source_age is not None:
+            # Article 8's rules for the other age of source reply to another question
+            obligations = [(row, c) for row, c in obligations if not analysis.wrong_source_age(row.ref)]
+            lead_rows = [(row, c) for row, c in lead_rows if not analysis.wrong_source_age(row.ref)]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight,
                                 ranked_first=next((p.chunk.ref for p in r.passages[:1]

@@ -28,7 +28,7 @@ from .part_replies import Similarity, part_replies
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
                    opens_with_verdict, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
-from .question import QuestionAnalysis, asking_sentence, other_trade_direction
+from .question import QuestionAnalysis, asking_sentence, asks_about_two, other_trade_direction
 from .quote_reply import say_quoted_reply
 from .types import Answer, Passage
 
@@ -212,6 +212,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         # none is asked: then no sentence is kept out for naming another entry)
         asked_entries = {id(e) for e, _ in amended} | {
             id(e) for e in entries_about(question, every_amended, limit=None, closest=False)} if amended else set()
+        # "What does Article 16 encourage Parties to do?": the sentence on the paragraphs whose duties the
+        # checklist lists leads, not one on the COP's consultations in the next paragraph
+        duty_paragraphs = [str(r.paragraph_ref()) for row, _ in (obligations or [])[:3]
+                           if (r := Ref.try_parse(row.ref)) is not None and not r.is_decision]
         for rank, p in enumerate(guides):
             for pos, raw in enumerate(split_sentences(p.chunk.text)):
                 text, refs = clean_guide_sentence(raw)
@@ -226,10 +230,13 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     continue
                 if other_trade_direction(asking, (text,)):
                     continue  # "A Party may export mercury only …" does not reply on importing it
+                if analysis is not None and refs and all(analysis.wrong_source_age(r) for r in refs):
+                    continue  # existing plants' options do not reply about a brand-new one (a sentence on both does)
                 on_focus = any(refs_overlap(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
                     + (3.0 if on_focus else 0.0) - (1.5 if _PRONOUN_START.match(text) else 0.0) \
-                    + (3.0 if defines is not None and defines.match(text) else 0.0)
+                    + (3.0 if defines is not None and defines.match(text) else 0.0) \
+                    + (2.0 if any(refs_overlap(r, d) for r in (refs or [p.chunk.ref]) for d in duty_paragraphs) else 0.0)
                 candidates.append((_score(text, asked_words, idf, temporal) + 0.5 * _score(text, scenario, idf)
                                    + prior - 0.01 * pos, rank, pos, p, text, refs,
                                    on_focus))
@@ -249,6 +256,10 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                                            or tops & _tops(c[5] or [c[3].chunk.ref]) or c[0] >= 0.8 * best[0])
                                            and not (_YES_NO.match(c[4]) and c[3].chunk.id != best[3].chunk.id)]
         chosen = candidates[:1] + sorted(candidates[1:lead_limit], key=lambda c: (c[1], c[2]))
+        # "what must Parties do about bulk mercury and about amalgam for patients under 15?": a rare word
+        # the question asks about that no chosen sentence holds brings the sentence that holds it
+        if asks_about_two(question) and (extra := _covers_what_is_left(chosen, candidates, asked_words, idf)):
+            chosen.append((*extra[:4], drop_verdict(extra[4]), *extra[5:]))  # a yes or no belongs to the first
         for _, _, _, p, text, refs, _ in chosen:
             ns = [draft.cite(p.chunk, r) for r in refs if _inside(p.chunk, r)] or [draft.cite(p.chunk)]
             draft.say(text, ns, "lead")
@@ -454,6 +465,19 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
 
 _CONTINUES = re.compile(r"^(?:so|but|and|then|thus|this|that|these|those|it|they|such|also)\b", re.IGNORECASE)
+
+
+# a word of the question this rare in the index names what is asked (bulk, often), not the topic at large
+_RARE_WORD_IDF = 4.0
+
+
+def _covers_what_is_left(chosen: list, candidates: list, asked: set[str], idf: dict[str, float]):
+    """The best-ranked further candidate sentence holding a rare asked word no chosen sentence holds,
+    or None."""
+    said = set().union(*(set(keyword_tokens(c[4])) for c in chosen)) if chosen else set()
+    left = {w for w in asked - said if idf.get(w, 0.0) >= _RARE_WORD_IDF}
+    return next((c for c in candidates if c not in chosen and left & set(keyword_tokens(c[4]))), None) \
+        if left else None
 
 
 def _verdict_first(draft: Draft, question: str, now_verdict: str | None) -> None:

@@ -458,6 +458,8 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
+        if refs and all(analysis.wrong_source_age(str(r)) for r in refs):
+            continue  # the entry on existing plants' options does not reply about a brand-new one
         if other_trade_direction(asking, m.chunk.questions):
             continue  # the export-consent entry does not answer how an import is allowed (its phrasings
             # say which way the mercury goes; its answer names the "importing country" either way)
@@ -473,7 +475,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         text = " ".join([*m.chunk.questions, m.chunk.text]).lower()
         name_share = sum(n in text for n in names) / len(names) if names else 0.0
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
-            - (0.0 if _answers_kind(m.kind, analysis.kind) else 0.05) + 0.06 * name_share \
+            - (0.0 if _entry_replies(m.kind, analysis) else 0.05) + 0.06 * name_share \
             - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
@@ -565,7 +567,12 @@ def bank_leads(entry_kind: str, similarity: float, analysis: QuestionAnalysis, t
         return True
     if similarity < threshold:
         return False
-    return _answers_kind(entry_kind, analysis.kind)
+    return _entry_replies(entry_kind, analysis)
+
+
+def _entry_replies(entry_kind: str, analysis: QuestionAnalysis) -> bool:
+    """The entry replies to this question's kind; a definition also replies to "does X count as Y?"."""
+    return _answers_kind(entry_kind, analysis.kind) or (entry_kind == "what-is" and analysis.classifies)
 
 
 def _answers_kind(entry_kind: str, question_kind: str) -> bool:

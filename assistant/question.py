@@ -39,7 +39,13 @@ _MUST_DO = re.compile(
     r"duty|duties|steps)\b|\bwhat do(?:es)?\b.{0,60}\brequire\b|\bchecklist\b|\bwhat (?:do|should|must) (?:we|i)\b"
     r"|\bwhat (?:does|do) .{0,60}\bhave to do\b"
     # "What is a government expected to do if …?": the duties are asked for, in other words
-    r"|\bwhat (?:is|are) .{0,60}\b(?:expected|supposed) to do\b", re.IGNORECASE)
+    r"|\bwhat (?:is|are) .{0,60}\b(?:expected|supposed) to do\b"
+    # "What does Article 16 encourage Parties to do?": what a provision asks of them, hard or soft
+    r"|\bwhat (?:does|do) .{0,60}\b(?:encourage|expect|ask|urge|call on|oblige|want)s? .{0,40}\bto do\b", re.IGNORECASE)
+# "What has to go into a national report?", "What must the plan contain?": the contents, a list
+_CONTENTS = re.compile(r"^\s*(?:and\s+)?what (?:must|has to|have to|should|needs? to|shall) (?:go|be (?:included|put|set out|"
+                       r"stated|listed|covered)) (?:in|into)\b|^\s*(?:and\s+)?what (?:must|should|shall|does|do) .{0,50}\b"
+                       r"(?:contain|include)\b", re.IGNORECASE)
 # ("Can you list the products …?" is a request for the list, not a yes/no question)
 _YES_NO = re.compile(
     r"^\s*(?:and\s+|so\s+|but\s+)?(?!(?:can|could|would|will) (?:you|someone) (?:please )?(?:list|name|tell|give|explain|"
@@ -99,6 +105,20 @@ class QuestionAnalysis:
     refs: tuple[str, ...] = ()  # canonical provisions named in the question
     named: tuple[str, ...] = ()  # every provision the person wrote, even ones that cannot exist
     focus: dict[str, tuple[str, ...]] = field(default_factory=dict)  # family -> terms found
+    # a yes/no question on whether something counts as a defined term ("Would a big industrial mine count
+    # as artisanal and small-scale gold mining?"): the definition replies to it
+    classifies: bool = False
+    # Article 8 treats new and existing sources apart: "new" or "existing" when the question says which
+    source_age: str | None = None
+
+    def wrong_source_age(self, ref: str | None) -> bool:
+        """The provision is Article 8's rule for the other age of source than the one asked about
+        (8(5)'s menu and 8(6)'s choice for existing plants beside a question on a brand-new one, 8(4)
+        beside an old one)."""
+        if self.source_age is None or not ref:
+            return False
+        others = ("Article 8(5)", "Article 8(6)") if self.source_age == "new" else ("Article 8(4)",)
+        return any(ref == o or ref.startswith(o + "(") for o in others)
 
     @property
     def wants_verdict(self) -> bool:
@@ -137,7 +157,7 @@ def question_kind(question: str) -> str:
 _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search), ("yes-no", _YES_NO.match),
                ("how", lambda q: bool(_HOW_PROCEDURE.match(q)) and not _WHEN_ASKED.search(q)),
                ("when", _WHEN.search), ("how-many", _HOW_MANY.search), ("who", _WHO.match),
-               ("must-do", _MUST_DO.search), ("why", _WHY.search), ("which", _WHICH.search),
+               ("which", _CONTENTS.search), ("must-do", _MUST_DO.search), ("why", _WHY.search), ("which", _WHICH.search),
                ("what-is", _WHAT_IS.search), ("how", _HOW.search))
 
 
@@ -169,6 +189,15 @@ _COMPOUND = re.compile(r",? and (?:can|could|may|is|are|does|do|did|how|when|wha
 
 def asks_two_things(question: str) -> bool:
     return bool(_COMPOUND.search(asking_sentence(question)))
+
+
+# "what must Parties do about bulk mercury and about amalgam for under-15s?": two things asked about
+_TWO_OBJECTS = re.compile(r"\b(about|with|for|on)\b[^?]{3,80}?,?\s+and (?:also )?\1\b", re.IGNORECASE)
+
+
+def asks_about_two(question: str) -> bool:
+    """The asking sentence asks two things, or asks one thing about two subjects."""
+    return asks_two_things(question) or bool(_TWO_OBJECTS.search(asking_sentence(question)))
 
 
 # where an asking sentence turns to its next question: ", and how quickly …", ", whom must it notify"
@@ -332,7 +361,28 @@ def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis
     focus = {family: tuple(t for t in terms if re.search(r"\b" + re.escape(t), low))
              for family, terms in FOCUS_TERMS.items()}
     return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in asked_mentions(question)),
-                            named=named_provisions(question), focus={k: v for k, v in focus.items() if v})
+                            named=named_provisions(question), focus={k: v for k, v in focus.items() if v},
+                            classifies=kind == "yes-no" and bool(_CLASSIFIES.search(core_question(question))),
+                            source_age=_source_age(question))
+
+
+_NEW_SOURCE = re.compile(r"\b(?:brand[- ]new|newly built|new(?:ly)? (?:built |planned )?(?:coal|cement|power|plant|station|unit|"
+                         r"boiler|kiln|smelter|incinerator|facilit|source|installation)\w*|(?:plans?|planned|planning) "
+                         r"(?:to build|a new)|to be built|under construction|greenfield)\b", re.IGNORECASE)
+_EXISTING_SOURCE = re.compile(r"\b(?:existing (?:coal|cement|power|plant|station|unit|boiler|kiln|smelter|incinerator|facilit|"
+                              r"source|installation)\w*|old (?:\w+[- ])?(?:coal|lignite|power|plant|station|unit|boiler|kiln|"
+                              r"smelter|incinerator)\w*|ageing|aging|decades[- ]old|retrofit\w*)\b", re.IGNORECASE)
+
+
+def _source_age(question: str) -> str | None:
+    """"new" or "existing" when the question plainly asks about one age of emission source, else None."""
+    new, existing = bool(_NEW_SOURCE.search(question)), bool(_EXISTING_SOURCE.search(question))
+    return ("new" if new else "existing") if new != existing else None
+
+
+_CLASSIFIES = re.compile(r"\b(?:counts?|count(?:ed)?|qualif(?:y|ies|ied)|classed|classified|regarded|treated) as\b|"
+                         r"\b(?:fall|falls|come|comes) (?:under|within) the (?:\w+ )?definition\b|\bdefin(?:e|es|ed|ition)\b",
+                         re.IGNORECASE)
 
 
 # the acts of trade, not the traders ("an exporter of instruments") nor the parties named by their role

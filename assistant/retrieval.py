@@ -29,6 +29,7 @@ from ingest.settings import Settings
 from .intents import is_conference_question
 from .question import asking_sentence, asking_sentences, core_question, other_trade_direction, qualifying_annexes
 from .scope import IndexFacts, meeting_numbers
+from .scope_patterns import country_pattern
 from .types import Condensed, Filters, Passage
 
 # "Foo" means / “Foo” means: a definition in a legal text
@@ -322,7 +323,10 @@ class Retriever:
         core = core_question(query)
         # the asking part alone, and that part without a clause every treaty question could carry
         # ("… at new sources once the Convention enters into force for it?" is about new sources)
-        variants = [v for v in dict.fromkeys([core, _TREATY_BOILERPLATE.sub("", core).strip()])
+        # and with a named country put as any country: phrasings say "a country" ("From which day did the
+        # Convention bind Colombia?" is the bank's "from which day is a State bound?")
+        variants = [v for v in dict.fromkeys([core, _TREATY_BOILERPLATE.sub("", core).strip(),
+                                              country_pattern().sub("a country", core)])
                     if v and v != query.strip() and len(v.split()) >= 4]
         if variants:
             best = {cid: (sim, phrasing) for cid, sim, phrasing in found}

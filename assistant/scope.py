@@ -235,7 +235,8 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not (HYPOTHETICAL.search(question) or DUTY.search(question)) \
             and not TREATY_MACHINERY.search(asking_sentence(question) or question) \
             and not ASKS_TREATY.search(asking_sentence(question) or question) \
-            and not _TOLD_THE_COP.search(question):
+            and not _TOLD_THE_COP.search(question) \
+            and not (_DEPOSIT_GIVEN.search(question) and _BOUND_FROM.search(asking_sentence(question) or question)):
         verdict = classified_verdict(classified, bank)
     if verdict is None and (name := unknown_actor(question, facts)) is not None:
         # what nothing else caught, asked of a firm, project or place no text names and not of the treaty
@@ -279,6 +280,15 @@ _TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|di
 _ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in what year did)\b.{0,60}\b(?:(?:enter|come) "
                           r"into force for|become binding (?:on|for)|start to bind)\b|\bentered into force for\b",
                           re.IGNORECASE)
+# a State's deposit (or ratification) whose date the question gives, or one it supposes
+_DEPOSIT_GIVEN = re.compile(r"\bdeposit(?:ed|s)? (?:its|their|an?|the) (?:\w+ ){0,4}?instrument\b[^.?]{0,60}?"
+                            r"\bon (?:\d{1,2} \w+ \d{4}|\w+ \d{1,2},? \d{4})\b"
+                            r"|\b(?:after|following) (?:that|its|the|their|this) deposit\b"
+                            r"|^\s*(?:if|once|suppose)\b[^?]{0,60}\b(?:ratif\w*|deposit\w*|accedes?|joins?)\b",
+                            re.IGNORECASE)
+# from when the Convention binds it
+_BOUND_FROM = re.compile(r"\b(?:bind\w*|bound|binding|(?:enter|entered|enters|come|comes|came) into force|take effect|"
+                         r"become (?:a )?part(?:y|ies))\b", re.IGNORECASE)
 # what a meeting decided beside its annex amendments, even about an amended product (a waste threshold,
 # customs codes for lamps, a reporting form): the index holds only the amendments
 _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance|guidelines|reporting formats?|forms?|"
@@ -341,6 +351,10 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     q_status = re.sub(r"\b((?:can|could|may|might|would|will)(?: not)?) (?:\w+ )?still\b", r"\1", q, flags=re.IGNORECASE)
     counted = HOW_MANY_PARTIES.search(q_status) and PARTY_CONTEXT.search(q_status) and not DUTY_OF_PARTIES.search(q) \
         and (STATUS.search(q_status) or re.search(r"\b(?:how many|number of)\b", q_status, re.IGNORECASE))
+    if _DEPOSIT_GIVEN.search(full) and _BOUND_FROM.search(q):
+        # "Colombia deposited its instrument on 26 August 2019. From which day did the Convention bind it?":
+        # the date of deposit is given; Article 31(2)'s rule on the ninetieth day after it answers
+        return None
     if countries_asked and _ENTERED_FOR.search(q_status) and not HYPOTHETICAL.search(q):
         # "When did the Convention enter into force for the Philippines?": that State's own date
         return ScopeVerdict("parties-status", prompts.SCOPE_PARTIES, prompts.LOOK_PARTIES,

@@ -60,7 +60,8 @@ JURISDICTION = re.compile(r"\b(?:EU|EC|E\.U\.|European Union|European Commission
 OTHER_TREATY = re.compile(r"\b(?:Rotterdam|Stockholm|Basel|Montreal|Vienna|Kyoto|Paris|Bamako|OSPAR|LRTAP|"
                           r"Heavy Metals|Aarhus|ILO|ASEAN|Kunming-Montreal)\s+(?:Convention|Protocol|"
                           r"Agreement|Ban Amendment)(?:'s)?\b(?!.{0,60}\b(?:Minamata|this Convention|mercury waste))", re.IGNORECASE)
-ABOUT_THIS_TREATY = re.compile(r"\b(?:Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
+ABOUT_THIS_TREATY = re.compile(r"\b(?:(?:outside|beyond|not (?:covered|governed) by|not subject to) (?:the scope of )?(?:the )?"
+                               r"(?:Rotterdam|Stockholm|Basel)\b|Article \d|Annex [A-E]\b(?! of the (?:Stockholm|Rotterdam|Basel))|relate|relationship|cooperat\w+|coordinat\w+|"
                                r"Minamata|this Convention|also (?:in|a Party|a party|party|a member|member|belongs?|bound))",
                                re.IGNORECASE)  # (a Party "also in" the other treaty is asked about as a Party)
 MEETING = re.compile(r"\b(?:COP[- ]?(\d{1,2})|(first|second|third|fourth|fifth|sixth|seventh|eighth)\s+"

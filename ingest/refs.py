@@ -141,6 +141,11 @@ class Ref:
             return _replace(self, part=0)
         return None
 
+    def paragraph_ref(self) -> Ref:
+        """The numbered paragraph this provision sits in ("Article 16(1)(a)" -> "Article 16(1)"); itself
+        when it has no sub-paragraph."""
+        return _replace(self, subparagraph="", item="") if self.subparagraph or self.item else self
+
     def top(self) -> Ref:
         """The article, annex or preamble this provision belongs to."""
         if self.kind == 1:

@@ -589,3 +589,43 @@ def test_the_reply_a_quote_holds_is_said_in_prose_and_the_quote_keeps_to_its_ite
     assert quotes and quotes[0].startswith("Article 3(6)(a) of the Convention says"), answer.text
     assert "certification demonstrating" not in answer.text, answer.text
     _well_formed(answer)
+
+
+def test_what_an_article_encourages_is_led_by_the_paragraph_whose_duties_are_listed(full_index):
+    # Article 16(1) encourages the Parties; 16(2) is what the COP should do with WHO and ILO
+    answer = Assistant(full_index, use_generator=False).ask(
+        "Brazil's delegation says it argued for a health article in the treaty. What does Article 16 encourage Parties "
+        "to do?")
+    assert "encouraged" in answer.sentences[0].text and "World Health" not in answer.sentences[0].text, answer.text
+    _well_formed(answer)
+
+
+def test_a_product_named_only_in_the_context_sentence_brings_no_amendment_status(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "A dental news site claims mercury in chlorine production ended in 2020. What phase-out date does the treaty "
+        "give chlor-alkali production?")
+    assert "2025" in answer.sentences[0].text and "amalgam" not in _leads(answer), answer.text
+    _well_formed(answer)
+
+
+def test_a_named_country_does_not_keep_the_question_from_the_bank_entry_on_any_state(full_index):
+    # the date of deposit is given: Article 31(2)'s rule answers, for Ghana as for any State
+    answer = Assistant(full_index, use_generator=False).ask(
+        "Ghana deposited its instrument on 23 March 2017. From which day after that deposit was Ghana bound by the "
+        "Convention?")
+    assert not answer.refused and "ninetieth day" in _leads(answer) and "amendment" not in _leads(answer), answer.text
+    _well_formed(answer)
+
+
+def test_a_rare_word_the_question_asks_about_brings_the_sentence_that_holds_it(full_index):
+    # two measures asked about at once: the amendments note says each in its own sentence
+    _leads_say(full_index, "Since the 2022 amendment, what has to happen with bulk mercury in dental practice, and "
+               "with amalgam for children under 15?", "bulk", "15")
+
+
+def test_a_brand_new_plant_is_not_answered_with_the_options_for_existing_ones(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "For a brand-new coal power station, may the government meet its treaty duty with an emission limit rather "
+        "than a prescribed control technology?")
+    assert "existing sources" not in _leads(answer), answer.text
+    _well_formed(answer)

@@ -165,6 +165,16 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
      {"Batteries"}),
     ("The 2013 text caught skin creams only above 1 ppm. Does that threshold still apply?", {"Cosmetics"}),
     ("We sell dental amalgam capsules. Are mercury vacuum pumps banned too?", {"Mercury vacuum pumps"}),
+    # an asking sentence on a process of its own, or on an article, without pointing back at the product
+    ("A dentists' newsletter put the end of mercury in chlor-alkali at 2020. What phase-out date does the treaty "
+     "set for chlor-alkali production?", set()),
+    ("Campaigners want mercury skin-lightening creams off market stalls. Does Article 4 reach the retail sale of listed "
+     "products?", set()),
+    ("Campaigners want mercury skin-lightening creams off market stalls. Does Article 4 ban their sale?",
+     {"Cosmetics"}),
+    # the asking sentence's product is the context's, in other words
+    ("Our clinic still orders straight fluorescent tubes. After COP-5, after which year may no fluorescent lamps "
+     "for general lighting be made?", {"Halophosphate linear lamps", "Triband linear lamps"}),
 ])
 def test_a_product_named_only_as_context_does_not_bring_its_amendments(question, names):
     assert {e.name for e in amended_asked(question, _note_entries(), [])} == names

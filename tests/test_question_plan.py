@@ -1347,3 +1347,68 @@ def test_a_why_not_question_is_replied_to_by_the_entry_on_whether_it_may():
 ])
 def test_an_entry_on_the_other_direction_of_trade_is_told_apart(question, phrasings, other):
     assert other_trade_direction(question, phrasings) is other
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What does Article 12 encourage Parties to do?", "must-do"),
+    ("What does the treaty expect a Party with gold mining to do?", "must-do"),
+    # the contents of a document are a list, not a Party's duties
+    ("What must go into the report a Party sends to the Conference of the Parties?", "which"),
+    ("What must a national action plan on gold mining contain?", "which"),
+    ("What must a Party do about contaminated sites?", "must-do"),
+])
+def test_what_a_provision_encourages_is_a_duty_question_and_what_a_document_holds_a_list(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_whether_something_counts_as_a_defined_term_is_replied_to_by_the_definition():
+    asks = analyze("Would a family-run mine with a hundred diggers count as artisanal and small-scale gold mining?")
+    assert asks.kind == "yes-no" and asks.classifies
+    assert bank_leads("what-is", 1.05, asks, 1.0)
+    plain = analyze("Can our clinic still buy mercury thermometers?")
+    assert not plain.classifies and not bank_leads("what-is", 1.05, plain, 1.0)
+
+
+def test_a_deposit_whose_date_is_given_asks_the_rule_not_the_status():
+    leaning_out = ClassifierView(out_of_scope=0.99, reason="parties-status")
+    asked = "Peru deposited its instrument of accession on 21 January 2016. From which day did the Convention bind it?"
+    assert check_scope(asked, [], FACTS, classified=leaning_out, classifier_threshold=0.5) is None
+    # the date of a State's own deposit or entry into force is still the Depositary's record
+    for status in ("When did the Convention enter into force for Peru?",
+                   "Peru's congress approved the treaty in 2015. On what date did Peru become a Party?"):
+        verdict = check_scope(status, [], FACTS, classified=leaning_out, classifier_threshold=0.5)
+        assert verdict is not None and verdict.reason == "parties-status", (status, verdict)
+
+
+def test_waste_outside_another_treaty_is_asked_of_this_one():
+    assert check_scope("If a cargo of mercury waste is not covered by the Basel Convention, on what footing may a "
+                       "Party let it cross a border?", [], FACTS) is None
+    verdict = check_scope("What do the Basel Convention's technical guidelines recommend for landfilling mercury?",
+                          [], FACTS)
+    assert verdict is not None and verdict.reason == "other", verdict
+
+
+@pytest.mark.parametrize("question, age", [
+    ("For a brand-new coal power station, may the government set an emission limit instead of a technology?", "new"),
+    ("Do old lignite-fired power plants have to be retrofitted with the best available techniques?", "existing"),
+    ("What must a Party do about mercury emissions from cement kilns?", None),
+    ("We run an existing cement kiln and plan a new one. Which rules apply to each?", None),
+])
+def test_a_question_on_one_age_of_emission_source_sets_the_other_ages_rules_aside(question, age):
+    analysis = analyze(question)
+    assert analysis.source_age == age
+    assert analysis.wrong_source_age("Article 8(5)(b)") == (age == "new")
+    assert analysis.wrong_source_age("Article 8(6)") == (age == "new")
+    assert analysis.wrong_source_age("Article 8(4)") == (age == "existing")
+    assert not analysis.wrong_source_age("Article 8(2)")
+
+
+@pytest.mark.parametrize("question, two", [
+    ("After the amendment, what must Parties do about bulk mercury and about amalgam for patients under 15?", True),
+    ("What has to happen with bulk mercury in dental practice, and with amalgam for children under 15?", True),
+    ("How many members sit on the Committee, and how are they chosen?", True),
+    ("Does the Convention oblige Parties to clean up contaminated sites and waste dumps?", False),
+])
+def test_one_thing_asked_about_two_subjects_counts_as_two_questions(question, two):
+    from assistant.question import asks_about_two
+    assert asks_about_two(question) == two

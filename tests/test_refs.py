@@ -54,3 +54,9 @@ def test_mentions_in_questions(question, expected):
 def test_annex_parts_numbered_in_arabic_parse_to_the_same_ref():
     """Other treaties number their annex parts "Part 2": the same provision as "Part II"."""
     assert str(Ref.parse("Annex A Part 2")) == "Annex A Part II" == str(Ref.parse("Annex A Part II"))
+
+
+def test_a_sub_paragraph_sits_in_its_numbered_paragraph():
+    assert str(Ref.parse("Article 16(1)(a)").paragraph_ref()) == "Article 16(1)"
+    assert str(Ref.parse("Annex C(1)(b)").paragraph_ref()) == "Annex C(1)"
+    assert str(Ref.parse("Article 16").paragraph_ref()) == "Article 16"
