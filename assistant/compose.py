@@ -230,7 +230,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                     continue
                 if other_trade_direction(asking, (text,)):
                     continue  # "A Party may export mercury only …" does not reply on importing it
-                if analysis is not None and refs and all(analysis.wrong_source_age(r) for r in refs):
+                if analysis is not None and analysis.only_other_source_age(refs):
                     continue  # existing plants' options do not reply about a brand-new one (a sentence on both does)
                 on_focus = any(refs_overlap(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \

@@ -458,7 +458,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
-        if refs and all(analysis.wrong_source_age(str(r)) for r in refs):
+        if analysis.only_other_source_age(refs):
             continue  # the entry on existing plants' options does not reply about a brand-new one
         if other_trade_direction(asking, m.chunk.questions):
             continue  # the export-consent entry does not answer how an import is allowed (its phrasings

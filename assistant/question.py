@@ -120,6 +120,12 @@ class QuestionAnalysis:
         others = ("Article 8(5)", "Article 8(6)") if self.source_age == "new" else ("Article 8(4)",)
         return any(ref == o or ref.startswith(o + "(") for o in others)
 
+    def only_other_source_age(self, refs) -> bool:
+        """Every one of `refs` is Article 8's rule for the other age of source (a sentence or entry on both
+        ages still replies)."""
+        refs = [str(r) for r in refs]
+        return bool(refs) and all(self.wrong_source_age(r) for r in refs)
+
     @property
     def wants_verdict(self) -> bool:
         return self.kind == "yes-no"

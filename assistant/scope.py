@@ -236,7 +236,7 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not TREATY_MACHINERY.search(asking_sentence(question) or question) \
             and not ASKS_TREATY.search(asking_sentence(question) or question) \
             and not _TOLD_THE_COP.search(question) \
-            and not (_DEPOSIT_GIVEN.search(question) and _BOUND_FROM.search(asking_sentence(question) or question)):
+            and not _asks_rule_for_given_deposit(question):
         verdict = classified_verdict(classified, bank)
     if verdict is None and (name := unknown_actor(question, facts)) is not None:
         # what nothing else caught, asked of a firm, project or place no text names and not of the treaty
@@ -289,6 +289,14 @@ _DEPOSIT_GIVEN = re.compile(r"\bdeposit(?:ed|s)? (?:its|their|an?|the) (?:\w+ ){
 # from when the Convention binds it
 _BOUND_FROM = re.compile(r"\b(?:bind\w*|bound|binding|(?:enter|entered|enters|come|comes|came) into force|take effect|"
                          r"become (?:a )?part(?:y|ies))\b", re.IGNORECASE)
+
+
+def _asks_rule_for_given_deposit(question: str) -> bool:
+    """The question gives (or supposes) a State's deposit and asks from when the Convention binds it:
+    Article 31(2)'s rule answers, not the Depositary's status record."""
+    return bool(_DEPOSIT_GIVEN.search(question)) and bool(_BOUND_FROM.search(asking_sentence(question) or question))
+
+
 # what a meeting decided beside its annex amendments, even about an amended product (a waste threshold,
 # customs codes for lamps, a reporting form): the index holds only the amendments
 _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance|guidelines|reporting formats?|forms?|"
@@ -351,7 +359,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     q_status = re.sub(r"\b((?:can|could|may|might|would|will)(?: not)?) (?:\w+ )?still\b", r"\1", q, flags=re.IGNORECASE)
     counted = HOW_MANY_PARTIES.search(q_status) and PARTY_CONTEXT.search(q_status) and not DUTY_OF_PARTIES.search(q) \
         and (STATUS.search(q_status) or re.search(r"\b(?:how many|number of)\b", q_status, re.IGNORECASE))
-    if _DEPOSIT_GIVEN.search(full) and _BOUND_FROM.search(q):
+    if _asks_rule_for_given_deposit(full):
         # "Colombia deposited its instrument on 26 August 2019. From which day did the Convention bind it?":
         # the date of deposit is given; Article 31(2)'s rule on the ninetieth day after it answers
         return None
