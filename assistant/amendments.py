@@ -287,6 +287,16 @@ _OWN_PRODUCT = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in (*FOCUS_TERM
 _INNER_WHEN = re.compile(r"(?<!^)(?<!since )(?<!by )(?<!until )\bwhen\b", re.IGNORECASE)
 
 
+# what rules a product is under ("What does the treaty require for amalgam?", "Is there a limit on …?")
+_ASKS_RULES = re.compile(r"\b(?:chang\w*|compared|differ\w*|say|says|rules?|requir\w*|measures?|restrict\w*|limits?|obligations?|sell\w*|use)\b",
+                         re.IGNORECASE)
+
+
+def _asks_about_state(asking: str) -> bool:
+    # ("… consult with when it takes up such issues?": a "when" inside the sentence joins clauses)
+    return bool(_ASKS_PRODUCT_STATE.search(_INNER_WHEN.sub("", asking.strip())) or _ASKS_STATE_HERE.search(asking))
+
+
 def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
     """The entries the question names, leaving out those named only in a context sentence before an
     asking sentence that asks about something else ("Amalgam fillings vaporise in crematoria. Are
@@ -297,7 +307,10 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
     if not named or asking.strip() == question.strip():
         return named
     if in_asking := entries_about(asking, entries):
-        return in_asking
+        # ("… Could a country ratify while entering a reservation against the dental amalgam provisions?"
+        # names amalgam but asks about reservations; "… Which item in the amalgam list covers that?" about
+        # the 2013 list: the entry's present state is asked only in words about it)
+        return in_asking if _asks_about_state(asking) or _ASKS_RULES.search(asking) else []
     own = {m.lower() for m in _OWN_PRODUCT.findall(asking)}
     other_product = bool(own) and not any(t in e.name.lower() for t in own for e in named)
     if not _POINTS_BACK.search(asking) and (other_product or (not own and any(
@@ -306,8 +319,7 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
         # production?" asks about its own process; "Burkina Faso wants whitening creams banned. Does
         # Article 4 itself cover selling?" about an article: the product named before is context
         return []
-    # ("… consult with when it takes up such issues?": a "when" inside the sentence joins clauses)
-    about_state = _ASKS_PRODUCT_STATE.search(_INNER_WHEN.sub("", asking.strip())) or _ASKS_STATE_HERE.search(asking)
+    about_state = _asks_about_state(asking)
     elsewhere = any(r.kind in (1, 2) and not (r.kind == 2 and r.annex in "AB")
                     and not (r.kind == 1 and r.article in (4, 5, 6, 27, 30)) for r in find_mentions(asking))
     return named if about_state and not elsewhere else []

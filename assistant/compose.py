@@ -18,7 +18,7 @@ from . import prompts
 from .amendments import AmendedEntry, DecisionFact, entries_about
 from .draft import Draft
 from .figures import figure_leads, figure_pool
-from .fact_leads import (LEANS_BACK, TEMPORAL_FACT, amended_lead, deadline_lead, decision_lead, obligation_text,
+from .fact_leads import (LEANS_BACK, amended_lead, deadline_lead, decision_lead, obligation_text,
                          items_lead, on_point_lead, recital_lead, resolve_this, time_first)
 from .guard import is_instruction
 from .intents import is_conference_question, is_temporal_question
@@ -26,7 +26,7 @@ from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .part_replies import Similarity, part_replies
 from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
-                   opens_with_verdict, refs_overlap,
+                   TEMPORAL_FACT, opens_with_verdict, product_families, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence, asks_about_two, other_trade_direction
 from .quote_reply import say_quoted_reply
@@ -402,6 +402,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             chunks = sorted(chunks, key=lambda c: _paragraph_number(c.ref))
         if table and chunks:  # never a row that shares far less than the best one (cement, not coal)
             chunks = [c for c in chunks if 2 * shared[c.id] > shared[chunks[0].id]]
+        if table and (families := product_families(question)):  # nor one on other products (lamps for thermometers)
+            chunks = [c for c in chunks if not (named := product_families(c.text)) or named & families]
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     if not wanted_refs:  # nothing in focus: the best binding passages found

@@ -15,15 +15,13 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
 from .draft import Draft
 from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
-from .plan import best_recital, drop_verdict, same_fact, stems, topic_terms, usable_lead
+from .plan import TEMPORAL_FACT, best_recital, drop_verdict, gives_time, same_fact, stems, topic_terms, usable_lead
 from .question import QuestionAnalysis, asking_sentence, core_question
 from .types import Sentence
 
 # an Annex A or B row, whose 2013 date a later meeting may have amended
 _ANNEX_ROW = re.compile(r"^Annex [AB]\b")
 
-TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
-                            r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
 
 
 _PASSIVE_ACTION = re.compile(r"^(?:[^,]{0,60},\s*)?(?:not\s+)?[a-z]+(?:ed|en)\b")
@@ -154,30 +152,23 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
     return verdict
 
 
-_TIME_GIVEN = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b", re.I)
-
-
 def time_first(draft: Draft, question: str) -> None:
     """A when / how-long question whose first lead gives no time, while a later lead gives one about
     what is asked ("Not as such: … optional. Any plan … within four years …"): that lead goes first."""
     leads = [x for x in draft.sentences if x.kind == "lead"]
-    if not leads or _gives_time(leads[0].text):
+    if not leads or gives_time(leads[0].text):
         return
     asked = stems(topic_terms(core_question(question)))
-    timed = next((x for x in leads[1:] if _gives_time(x.text) and asked & stems(topic_terms(x.text))), None)
+    timed = next((x for x in leads[1:] if gives_time(x.text) and asked & stems(topic_terms(x.text))), None)
     if timed is not None:
         draft.sentences = [timed] + [x for x in draft.sentences if x is not timed]
-
-
-def _gives_time(text: str) -> bool:
-    return bool(TEMPORAL_FACT.search(text) or _TIME_GIVEN.search(text))
 
 
 def deadline_lead(draft: Draft, rows, question: str, focus: list[str], retrieved_ids: set[str]) -> None:
     """Lead with the first obligation row in focus whose deadline the leads do not give ("Each Party
     concerned must submit its national action plan … no later than three years after …")."""
     leads = [x for x in draft.sentences if x.kind == "lead"]
-    if any(_gives_time(x.text) for x in leads):
+    if any(gives_time(x.text) for x in leads):
         return
     in_focus = _provisions(focus)
     for row, chunk in rows:

@@ -20,7 +20,7 @@ from ingest.refs import NUMBER_WORDS, Ref
 from ingest.structure import BRACKET_RE
 
 from .question import (QuestionAnalysis, asking_sentence, asks_two_things, core_question, other_trade_direction,
-                       without_label)
+                       question_kind, without_label)
 
 # a passage of a document the user ingested at least this close to the question answers it: it leads
 # the answer, and the bank and the scope check stand aside
@@ -53,6 +53,16 @@ _FINITE = re.compile(
     r"asks?|says?|phases?|ends?|runs?|lets?|stays?|goes|comes?|counts?|includes?|excludes?|becomes?|decides?|"
     r"adopts?|enters?|entered|added|removed|moved|listed|set|agreed|aims?|binds?|expires?|lasts?|continues?)\b",
     re.IGNORECASE)
+# a date, a period or a deadline ("2020", "five years", "no later than", "the ninetieth day", "every")
+TEMPORAL_FACT = re.compile(r"\b(20[0-4]\d|\d+\s+(?:years?|months?|days?)|(?:one|two|three|four|five|six|ten|"
+                           r"fifteen)\s+(?:years?|months?|days?)|no later than|within)\b", re.I)
+_TIME_GIVEN = re.compile(r"\b(?:\w+th|first|second|third) (?:day|meeting)\b|\bas soon as\b|\bevery\b", re.I)
+
+
+def gives_time(text: str) -> bool:
+    return bool(TEMPORAL_FACT.search(text) or _TIME_GIVEN.search(text))
+
+
 _VERDICT = re.compile(r"^(?:yes|no|not|only|partly|it depends)\b", re.IGNORECASE)
 # entry kind -> the question kinds its first sentence replies to. A yes/no question needs an entry that
 # says yes or no (or lists the duty asked about), not a fragment such as "By 2034:" or "Because ...".
@@ -448,7 +458,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     names = names_asked(question)
     asking = asking_sentence(question)
     best = None
-    for m in [m for m in matches if m.answerable][:5]:
+    # (the lamp entry's "10 years after the lamp's phase-out date" does not reply on thermometers: an
+    # entry on other products makes room for the next one)
+    for m in [m for m in matches if m.answerable and not other_product(asking, m.chunk)][:5]:
         if followup and m.kind != analysis.kind:
             continue  # "and by when?" is not answered by repeating the first answer
         words = stems(topic_terms(" ".join([*m.chunk.questions, m.chunk.text])))
@@ -474,8 +486,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         # (the Specific International Programme, not the GEF Trust Fund)
         text = " ".join([*m.chunk.questions, m.chunk.text]).lower()
         name_share = sum(n in text for n in names) / len(names) if names else 0.0
-        score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if m.kind == analysis.kind else 0.0) \
-            - (0.0 if _entry_replies(m.kind, analysis) else 0.05) + 0.06 * name_share \
+        kind = answered_kind(m, analysis)
+        score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if kind == analysis.kind else 0.0) \
+            - (0.0 if _entry_replies(kind, analysis) else 0.05) + 0.06 * name_share \
             - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
@@ -483,9 +496,50 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         # an entry written for another kind of question leads only on a nearly identical phrasing: the
         # word share says what a question is about, not how it asks ("who decides?" vs "by when?")
         kind_blind = score - lexical_weight * m.lexical - 0.06 * name_share
-        if bank_leads(m.kind, score, analysis, threshold, kind_blind=kind_blind) and (best is None or score > best[0]):
+        if bank_leads(kind, score, analysis, threshold, kind_blind=kind_blind) and (best is None or score > best[0]):
             best = (score, m)
     return best[1] if best else None
+
+
+# the product families people name, each with the words they name it by
+_PRODUCT_FAMILIES = {
+    "lamps": ("lamp", "bulb", "tube", "cfl", "ccfl", "eefl", "lighting"),
+    "thermometers and gauges": ("thermometer", "barometer", "manometer", "sphygmomanometer", "hygrometer",
+                                "pyrometer", "blood pressure", "measuring device"),
+    "batteries": ("battery", "batteries", "button cell"),
+    "switches": ("switch", "relay"),
+    "cosmetics": ("cosmetic", "cream", "soap", "skin lighten", "skin whiten", "skin-lighten", "skin-whiten", "mascara"),
+    "pesticides": ("pesticide", "biocide", "antiseptic"),
+    "dental": ("amalgam", "filling", "dental", "dentist"),
+    "vaccines": ("vaccine", "thimerosal", "thiomersal"),
+}
+
+
+def product_families(text: str) -> set[str]:
+    low = text.lower()
+    return {family for family, words in _PRODUCT_FAMILIES.items() if any(re.search(r"\b" + re.escape(w), low) for w in words)}
+
+
+def other_product(asking: str, entry) -> bool:
+    """The question names products and the entry's answer names products, none of them the question's
+    (an entry on lamp exemptions does not reply about thermometers; one whose answer names no product
+    may, whatever products its phrasings give as examples: workers at a lamp recycler)."""
+    asked = product_families(asking)
+    if not asked:
+        return False
+    named = product_families(entry.text)
+    return bool(named) and not named & asked
+
+
+def answered_kind(match, analysis: QuestionAnalysis) -> str:
+    """The kind of question an entry replies to here: its own, or the question's when the entry's
+    closest phrasing asks it that way and the entry gives what that kind wants (the yes/no entry on
+    the optional release plan, phrased "within how long must it submit it?", whose second line gives
+    the four years: the answer plan puts the line with the time first)."""
+    if _entry_replies(match.kind, analysis) or analysis.kind not in ("when", "how-long") \
+            or question_kind(match.phrasing) != analysis.kind:
+        return match.kind
+    return analysis.kind if any(gives_time(line) for line in split_lines(match.chunk.text)) else match.kind
 
 
 def part_leads(lead, matches: list, parts: list[str], part_similarities: list[dict[str, float]],

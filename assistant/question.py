@@ -70,6 +70,9 @@ _WHICH = re.compile(r"^\s*(?:and\s+)?(?:which|what)\s+(?:\w+\s+){0,3}(?:products
                     r"batteries|measures|categories|elements|types|kinds|things|industries|sectors|exemptions|"
                     r"exclusions|countries)\b|\blist (?:of|the|all)\b|\bwhat (?:is|are) (?:on|in) the list\b",
                     re.IGNORECASE)
+# "Which funding mechanism does the treaty set up?": a pick among what the treaty itself sets up or names
+_WHICH_ANY = re.compile(r"^\s*(?:and\s+)?which\s+(?:[\w-]+\s+){1,3}(?:does|do|did|is|are|has|have)\s+(?:the\s+)?"
+                        r"(?:treaty|convention|article|annex|text)\b", re.IGNORECASE)
 _WHY = re.compile(r"^\s*(?:and\s+)?why\b|\bwhat is the (?:purpose|objective|aim|goal)\b|\bwhat for\b",
                   re.IGNORECASE)
 # "How does a country go about registering an exemption from a phase-out date …?" asks a procedure: a date
@@ -164,7 +167,7 @@ _KIND_RULES = (("provision", _PROVISION.search), ("how-long", _HOW_LONG.search),
                ("how", lambda q: bool(_HOW_PROCEDURE.match(q)) and not _WHEN_ASKED.search(q)),
                ("when", _WHEN.search), ("how-many", _HOW_MANY.search), ("who", _WHO.match),
                ("which", _CONTENTS.search), ("must-do", _MUST_DO.search), ("why", _WHY.search), ("which", _WHICH.search),
-               ("what-is", _WHAT_IS.search), ("how", _HOW.search))
+               ("what-is", _WHAT_IS.search), ("how", _HOW.search), ("which", _WHICH_ANY.match))
 
 
 def asking_sentences(question: str) -> list[str]:
@@ -190,7 +193,7 @@ def asking_sentence(question: str) -> str:
 # meeting or the 2023 one?"): a bare yes or no answers neither
 _COMPOUND = re.compile(r",? and (?:can|could|may|is|are|does|do|did|how|when|what|which|who|whether|must|if|since|"
                        r"from|for how)\b|,? or (?:is|are|does|do|did|can|could|must|will|was|were|has|had|by|at|"
-                       r"rather|instead)\b", re.IGNORECASE)
+                       r"rather|instead|only|just|merely)\b", re.IGNORECASE)
 
 
 def asks_two_things(question: str) -> bool:
@@ -249,7 +252,10 @@ _ASKS = re.compile(r"^(?:and\s+)?(?:(?:by|until|till|from|since|for|within|in|on
 
 # the asking sentence turns to a meeting or its decisions ("What did it decide?", "Which lamps were added
 # there?"): a meeting named in the sentence before it is then what is asked about
-_TO_MEETING = re.compile(r"\b(?:decid\w*|decision|adopt\w*|agree\w*|amend\w*|meeting|conference|COP|session|added|"
+# ("… require the COP to begin evaluating …" names the body, not the meeting: a bare "COP" or "Conference"
+# followed by "of the Parties" or a verb's "to" does not turn back to the meeting)
+_TO_MEETING = re.compile(r"\b(?:decid\w*|decision|adopt\w*|agree\w*|amend\w*|meeting|"
+                         r"(?:conference|COP)(?!\s+(?:of\s+the\s+parties\b|to\b))|session|added|"
                          r"listed|there|then|chang\w*|deal|set|setting|outcome|end(?:ed)? up|new)\b", re.IGNORECASE)
 
 

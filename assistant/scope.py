@@ -307,7 +307,10 @@ _NOT_A_LISTING = re.compile(r"\b(?:thresholds?|customs codes?|HS codes?|guidance
 
 # what a meeting formally settled, which the ministers' messages of COP-1 do not hold ("did the delegates
 # agree on the memorandum with the GEF Council, or was it put off?")
-COP_ASKED = re.compile(r"^\s*(?:and\s+)?(?:has|have|did|had)\s+(?:the\s+)?(?:COP\b|Conference of the Parties|meeting)",
+# ("What total concentration threshold did the Conference of the Parties set for … counts as waste?" asks
+# what the meeting set, as "Has the COP set …?" does)
+COP_ASKED = re.compile(r"^\s*(?:and\s+)?(?:(?:what|which)\b[^?]{0,60}?\s)?(?:has|have|did|had)\s+(?:the\s+)?"
+                       r"(?:COP\b|Conference of the Parties|meeting)",
                        re.IGNORECASE)
 _FORMAL_OUTCOME = re.compile(r"\bmemorand(?:um|a) of understanding\b|\bMoU\b|\brules of procedure\b|\bfinancial rules\b|"
                              r"\bbudget\b|\bput off\b|\bdeferr?\w*|\bpostpon\w*", re.IGNORECASE)
@@ -323,6 +326,19 @@ _TREATY_BODY_RUN = re.compile(r"\bwho (?:runs|manages|operates|administers|overs
 _HOW_PARTY_ACTS = re.compile(r"^\s*how (?:should|must|shall|do|does|can|could|would|is|are) (?:a |an |the |each |every |our |"
                              r"my |their |its )?(?:country|countries|part(?:y|ies)|government|governments|states?|"
                              r"ministr(?:y|ies)|authorit(?:y|ies)|nations?)\b", re.IGNORECASE)
+
+
+# a topic label set before the question ("Button cells at home: …"), not a sentence of the asker's own
+# ("My vacuum cleaner sucked up some mercury: is it contaminated now?")
+# a price, a tonnage or a share of things handled, asked outright
+_PLAIN_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how many (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs)\b|(?:what|how much) (?:did|does|do|would|will) "
+                           r".{1,60}\bcost\b|what (?:share|percentage|proportion|fraction) of (?!(?:the )?(?:Parties|countries|"
+                           r"States)\b)[\w'’ -]{0,60}?\b(?:is|are|was|were|gets?|got) (?:\w+ )?(?:collected|recycled|landfilled|sold|"
+                           r"imported|exported|recovered|used)\b)", re.IGNORECASE)
+_TOPIC_LABEL = re.compile(r"^(?![^:?]*\b(?:I|my|me|we|our|us)\b)(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s*(?=\w)", re.IGNORECASE)
+# "How must the Conference of the Parties adopt its financial rules …?": how the COP is to act, budget or not
+_COP_ACTS = re.compile(r"^\s*how (?:must|shall|should|does|do|is|are|will|would|can) (?:the )?(?:COP|Conference of the Parties)\b",
+                       re.IGNORECASE)
 
 
 def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
@@ -344,6 +360,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if PEOPLE_EVENTS.search(q) and not treaty_meaning and not _TREATY_DISPUTE.search(q) \
             and not _TREATY_BODY_RUN.search(q):
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
+    if _PLAIN_FIGURE.match(q) and not DUTY.search(q) and not PARTY_ASKED.search(q):
+        # "How many tonnes of mercury did Indonesia import in 2010?": a trade figure, whatever country it names
+        return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (name := unknown_name(q, facts)) is not None:
         if JURISDICTION.search(name):  # "What did the EPA's Region 9 decide …?": a national authority
             return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW)
@@ -411,7 +430,7 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
         return None
     # "Must every Party follow the dates, or can it choose, and what does that choice cost it?": a Party's
     # treaty cost, not a price
-    if (MARKET.search(q) and not PARTY_ASKED.search(q)) or (
+    if (MARKET.search(q) and not PARTY_ASKED.search(q) and not _COP_ACTS.match(q)) or (
             MARKET_WEAK.search(q) and not CONVENTION_WORDS.search(q) and not about_amended):
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     if (own_law := OWN_LAW_NAMED.search(q)) and (countries_asked or DEMONYM.search(q) or JURISDICTION.search(q)) \
@@ -445,8 +464,13 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     # about the household item the sentence before names
     # (unless the person asks about their own health: "… now have a headache. Should I get a blood test?")
     own_health = any(m[0].lower() != "should i" for m in HEALTH.finditer(q)) or _OWN_CONDITION.search(full)
-    household = (HOUSEHOLD.search(q) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full) and not own_health)) \
+    # ("Button cells at home: are zinc-air cells still exempt …?": a label is the topic, not the advice asked)
+    household = (HOUSEHOLD.search(_TOPIC_LABEL.sub("", q)) or (ASKS_ADVICE.search(q) and HOUSEHOLD.search(full) and not own_health)) \
         and not _MADE_AT_HOME.search(q) and not _PLAN_MUST_COVER.search(q)
+    # "How fast does spilled mercury from a fever thermometer evaporate?": how mercury behaves, no advice asked
+    if household and SCIENCE_STRONG.search(q) and not ASKS_ADVICE.search(q) and not PERSONAL.search(q) \
+            and not DUTY.search(q) and not treaty_meaning:
+        return ScopeVerdict("science", prompts.SCOPE_SCIENCE, prompts.LOOK_SCIENCE)
     if household and not HEALTH_STRONG.search(q) \
             and not (INSTITUTION.search(q) and not PERSONAL.search(q)):
         return ScopeVerdict("household", prompts.SCOPE_HOUSEHOLD, prompts.LOOK_HOUSEHOLD)

@@ -109,7 +109,7 @@ HEALTH = re.compile(r"\b(?:safe for a (?:pregnant|breastfeeding|nursing) (?:woma
                     r"(?:accurate|reliable) enough to|will (?:the|my) [\w ]{0,20}(?:fade|go away|heal)|"
                     r"safe to (?:eat|use|have|keep)|is it safe|symptoms?|poison(?:ed|ing)|treat(?:ment)? "
                     r"for|my (?:fillings?|teeth|child|baby|son|daughter|doctor|dentist|health|blood)|should i\b|"
-                    r"can i (?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
+                    r"can i (?:safely )?(?:eat|get)|tuna|swordfish|how much fish|detox|chelation|harmful to me|am i at risk|"
                     r"blood test|exposed to mercury|side effects?|healthier|cause (?:autism|cancer|multiple sclerosis|headaches?|"
                     r"\w+ disease)|headaches?|first aid|swallow\w*|supplements?|protective mask|blood mercury|"
                     r"stay in the (?:human )?body|tremors?|harmful|is it dangerous|dangerous to (?:touch|eat|take)|"
@@ -155,7 +155,10 @@ COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|
                      # the Conference of the Parties choose?", "Has the COP taken any decision on …?"
                      r"\bdid (?:the )?(?:COP\b-?\s?\d*|Conference of the Parties)\s+(?:\w+\s+){0,1}?(?:ask|give|put|choose|select|"
                      r"tell|invite|urge|call|issue|publish|say|list|name|identify|task)\w*\b|"
-                     r"\b(?:taken|made|reached) (?:any |a |its )?(?:formal )?decisions?\b",
+                     r"\b(?:taken|made|reached) (?:any |a |its )?(?:formal )?decisions?\b|"
+                     # what guidance the meeting adopted recommends: the guidance, which the texts do not hold
+                     r"\b(?:guidance|guidelines)\s+(?:\w+\s+){0,3}(?:adopted|issued|agreed|approved)\s+by\s+(?:the\s+)?"
+                     r"(?:COP|Conference of the Parties)\b.{0,80}\b(?:recommend|set|specif|list|give)\w*",
                      re.IGNORECASE)
 COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)
@@ -168,7 +171,7 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at wh
                             r"mercury content of (?:coal|fish|ore|gas)|more toxic|how toxic|toxicity of|standard method|"
                             r"measurement method|sampling method|how (?:is|are) .{0,30} measured|chemical forms?|"
                             r"oxidi[sz]\w*|oxidants?|residence time|stays? in the (?:atmosphere|air)|sorbents?|"
-                            r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove|strip)|by what mechanism|mechanism (?:by which|of action)|"
+                            r"speciation|evaporat\w*|how does .{0,60} (?:actually work|capture|remove|strip)|by what (?:\w+ )?mechanism|absorbed (?:through|by|into) (?:the )?(?:skin|body|gut|lungs)|mechanism (?:by which|of action)|"
                             r"corro(?:de|sion|sive)|formed as a by-?product|how (?:was|were) (?:methyl)?mercury formed|"
                             r"why does .{0,80} (?:remove|capture|let|pass|work)|"
                             r"how (?:does|do|is|are) .{0,80}\b(?:convert\w*|turn\w* into|end up|pull\w*|speed\w* up|"
@@ -180,6 +183,10 @@ PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
    r"\b(?:proposed|suggested|coined|named)\b|"
    r"\bpresided\b|"  # who chaired a meeting
+   # arrests and seizures, who signed for a State, which firm or minister did what, which districts were named
+   r"\barrest\w*|\bsuspects\b|\bthe suspect\b|\bwho signed\b.{0,60}\bon behalf of\b|"
+   r"\bwhich (?:[\w'’-]+ ){0,3}(?:minister|official|company|firm|trader|smuggler)s?\b.{0,60}\b(?:announced|tried|attempted|"
+   r"shipped|smuggled)\b|\bwhich (?:\w+ ){0,2}(?:districts?|provinces?|villages?|regions?|towns?)\b.{0,60}\b(?:did|were)\b|"
    r"\bwho\s+(?:(?:is|was|are|were)\s+(?:the\s+)?(?:current\s+|new\s+|first\s+)?(?:president|chair\w*|executive secretary|"
    r"heads?|director\w*|spokes\w+|minister|(?:\w+\s+){0,4}members)|chaired|chairs|spoke|organi[sz]ed|hosted|"
    r"(?:served|serves) as (?:the\s+)?(?:president|chair)|(?:currently\s+)?(?:heads|leads|runs))\b|\b(?:court (?:ruling|case|decision)s?|ruling|lawsuit|plaintiffs?|convicted|charged with|"
@@ -279,15 +286,18 @@ ASKS_TREATY = re.compile(r"\b(?:COP|Conference of the Parties|convention|treaty)
                          r"\b(?:convention|treaty|minamata)\b.{0,25}\b(?:say|says|require|requires|ban|bans|allow|"
                          r"allows|cover|covers|mean|means|(?<!into )force|forces|oblige|obliges|ask|asks|expect|expects|stop|stops|"
                          r"prevent|prevents|forbid|forbids|let|lets|permit|permits|"
-                         r"target|targets|apply to|applies to|single out|singles out|identify|identifies)\b|"
+                         r"target|targets|apply to|applies to|single out|singles out|identify|identifies|set|sets|"
+                         r"encourage|encourages)\b|"
+                         # "Who had to convene COP-1, and how soon …?": Article 23's rule for the first meeting
+                         r"\bwho (?:had|has|have|must|shall|is|was|were) (?:to )?convene\b|\bto be convened\b|"
                          r"\b(?:convention|treaty|minamata)\b.{0,40}\b(?:legally |formally )?(?:bound|obliged|obligated|"
                          r"required) to\b|"
                          # "Does the treaty's research and monitoring article ask Parties to …?"
                          r"\b(?:convention|treaty)(?:'s|’s) (?:[\w-]+ ){0,4}(?:article|provision|annex|rules?)\b.{0,25}"
                          r"\b(?:say|says|require|requires|ask|asks|expect|expects|cover|covers|oblige|obliges|allow|allows)\b|"
                          # "Does Article 13 still expect it to fund …?", "… fall within the Convention's definition of …?"
-                         r"\barticle \d+\b.{0,25}\b(?:say|says|require|requires|ask|asks|expect|expects|oblige|obliges|"
-                         r"allow|allows|cover|covers)\b|"
+                         r"\b(?:article \d+|annex [a-e])\b.{0,25}\b(?:say|says|require|requires|ask|asks|expect|expects|oblige|"
+                         r"obliges|allow|allows|cover|covers|ban|bans)\b|"
                          r"\b(?:fall|falls|come|comes) (?:within|under) (?:the|this|its) (?:convention|treaty)(?:'s|’s)? "
                          r"(?:definition|scope|meaning)\b|"
                          # "Would broken glass contaminated with mercury count as 'mercury waste' under the Convention?"

@@ -175,6 +175,15 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
     # the asking sentence's product is the context's, in other words
     ("Our clinic still orders straight fluorescent tubes. After COP-5, after which year may no fluorescent lamps "
      "for general lighting be made?", {"Halophosphate linear lamps", "Triband linear lamps"}),
+    # an asking sentence that names the product but asks about something else (a reservation, an item of the
+    # 2013 list) brings no status; one that asks what changed or what rules apply does
+    ("Poland published the text when it ratified. Could a country ratify while entering a reservation against the "
+     "dental amalgam provisions?", set()),
+    ("Our practice only buys amalgam in pre-dosed capsules. Which item in the amalgam phase-down list covers that?",
+     set()),
+    ("My audiologist sells hearing aid batteries. What changed for button zinc air cells compared with the 2013 text?",
+     {"Batteries"}),
+    ("Our dentists ask us. What does the Convention require for dental amalgam?", {"Dental amalgam"}),
 ])
 def test_a_product_named_only_as_context_does_not_bring_its_amendments(question, names):
     assert {e.name for e in amended_asked(question, _note_entries(), [])} == names

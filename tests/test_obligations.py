@@ -1035,3 +1035,28 @@ def test_a_negated_subject_of_any_kind_forbids_and_a_but_clause_keeps_its_own_mo
     # "may take part …, but shall not vote …": a permission and a prohibition
     assert [(m, p) for m, p, _ in got["Article 19(6)"]] == [("permissive", "permission"), ("binding", "prohibition")], got
     assert got["Article 19(6)"][1][2].startswith("not vote"), got
+
+
+def test_a_deadline_set_between_commas_leaves_the_action_whole(tmp_path):
+    """"shall review, no later than at its third meeting, and thereafter on a regular basis, the level of
+    funding" is the duty to review the level of funding by the third meeting, not "review and thereafter …"."""
+    path = tmp_path / "funds.md"
+    path.write_text("# Widget Convention\n\n## Article 4 — Funds\n\n1. The Conference of the Parties shall review, no "
+                    "later than at its third meeting, and thereafter on a regular basis, the level of funding for "
+                    "widget removal.\n", encoding="utf-8")
+    [row] = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    assert row.action == "review the level of funding for widget removal", row.action
+    assert row.deadline == "third meeting"
+
+
+def test_items_after_unless_are_exceptions_not_duties(tmp_path):
+    """"shall take measures to ensure that widgets are not imported …, unless the import is for: (a) …; (b) …"
+    is one duty with its exceptions, not one duty per exception."""
+    path = tmp_path / "imports.md"
+    path.write_text("# Widget Convention\n\n## Article 6 — Imports\n\n1. Each Party shall take measures to ensure that "
+                    "widgets are not imported into its territory after the phase-out date, unless the import is for:\n\n"
+                    "(a) A use for which the importing Party has registered an exemption; or\n\n"
+                    "(b) Environmentally sound disposal.\n", encoding="utf-8")
+    rows = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
+    assert [r.ref for r in rows] == ["Article 6(1)"], [(r.ref, r.action) for r in rows]
+    assert "not imported" in rows[0].action

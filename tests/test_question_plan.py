@@ -1412,3 +1412,104 @@ def test_a_question_on_one_age_of_emission_source_sets_the_other_ages_rules_asid
 def test_one_thing_asked_about_two_subjects_counts_as_two_questions(question, two):
     from assistant.question import asks_about_two
     assert asks_about_two(question) == two
+
+
+def _entry(kind: str, questions: tuple[str, ...], text: str, refs: str = "Article 9(4)", similarity: float = 0.86):
+    from ingest.bank import BankMatch
+    from ingest.models import Chunk
+    chunk = Chunk(id="e1", doc_id="bank", doc_title="Bank", doc_type="guidance", ref=refs, heading="x",
+                  heading_path=("x",), text=text, page_start=None, page_end=None, ordinal=0, questions=questions,
+                  facets=(("bank_id", "e1"), ("kind", kind), ("answerable", "yes"), ("refs", refs)))
+    return BankMatch(chunk=chunk, similarity=similarity, phrasing=questions[-1])
+
+
+def test_an_entry_phrased_the_way_the_question_asks_replies_with_its_line_of_that_kind():
+    from assistant.plan import answered_kind, choose_bank_lead
+    question = ("If a country drafts a national plan on mercury releases to land and water, within how long must it "
+                "go to the Conference of the Parties?")
+    entry = _entry("yes-no", ("Is a national plan on mercury releases compulsory?",
+                              "If a Party prepares a national plan on mercury releases, within how long must it "
+                              "submit it, and to whom?"),
+                   "Not as such: preparing a national plan on releases is optional [Article 9(4)].\n"
+                   "Any plan it prepares must reach the Conference of the Parties within four years of entry into "
+                   "force for the Party [Article 9(4)].")
+    analysis = analyze(question)
+    assert analysis.kind == "how-long" and answered_kind(entry, analysis) == "how-long"
+    assert choose_bank_lead(question, analysis, [entry], 0.82) is entry
+    # an entry whose lines give no time does not reply to a how-long question, however it was phrased
+    timeless = _entry("yes-no", entry.chunk.questions, "Not as such: preparing a national plan is optional [Article 9(4)].")
+    assert answered_kind(timeless, analysis) == "yes-no"
+
+
+def test_an_entry_on_other_products_does_not_lead_a_question_on_this_one():
+    from assistant.plan import choose_bank_lead, other_product
+    question = ("If our health ministry cannot replace mercury thermometers in time, how long could a registered "
+                "exemption from the phase-out date run, including any extension?")
+    lamps = _entry("how-long", ("Even with an extension, what is the latest our importers could bring in exempted "
+                                "mercury lamps under an exemption?",),
+                   "Until 10 years after the lamp's phase-out date at the latest [Article 6(9)].", "Article 6(9)")
+    thermometers = _entry("how-long", ("How long could a registered exemption for mercury thermometers run past the "
+                                       "phase-out date, with an extension?",),
+                          "Five years after the 2020 phase-out date, unless extended [Article 6(5)].", "Article 6(5)",
+                          similarity=0.80)
+    generic = _entry("how-long", ("How long does an exemption last?",), "Five years [Article 6(5)].", "Article 6(5)")
+    assert other_product(question, lamps.chunk) and not other_product(question, thermometers.chunk)
+    assert not other_product(question, generic.chunk)
+    assert not other_product("How long does an exemption last?", lamps.chunk)
+    assert choose_bank_lead(question, analyze(question), [lamps, thermometers], 0.78) is thermometers
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Who pays for mercury-free gold projects? Which funding mechanism does the treaty set up?", "which"),
+    ("Which body keeps the register of exemptions?", "who"),
+    ("Which year did the amendment enter into force?", "when"),
+])
+def test_any_which_question_asks_for_a_pick(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_an_either_or_question_is_two_questions():
+    assert asks_two_things("Does Annex A ban people from keeping mercury thermometers at home, or only their "
+                           "manufacture, import and export?")
+    assert not asks_two_things("Does Annex A ban the manufacture of mercury thermometers?")
+
+
+def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
+    from assistant.question import asked_mentions
+    context = ("Delegates discussed effectiveness indicators at COP-5. By when did the Convention require the COP to "
+               "begin evaluating its effectiveness?")
+    assert [str(r) for r in asked_mentions(context)] == []
+    # an asking sentence that turns to the meeting keeps it
+    assert [str(r) for r in asked_mentions("Delegates met at COP-5. What did the meeting decide on amalgam?")] == ["COP-5"]
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Mexican customs seized mercury bound for Bolivia. What total concentration threshold did the Conference of the "
+     "Parties set for deciding when contaminated material counts as mercury waste?", "later-decision"),
+    ("Which emission levels for coal-fired plants does the best available techniques guidance adopted by the "
+     "Conference of the Parties recommend?", "later-decision"),
+    ("Which company tried to ship mercury in paint buckets from Manzanillo in April 2025?", "other"),
+    ("Who signed the Convention on behalf of the Russian Federation at UN Headquarters?", "other"),
+    ("How many suspects did the provincial police name in the illegal mining operation?", "other"),
+    ("How fast does spilled liquid mercury from a fever thermometer evaporate at room temperature?", "science"),
+    ("I'm pregnant and live on the coast. How many portions of local perch can I safely eat per year?", "health-advice"),
+    ("How many tonnes of mercury did Indonesia import in 2010, before the Convention was signed?", "market-data"),
+    ("What did a kilogram of mercury cost on Indonesian online marketplaces after the crackdown?", "market-data"),
+    ("What share of used fluorescent lamps in Poland is collected separately rather than landfilled?", "market-data"),
+    ("By what chemical mechanism do mercury salts in creams suppress melanin?", "science"),
+    ("How readily is inorganic mercury from skin-lightening soap absorbed through the skin?", "science"),
+    # a label is a topic, a sentence of one's own is not; "suspect" as a verb names no suspect
+    ("My vacuum cleaner sucked up some mercury: is it contaminated now?", "household"),
+    ("How do I dispose of a skin lightening cream I suspect contains mercury?", "household"),
+    ("Now that the Convention restricts dental amalgam, should I have my old fillings drilled out?", "health-advice"),
+    ("Who had to convene COP-1, and how soon after the Convention's entry into force?", None),
+    ("Does the treaty itself set limits on how much fish people may eat, or does it only encourage health guidelines?",
+     None),
+    ("Does Annex A ban people from keeping mercury thermometers at home, or only their manufacture and trade?", None),
+    ("Button cells at home: are zinc-air batteries under 2% mercury still exempt from the battery entry?", None),
+    ("How must the Conference of the Parties adopt its financial rules, including those on the Secretariat's budget?",
+     None),
+])
+def test_scope_rules_read_what_is_asked_in_other_words(question, reason):
+    verdict = check_scope(question, [], FACTS)
+    assert (verdict.reason if verdict else None) == reason, (question, verdict)

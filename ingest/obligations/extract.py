@@ -53,7 +53,7 @@ _GERUND_ITEM = re.compile(rf"^(?P<qualifier>(?:Where|As|If|So far as) {_QUALIFIE
                           r"Authori[sz]ing|Limiting|Monitoring|Reducing|Controlling)\b\s*",
                           re.IGNORECASE)
 # chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
-_NOT_OBJECTS = re.compile(r"\bexcept\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
+_NOT_OBJECTS = re.compile(r"\bexcept\b|\bunless\b|\bother than\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
                           re.IGNORECASE)
 
 _TITLE_TOPICS: tuple[tuple[str, str], ...] = (

@@ -283,7 +283,9 @@ def _tidy_action(text: str) -> str:
     """"not allow, by taking appropriate measures, the manufacture …" -> "not allow the manufacture …"."""
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^((?:not\s+)?[A-Za-z-]+(?:\s+and\s+[A-Za-z-]+)?),\s*(?:by|through|as|where|within|in|at|on|upon|"
-                  r"no later than|taking)\b[^,]{0,120},\s*", r"\1 ", text)
+                  r"no later than|taking)\b[^,]{0,120},\s*"
+                  # "review, no later than at its third meeting, and thereafter on a regular basis, the level …"
+                  r"(?:and\s+(?:thereafter|periodically|then)\b[^,]{0,60},\s*)?", r"\1 ", text)
     if text.endswith(":"):  # the action continues in the lettered items
         text = text.rstrip(":").rstrip() + " …"
     return text
