@@ -267,7 +267,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
 
     # 1a. an Annex A/B entry a later meeting changed: today's state beside the 2013 one, first,
     # unless the lead already gives the amended date and names the decision
-    now_verdict = amended_lead(draft, amended, analysis, question, year, meetings)
+    now_verdict = amended_lead(draft, amended, analysis, question, year, meetings,
+                               bank_refs=tuple(bank_lead.refs) if bank_lead is not None else None)
     if not amended:
         decision_lead(draft, decision_facts)
 

@@ -15,7 +15,7 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
 from .draft import Draft
 from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
-from .plan import TEMPORAL_FACT, best_recital, drop_verdict, gives_time, same_fact, stems, topic_terms, usable_lead
+from .plan import TEMPORAL_FACT, best_recital, drop_verdict, gives_time, refs_overlap, same_fact, stems, topic_terms, usable_lead
 from .question import QuestionAnalysis, asking_sentence, core_question
 from .types import Sentence
 
@@ -79,11 +79,16 @@ def asks_original_only(question: str) -> bool:
 
 
 def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, question: str, year: int,
-                  meetings: tuple[int, ...] = ()) -> str | None:
+                  meetings: tuple[int, ...] = (), bank_refs: tuple[str, ...] | None = None) -> str | None:
     """Put the amended state of each entry the question names before the other lead sentences,
     unless the lead already gives the amended date and names the decision; return the verdict the
     amended state gives a yes/no question, if it gives one plainly (it outranks a verdict the lead
-    carries, which may have been written for another question)."""
+    carries, which may have been written for another question).
+
+    `bank_refs`: the provisions of the question-bank entry that leads, when one does. Its reply was
+    written for this question: it stays first, and the entries' state follows it ("Can a factory still
+    fit banned switches into appliances?" is Article 4(5)'s reply, then what became of switches); an
+    entry on another provision than the amended entries' keeps its own yes or no too."""
     leads = [x for x in draft.sentences if x.kind == "lead"]
     said = " ".join(x.text for x in leads)
     added: list[Sentence] = []
@@ -97,8 +102,10 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
         draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], listed_year), ns, "lead")] + \
             leads[:1] + [x for x in draft.sentences if x.kind != "lead"]
         return None
+    entry_refs = {r for e, _ in amended for r in e.refs}
+    elsewhere = bank_refs is not None and not any(refs_overlap(b, r) for b in bank_refs for r in entry_refs)
     for entry, chunk in amended:
-        if verdict is None and analysis is not None and analysis.kind == "yes-no":
+        if verdict is None and analysis is not None and analysis.kind == "yes-no" and not elsewhere:
             verdict = amended_verdict(question, entry, year, meetings)
         years = re.findall(r"\b(?:after|by|as)\s+(20\d\d)\b", entry.summary())
         named = [d.split()[-1] for d in entry.decisions] + [r for r in entry.refs if r.startswith("COP-")]
@@ -121,7 +128,12 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
         # state replies; the entry's whole state follows it instead of burying it
         # (also when whether it binds yet is asked: the entry's state, which says so, follows at once)
         on_point = [x for x in kept if _on_point(x.text, question, [e for e, _ in amended], _cites_decision(draft, x))]
-        if _ASKS_ORIGINAL.search(question) and kept and not on_meeting:
+        if bank_refs is not None and kept and not on_meeting and (elsewhere or verdict is None):
+            # the bank entry's reply leads; the entries' state follows it
+            for x in added:
+                x.text = drop_verdict(x.text)
+            ordered = kept + added
+        elif _ASKS_ORIGINAL.search(question) and kept and not on_meeting:
             # "Under the original list, how many measures …?": the 2013 reply first, and what changed
             # since in one sentence when several entries changed (it is not what is asked)
             if len(added) > 1:

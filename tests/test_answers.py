@@ -93,6 +93,15 @@ def test_a_lead_on_the_asked_point_of_an_amendment_comes_before_the_entrys_whole
     _well_formed(answer)
 
 
+def test_a_bank_reply_on_another_provision_leads_and_the_amended_state_follows(assistant):
+    # Article 4(5)'s reply on assembled products was buried under the state of the switches entry
+    answer = assistant.ask("Can a factory still fit banned mercury lamps or switches into larger appliances it "
+                           "assembles and sells?")
+    assert "assembled products" in answer.sentences[0].text, answer.text
+    assert "as amended" not in answer.sentences[0].text and "as amended" in answer.text, answer.text
+    _well_formed(answer)
+
+
 def test_a_question_nothing_answers_takes_the_classifiers_reason(assistant):
     # no rule and no bank entry explains it; refused for want of a close passage, it said only "not covered"
     answer = assistant.ask("I'm 20 weeks pregnant and love albacore tuna sandwiches. Do I need to stop eating "
