@@ -1038,15 +1038,15 @@ def test_a_negated_subject_of_any_kind_forbids_and_a_but_clause_keeps_its_own_mo
 
 
 def test_a_deadline_set_between_commas_leaves_the_action_whole(tmp_path):
-    """"shall review, no later than at its third meeting, and thereafter on a regular basis, the level of
-    funding" is the duty to review the level of funding by the third meeting, not "review and thereafter …"."""
+    """A timing phrase and an "and thereafter …" clause set between commas after the verb leave the duty
+    whole ("assess the adequacy of funding", by the second meeting), not "assess and thereafter …"."""
     path = tmp_path / "funds.md"
-    path.write_text("# Widget Convention\n\n## Article 4 — Funds\n\n1. The Conference of the Parties shall review, no "
-                    "later than at its third meeting, and thereafter on a regular basis, the level of funding for "
-                    "widget removal.\n", encoding="utf-8")
+    path.write_text("# Widget Convention\n\n## Article 4 — Funds\n\n1. The Conference of the Parties shall assess, no "
+                    "later than at its second meeting, and thereafter at regular intervals, the adequacy of funding "
+                    "for widget removal.\n", encoding="utf-8")
     [row] = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
-    assert row.action == "review the level of funding for widget removal", row.action
-    assert row.deadline == "third meeting"
+    assert row.action == "assess the adequacy of funding for widget removal", row.action
+    assert row.deadline == "second meeting"
 
 
 def test_items_after_unless_are_exceptions_not_duties(tmp_path):

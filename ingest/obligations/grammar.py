@@ -284,7 +284,7 @@ def _tidy_action(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"^((?:not\s+)?[A-Za-z-]+(?:\s+and\s+[A-Za-z-]+)?),\s*(?:by|through|as|where|within|in|at|on|upon|"
                   r"no later than|taking)\b[^,]{0,120},\s*"
-                  # "review, no later than at its third meeting, and thereafter on a regular basis, the level …"
+                  # ("shall assess, no later than at its second meeting, and thereafter at intervals, the …")
                   r"(?:and\s+(?:thereafter|periodically|then)\b[^,]{0,60},\s*)?", r"\1 ", text)
     if text.endswith(":"):  # the action continues in the lettered items
         text = text.rstrip(":").rstrip() + " …"
