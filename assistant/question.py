@@ -178,8 +178,9 @@ def asking_sentences(question: str) -> list[str]:
 
 
 def _sentences(question: str) -> list[str]:
-    # (no break after an abbreviation: "What does art. 21 require?", "para. 3", "e.g. lamps")
-    return [p.strip() for p in re.split(r"(?<![Aa]rt\.)(?<![Pp]ara\.)(?<!e\.g\.)(?<!i\.e\.)(?<!No\.)(?<=[.!?])\s+",
+    # (no break after an abbreviation: "What does art. 21 require?", "para. 3", "e.g. lamps", "Michigan v. EPA")
+    return [p.strip() for p in re.split(r"(?<![Aa]rt\.)(?<![Pp]ara\.)(?<!e\.g\.)(?<!i\.e\.)(?<!No\.)(?<! v\.)(?<! vs\.)"
+                                        r"(?<!St\.)(?<!Dr\.)(?<!Mr\.)(?<!Ms\.)(?<=[.!?])\s+",
                                         question.strip()) if p.strip()]
 
 

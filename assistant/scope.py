@@ -330,9 +330,15 @@ _HOW_PARTY_ACTS = re.compile(r"^\s*how (?:should|must|shall|do|does|can|could|wo
 
 # a topic label set before the question ("Button cells at home: …"), not a sentence of the asker's own
 # ("My vacuum cleaner sucked up some mercury: is it contaminated now?")
+# an event or an actor of one: a court's ruling, a sentence, what happened, which firm or body did what
+_PAST_EVENT = re.compile(r"\bwhat happened\b(?!\s+to\s+(?:the\s+)?(?:prices?|costs?|market|trade|demand)\b)|\bcourt\b.{0,40}\b(?:rul\w*|h[eo]ld|decid\w*)\b|\bsentences?\b.{0,30}\b(?:receive|"
+                         r"received|get|got|given)\b|\bwhich (?:[\w'’-]+ ){0,3}(?:makers?|manufacturers?|start-?ups?|partners?|"
+                         r"associations?|institutions?|districts?|compan(?:y|ies)|firms?|NGOs?|agenc(?:y|ies))\b.{0,80}\b(?:was|were|had|"
+                         r"worked|teamed|set up|sold|won|reported|partnered|led|chose|joined)\b|\bwho (?:presented|opened|supplied)\b",
+                         re.IGNORECASE)
 # a price, a tonnage or a share of things handled, asked outright
 _PLAIN_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how many (?:tonnes|tons|kilograms|kilos|kg|pounds|lbs)\b|(?:what|how much) (?:did|does|do|would|will) "
-                           r".{1,60}\bcost\b|what (?:share|percentage|proportion|fraction) of (?!(?:the )?(?:Parties|countries|"
+                           r".{1,60}\bcost\b(?!\s+of\b)|what (?:share|percentage|proportion|fraction) of (?!(?:the )?(?:Parties|countries|"
                            r"States)\b)[\w'’ -]{0,60}?\b(?:is|are|was|were|gets?|got) (?:\w+ )?(?:collected|recycled|landfilled|sold|"
                            r"imported|exported|recovered|used)\b)", re.IGNORECASE)
 _TOPIC_LABEL = re.compile(r"^(?![^:?]*\b(?:I|my|me|we|our|us)\b)(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s*(?=\w)", re.IGNORECASE)
@@ -363,6 +369,10 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if _PLAIN_FIGURE.match(q) and not DUTY.search(q) and not PARTY_ASKED.search(q):
         # "How many tonnes of mercury did Indonesia import in 2010?": a trade figure, whatever country it names
         return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
+    if _PAST_EVENT.search(q) and not CONVENTION_WORDS.search(q) and not DUTY.search(q):
+        # "What did the Supreme Court rule in Michigan v. EPA …?", "Which battery maker was first to sell …?":
+        # what happened, who did it, asked with no word of the treaty
+        return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     if (name := unknown_name(q, facts)) is not None:
         if JURISDICTION.search(name):  # "What did the EPA's Region 9 decide …?": a national authority
             return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW)

@@ -1502,6 +1502,12 @@ def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
     ("My vacuum cleaner sucked up some mercury: is it contaminated now?", "household"),
     ("How do I dispose of a skin lightening cream I suspect contains mercury?", "household"),
     ("Now that the Convention restricts dental amalgam, should I have my old fillings drilled out?", "health-advice"),
+    # what happened and who did it, with no word of the treaty, is an event
+    ("What did the Supreme Court rule in Michigan v. EPA about the cost of mercury rules for power plants?", "other"),
+    ("Which battery maker was first to sell a zero-mercury hearing aid battery to consumers?", "other"),
+    ("What happened at the Mount Muro gold mine after the company stopped mining there in 2003?", "other"),
+    ("What happened to the price of mercury after the EU export ban took effect?", "market-data"),
+    ("Which institutions does the Convention ask the Conference of the Parties to cooperate with on health?", None),
     ("Who had to convene COP-1, and how soon after the Convention's entry into force?", None),
     ("Does the treaty itself set limits on how much fish people may eat, or does it only encourage health guidelines?",
      None),
