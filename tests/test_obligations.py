@@ -1060,3 +1060,20 @@ def test_items_after_unless_are_exceptions_not_duties(tmp_path):
     rows = extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))
     assert [r.ref for r in rows] == ["Article 6(1)"], [(r.ref, r.action) for r in rows]
     assert "not imported" in rows[0].action
+
+
+def test_an_item_that_is_a_chapeau_gives_each_sub_item_its_own_row(tmp_path):
+    """"Each Party shall, within five years: … (b) Assess, at each site identified: (i) Whether …; (ii) Whether …"
+    is one duty per sub-item, each with the item's verb, not a cut row "assess, at each site identified"."""
+    path = tmp_path / "sites.md"
+    path.write_text("# Widget Convention\n\n## Article 10 — Sites\n\n1. Each Party shall, within five years of the entry "
+                    "into force of this Convention for it:\n\n(a) Identify sites where widgets were dumped;\n\n"
+                    "(b) Check, at each site identified:\n\n(i) Whether wells nearby are polluted;\n\n(ii) Whether "
+                    "crops or livestock are at risk;\n\n(c) In respect of every polluted well:\n\n(i) Mark the well "
+                    "for local users;\n\n(ii) Inform the households that use it.\n", encoding="utf-8")
+    rows = {r.ref: r for r in extract_obligations(chunk_document(load_document(path, 25, doc_type="treaty"), 1400, 200))}
+    assert set(rows) == {"Article 10(1)(a)", "Article 10(1)(b)(i)", "Article 10(1)(b)(ii)", "Article 10(1)(c)(i)",
+                         "Article 10(1)(c)(ii)"}, sorted(rows)
+    assert rows["Article 10(1)(b)(ii)"].action.startswith("check whether crops or livestock are at risk")
+    assert rows["Article 10(1)(c)(i)"].action == "mark the well for local users"
+    assert all(r.actor == "party" and r.deadline == "5 years" for r in rows.values())

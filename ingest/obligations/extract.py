@@ -53,6 +53,8 @@ _GERUND_ITEM = re.compile(rf"^(?P<qualifier>(?:Where|As|If|So far as) {_QUALIFIE
                           r"Authori[sz]ing|Limiting|Monitoring|Reducing|Controlling)\b\s*",
                           re.IGNORECASE)
 # chapeaux whose items are exceptions, options or matters to weigh, not objects of a duty each
+# a sub-item that names what its item's verb acts on, not an act of its own
+_OBJECT_ITEM = re.compile(r"(?:whether|that|which|what|how|the|a|an|any|its|their|each|all)\b", re.IGNORECASE)
 _NOT_OBJECTS = re.compile(r"\bexcept\b|\bunless\b|\bother than\b|\bone or (?:more|both)\b|\bat least\b|\beither\b|\bbasis of\b|\bfollowing\b|\bmay include\b|\baccount of\b",
                           re.IGNORECASE)
 
@@ -214,6 +216,14 @@ class _DocumentReader(TableReader, ClauseFinder):
         parent = self._parent_chapeau(line, chapeaux)
         start = 0
         if parent is not None and line.level in ("sub", "item"):
+            if parent.expandable and len(sentences) == 1 and sentences[0].endswith(":"):
+                # "shall: … (b) Assess, at each site identified: (i) …; (ii) …": the item governs its
+                # sub-items as the chapeau governs it, and each sub-item is a duty of its own
+                chapeaux[line.ref_str] = _Chapeau(line.ref_str, f"{parent.sentence} {sentences[0]}", True,
+                                                  actor=parent.actor, modality=parent.modality,
+                                                  deadline=normalise_deadline(sentences[0]) or parent.deadline,
+                                                  head=sentences[0].rstrip(": ").strip())
+                return
             if parent.expandable:
                 self._expanded_item(line, sentences[0], parent)
                 start = 1
@@ -391,6 +401,12 @@ class _DocumentReader(TableReader, ClauseFinder):
     def _expanded_item(self, line: _Line, sentence: str, chapeau: _Chapeau, context: str = "") -> None:
         """An item of a "… shall:" chapeau: the item is the predicate, the chapeau gives actor and modality."""
         sentence = re.sub(r"^To (?=[a-z])", "", sentence)  # "(a) To make arrangements …" under "functions … shall be:"
+        if chapeau.head and _OBJECT_ITEM.match(sentence):
+            # "Assess, at each site identified:" + "(ii) Whether fish … are at risk" -> "Assess whether fish …
+            # are at risk (at each site identified)" keeps the object whole; the verb's aside goes last
+            verb, _, aside = chapeau.head.partition(",")
+            obj = re.sub(r"[;,.]\s*(?:and|or)?\s*$", "", sentence.strip())
+            sentence = f"{verb.strip()} {_lower_first(obj)}" + (f" ({aside.strip()})" if aside.strip() else "")
         actor = chapeau.actor or "party"
         modality = chapeau.modality
         # a body that "shall: (a) Consider …" must consider: that is its task; so must a Party given a date to

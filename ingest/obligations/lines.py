@@ -29,6 +29,9 @@ class _Chapeau:
     modality: str = "binding"
     deadline: str | None = None
     rows: list = field(default_factory=list)  # the obligations a non-"shall:" chapeau gave (its items may time them)
+    # an item that is itself a chapeau ("(b) Assess, at each site identified:"): its words before the colon,
+    # which a sub-item that names only an object ("(i) Whether drinking water is at risk") completes
+    head: str = ""
 
 
 def _parse_ref(text: str) -> Ref | None:
