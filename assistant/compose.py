@@ -384,6 +384,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     # what the question and the lead are about: a quote must share some of it, or it is beside the point
     about = topic_terms(" ".join([question, *(x.text for x in draft.sentences if x.kind == "lead")]))
     asked_terms = topic_terms(question)
+    asked_families = product_families(question)  # the products asked about, if any
     for ref in wanted_refs:
         retrieved = [p for p in treaty if refs_overlap(p.chunk.ref, ref)]
         chunks = [p.chunk for p in retrieved] or binding_lookup(ref)
@@ -403,8 +404,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
             chunks = sorted(chunks, key=lambda c: _paragraph_number(c.ref))
         if table and chunks:  # never a row that shares far less than the best one (cement, not coal)
             chunks = [c for c in chunks if 2 * shared[c.id] > shared[chunks[0].id]]
-        if table and (families := product_families(question)):  # nor one on other products (lamps for thermometers)
-            chunks = [c for c in chunks if not (named := product_families(c.text)) or named & families]
+        if table and asked_families:  # nor one on other products (lamps for thermometers)
+            chunks = [c for c in chunks if not (named := product_families(c.text)) or named & asked_families]
         for c in chunks[:2]:
             sources.append((c, ref, next((p for p in retrieved if p.chunk.id == c.id), None)))
     if not wanted_refs:  # nothing in focus: the best binding passages found

@@ -15,7 +15,7 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
 from .draft import Draft
 from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
-from .plan import TEMPORAL_FACT, best_recital, drop_verdict, gives_time, refs_overlap, same_fact, stems, topic_terms, usable_lead
+from .plan import best_recital, drop_verdict, gives_time, refs_overlap, same_fact, stems, topic_terms, usable_lead
 from .question import QuestionAnalysis, asking_sentence, core_question
 from .types import Sentence
 

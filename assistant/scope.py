@@ -328,8 +328,6 @@ _HOW_PARTY_ACTS = re.compile(r"^\s*how (?:should|must|shall|do|does|can|could|wo
                              r"ministr(?:y|ies)|authorit(?:y|ies)|nations?)\b", re.IGNORECASE)
 
 
-# a topic label set before the question ("Button cells at home: …"), not a sentence of the asker's own
-# ("My vacuum cleaner sucked up some mercury: is it contaminated now?")
 # an event or an actor of one: a court's ruling, a sentence, what happened, which firm or body did what
 _PAST_EVENT = re.compile(r"\bwhat happened\b(?!\s+to\s+(?:the\s+)?(?:prices?|costs?|market|trade|demand)\b)|\bcourt\b.{0,40}\b(?:rul\w*|h[eo]ld|decid\w*)\b|\bsentences?\b.{0,30}\b(?:receive|"
                          r"received|get|got|given)\b|\bwhich (?:[\w'’-]+ ){0,3}(?:makers?|manufacturers?|start-?ups?|partners?|"
@@ -341,6 +339,8 @@ _PLAIN_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how many (?:tonnes|tons|kilograms
                            r".{1,60}\bcost\b(?!\s+of\b)|what (?:share|percentage|proportion|fraction) of (?!(?:the )?(?:Parties|countries|"
                            r"States)\b)[\w'’ -]{0,60}?\b(?:is|are|was|were|gets?|got) (?:\w+ )?(?:collected|recycled|landfilled|sold|"
                            r"imported|exported|recovered|used)\b)", re.IGNORECASE)
+# a topic label set before the question ("Button cells at home: …"), not a sentence of the asker's own
+# ("My vacuum cleaner sucked up some mercury: is it contaminated now?")
 _TOPIC_LABEL = re.compile(r"^(?![^:?]*\b(?:I|my|me|we|our|us)\b)(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s*(?=\w)", re.IGNORECASE)
 # "How must the Conference of the Parties adopt its financial rules …?": how the COP is to act, budget or not
 _COP_ACTS = re.compile(r"^\s*how (?:must|shall|should|does|do|is|are|will|would|can) (?:the )?(?:COP|Conference of the Parties)\b",
