@@ -934,6 +934,14 @@ iv) Endeavouring to give workers access to protective gear.
 In giving effect to Article 3, each Party shall apply the following measures: (i) Requiring that each depot be locked;
 (ii) Not allowing depots near schools;
 (iii) Where feasible, requiring covered storage.
+
+### Part III — Yard measures subject to Article 3
+
+Each Party that has a widget yard within its territory shall apply the following measures to that yard:
+
+(i) Requiring a fence around the yard;
+
+(ii) Not allowing widget dust to be sold except to a licensed recycler.
 """
 
 
@@ -949,6 +957,10 @@ def test_gerund_measures_under_an_include_or_apply_chapeau_are_each_a_row(tmp_pa
     assert plant[1][2].startswith("not allow widgets") and "only where" in plant[2][2], plant
     assert [(p, m) for p, m, _ in depot] == [("duty", "binding"), ("prohibition", "binding"), ("duty", "soft")], depot
     assert depot[2][2].startswith("where feasible, require"), depot  # the qualifier stays with the action
+    # "… shall apply the following measures to that yard:": each item a row, for the Parties the chapeau names
+    yard = [(r.actor, r.polarity, r.action) for r in rows if r.ref == "Annex A Part III"]
+    assert [(a, p) for a, p, _ in yard] == [("party_conditional", "duty"), ("party_conditional", "prohibition")], yard
+    assert yard[1][2].startswith("not allow widget dust") and "except to a licensed recycler" in yard[1][2], yard
     # no row is the chapeau alone
     assert not any("following" in r.action for r in rows), [r.action for r in rows]
 

@@ -46,7 +46,9 @@ _TIMING_ITEM = re.compile(rf"^(?:when|where(?! {_QUALIFIED})|if|once|after|befor
 # "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
 # ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
 _INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|take|implement|adopt)\s+"
-                                r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?\s*:$", re.IGNORECASE)
+                                r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?"
+                                # "shall apply the following measures to that facility:"
+                                r"(?:\s+(?:to|at|in|for)\s+[^:;]{3,60})?\s*:$", re.IGNORECASE)
 _GERUND_ITEM = re.compile(rf"^(?P<qualifier>(?:Where|As|If|So far as) {_QUALIFIED}\s+)?"
                           r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
                           r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging|Permitting|"
@@ -383,7 +385,11 @@ class _DocumentReader(TableReader, ClauseFinder):
         rest = re.sub(r"(?:[;,]\s*(?:and|or)|[;.,])\s*$", "", item[verb.end():]).strip()
         # "Where feasible, requiring …" softens the duty, and the action keeps it
         qualifier = (verb["qualifier"] or "").rstrip(", ").lower()
-        statement = f"Each Party shall, {qualifier}, " if qualifier else "Each Party shall "
+        # the chapeau's own subject when it names the Parties it binds ("Each Party that has within its
+        # territory a facility using a listed process shall apply the following measures …:")
+        subject = re.match(r"^\s*((?:Each|Every|Any|A) Party\b[^:;]*?)\s+(?:shall|must)\b", chapeau.sentence)
+        subject = subject[1] if subject else "Each Party"
+        statement = f"{subject} shall, {qualifier}, " if qualifier else f"{subject} shall "
         statement += f"{'not ' if verb['neg'] else ''}{base} {rest}."
         if line.ref is not None and line.ref.kind == 2 and not line.ref.paragraph:
             line = dataclasses.replace(line, ref=_parse_ref(chapeau.ref_str), ref_str=chapeau.ref_str)
