@@ -297,6 +297,13 @@ def _asks_about_state(asking: str) -> bool:
     return bool(_ASKS_PRODUCT_STATE.search(_INNER_WHEN.sub("", asking.strip())) or _ASKS_STATE_HERE.search(asking))
 
 
+# how an amendment is made, accepted or refused ("How far ahead must a proposed amendment be circulated,
+# and what vote is needed?", "If a Party cannot accept such an annex amendment, what must it do?")
+_AMENDMENT_PROCEDURE = re.compile(r"\b(?:circulat\w*|communicat\w*|vote[sd]?|voting|majority|consensus|propos\w*|"
+                                  r"three-fourths|non-acceptance|(?:cannot|not|refuse to) accept|opt(?:s|ed)? out|"
+                                  r"object\w*)\b", re.IGNORECASE)
+
+
 def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
     """The entries the question names, leaving out those named only in a context sentence before an
     asking sentence that asks about something else ("Amalgam fillings vaporise in crematoria. Are
@@ -312,6 +319,8 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
         # the 2013 list: the entry's present state is asked only in words about it)
         return in_asking if _asks_about_state(asking) or _ASKS_RULES.search(asking) else []
     own = {m.lower() for m in _OWN_PRODUCT.findall(asking)}
+    if not own and _AMENDMENT_PROCEDURE.search(asking):
+        return []  # the product named before is context: how amendments are made or refused is asked
     other_product = bool(own) and not any(t in e.name.lower() for t in own for e in named)
     if not _POINTS_BACK.search(asking) and (other_product or (not own and any(
             r.kind == 1 for r in find_mentions(asking)))):
@@ -562,7 +571,10 @@ def facts_asked(question: str, meetings: list[int], facts: list[DecisionFact]) -
     """The summary lines of the meetings a question names that answer what it asks ("When did the
     COP-4 amendments enter into force?" -> COP-4's "In force" line)."""
     out = []
+    # what is asked is read from the asking sentence: "Kyodo reports that the sixth COP agreed to … If a
+    # Party cannot accept such an amendment, what must it do?" does not ask when COP-6 adopted it
+    asking = asking_sentence(question) or question
     for f in facts:
-        if f.decision.meeting in meetings and re.search(_FACT_KEYS[f.key.lower()], question, re.IGNORECASE):
+        if f.decision.meeting in meetings and re.search(_FACT_KEYS[f.key.lower()], asking, re.IGNORECASE):
             out.append(f)
     return out[:2]

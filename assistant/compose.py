@@ -25,7 +25,7 @@ from .intents import is_conference_question, is_temporal_question
 from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .part_replies import Similarity, part_replies
-from .plan import (OWN_DOCUMENT_SIMILARITY, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
+from .plan import (OWN_DOCUMENT_SIMILARITY, bank_verdict, derive_verdict, drop_verdict, is_meta_text, leaves_out_what_is_asked,
                    TEMPORAL_FACT, opens_with_verdict, product_families, refs_overlap,
                    recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence, asks_about_two, other_trade_direction
@@ -179,6 +179,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                 text = drop_verdict(text)  # "No." replies to "Can we ...?", not to "What must be done ...?"
             elif i == 0:
                 text = reframe_verdict(question, bank_lead.phrasing, text)  # "banned? Yes" is "still allowed? No"
+                text = bank_verdict(question, text)  # "Yes. Parties are encouraged …" to "Does it oblige …?"
                 # a verdict written for another way of asking that the body plainly contradicts goes
                 # ("Are religious products covered?" + "Yes. … are excluded from Annex A")
                 body = drop_verdict(text)

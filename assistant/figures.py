@@ -154,7 +154,7 @@ def statements(chunk: Chunk) -> list[Statement]:
     return out
 
 
-_PLAIN_OPENERS = frozenset("The Each Any A An Such No All Where In If At For When Within Once".split())
+_PLAIN_OPENERS = frozenset("The This These Each Any A An Such No All Where In If At For When Within Once".split())
 
 
 def _plain(text: str, ref: str) -> str:

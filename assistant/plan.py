@@ -247,6 +247,12 @@ _MEMBERSHIP_Q = re.compile(r"\b(?:fall(?:s)? (?:under|within|into)|count(?:s)? a
 _CLOSED_LIST = re.compile(r"\bmean(?:s|ing)?\b|\brefers? to\b|\bnamely\b|\bonly\b", re.IGNORECASE)
 
 
+# "Is the German translation one of its authentic texts?" against "… in Arabic, Chinese, English, French,
+# Russian and Spanish": a list of three or more that does not name what is asked
+_ONE_OF_Q = re.compile(r"\bone of (?:its|the|their|those|these)\b", re.IGNORECASE)
+_LIST_OF_THREE = re.compile(r"\b[\w-]+, [\w-]+(?:, [\w-]+)*,? (?:and|or) [\w-]+\b")
+
+
 _GENERIC_TERMS = frozenset("fall falls count counts included covered part belong belongs category categories would "
                            "could".split())
 _MEMBERSHIP_SUBJECT = re.compile(r"^\s*(?:and\s+)?(?:is|are|was|were|would|will|does|do|could|can|might|should)\s+(.+?)\s+"
@@ -259,12 +265,15 @@ def leaves_out_what_is_asked(question: str, lead: str, vocabulary: str = "") -> 
     gold") is asked about something it does not name ("Would a nickel smelter be covered?"), so that a
     yes read from the list would be wrong. `vocabulary`: words known to belong to the lead's topic (a
     bank entry's phrasings) that are not the thing asked about."""
-    if not (_MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead)):
+    one_of = _ONE_OF_Q.search(question) and _LIST_OF_THREE.search(lead)
+    if not (_MEMBERSHIP_Q.search(question) and _CLOSED_LIST.search(lead)) and not one_of:
         return False
     core = core_question(question)
     # what is asked about is the subject ("Would [a nickel smelter] be covered by …?"), not the list named
     subject = _MEMBERSHIP_SUBJECT.match(core)
     asked = topic_terms(subject[1] if subject else core) - _GENERIC_TERMS
+    if one_of:  # ("Is the Spanish text one of its authentic texts?": "text" is the lead's "texts")
+        return bool(stems(asked - {"one"}) - stems(topic_terms(lead)) - stems(topic_terms(vocabulary)))
     return bool(asked - topic_terms(lead) - topic_terms(vocabulary))
 _DENIAL = re.compile(r"\b(?:not|no|never|none|neither|nor|cannot|can't|outside|exclude[sd]?|exempt(?:ed)?|"
                      r"instead of|left out|leaves? out)\b|n't\b", re.IGNORECASE)
@@ -357,6 +366,51 @@ def reframe_verdict(question: str, phrasing: str, text: str) -> str:
         return f"Yes, after {not_after[1]}: " + text[not_after.end():]
     rest = re.sub(r"^(?:Yes|No)(?:, [^:.]{1,40})?[:,;]\s*", "", text)
     return rest[:1].upper() + rest[1:]
+
+
+# an either-or question on whether something binds ("Is that a binding duty or only something Parties
+# are encouraged to do?"): neither a yes nor a no replies to it
+_BINDING_ASKED = re.compile(r"\b(?:binding|mandatory|compulsory|obligat\w*|oblige[sd]?|required|duty|legally)\b",
+                            re.IGNORECASE)
+_SOFT_ASKED = re.compile(r"\b(?:encourag\w*|voluntary|optional|recommend\w*|should|urged|invited|soft|up to)\b",
+                         re.IGNORECASE)
+
+
+# "…, or only something they are encouraged to do?", "Is it X, or is it Y?" (not "…, and which decision …?",
+# whose first part a yes or no still answers)
+_EITHER_OR = re.compile(r"\bor (?:is|are|does|do|did|can|could|must|will|was|were|has|had|rather|instead|only|just|merely|"
+                        r"simply|something|is it|a|an)\b", re.IGNORECASE)
+
+
+def join_verdict(verdict: str, text: str) -> str:
+    """"Not as a strict duty:" + "Parties are encouraged …": a verdict ending in a colon runs on into the
+    sentence (a Party, an Article or another name keeps its capital)."""
+    if not verdict.endswith(":"):
+        return f"{verdict} {text}"
+    first = text.split(" ", 1)[0]
+    keep = re.match(r"^(?:Part(?:y|ies)|Article|Annex|COP|Conference|Secretariat|[A-Z]{2,})", first)
+    return f"{verdict} {text if keep else text[:1].lower() + text[1:]}"
+
+
+def bank_verdict(question: str, text: str) -> str:
+    """A question-bank reply's yes or no, checked against the question asked: the entry was written for
+    its own phrasings. A "Yes." over a reply that only encourages ("Parties are encouraged to …")
+    answers "Is there cooperation?", not "Does the treaty oblige …?"; to an either-or question about
+    whether it binds, the reply says which."""
+    body = drop_verdict(text)
+    if body == text or not re.match(r"^(?:Yes|No)\b", text):
+        return text
+    soft = bool(_SOFT.search(body)) and not _BINDS.search(body)
+    asking = asking_sentence(question)
+    if _EITHER_OR.search(asking) and _BINDING_ASKED.search(asking) and _SOFT_ASKED.search(asking):
+        # (any other either-or question keeps the yes or no, which replies to its first alternative:
+        # "Must we take the lamps down, or does it only stop new ones?" -> "No, not new supply: …")
+        if soft or _BINDS.search(body):
+            return join_verdict("Not a binding duty:" if soft else "A binding duty:", body)
+        return body
+    if text.startswith("Yes") and derive_verdict(question, body) == "Not as a strict duty:":
+        return join_verdict("Not as a strict duty:", body)
+    return text
 
 
 def drop_verdict(text: str) -> str:

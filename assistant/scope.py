@@ -277,8 +277,9 @@ _PLAN_MUST_COVER = re.compile(r"\b(?:action plan|national plan|NAP)\b.{0,60}\b(?
 _TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|direct|instruct|ask) the (?:COP|Conference)\b",
                            re.IGNORECASE)
 # a named State's own date of entry into force is its status, not the treaty's rule
-_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on what date did|in what year did)\b.{0,60}\b(?:(?:enter|come) "
-                          r"into force for|become binding (?:on|for)|start to bind)\b|\bentered into force for\b",
+_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on (?:what|which) date did|in (?:what|which) year did|"
+                          r"(?:what|which) year did)\b.{0,60}\b(?:(?:enter|come) into force for|become binding (?:on|for)|"
+                          r"start to bind|deposit)\b|\bentered into force for\b",
                           re.IGNORECASE)
 # a State's deposit (or ratification) whose date the question gives, or one it supposes
 _DEPOSIT_GIVEN = re.compile(r"\bdeposit(?:ed|s)? (?:its|their|an?|the) (?:\w+ ){0,4}?instrument\b[^.?]{0,60}?"
@@ -339,6 +340,14 @@ _PLAIN_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how many (?:tonnes|tons|kilograms
                            r".{1,60}\bcost\b(?!\s+of\b)|what (?:share|percentage|proportion|fraction) of (?!(?:the )?(?:Parties|countries|"
                            r"States)\b)[\w'’ -]{0,60}?\b(?:is|are|was|were|gets?|got) (?:\w+ )?(?:collected|recycled|landfilled|sold|"
                            r"imported|exported|recovered|used)\b)", re.IGNORECASE)
+# money paid or spent, asked outright ("How much does Switzerland pay each year as host …?", "How much did
+# Bolivia spend on …?", "What total investment would the plants have needed?", "What is a kilogram selling
+# for?"); read after the names no text holds, so that what a firm or a court paid stays an event
+_MONEY_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how much (?:did|does|do|would|will|has|have) [\w'’ -]{1,40}? (?:pay|paid|spend|spent|"
+                           r"invest|invested|charge|earn|raise|contribute)\b|what (?:total )?(?:investment|price)\b|"
+                           r".{0,60}\bselling for\b)", re.IGNORECASE)
+# what a firm, a court or a film paid or earned is an event of theirs ("How much has Chisso paid …?")
+_FIRM_OR_COURT = re.compile(r"(?<!^)(?<!How )\b[A-Z][a-z]+|\b(?:court|film|company|firm)\b")
 # a topic label set before the question ("Button cells at home: …"), not a sentence of the asker's own
 # ("My vacuum cleaner sucked up some mercury: is it contaminated now?")
 _TOPIC_LABEL = re.compile(r"^(?![^:?]*\b(?:I|my|me|we|our|us)\b)(?:[\w'’-]+\s+){0,4}[\w'’-]+:\s*(?=\w)", re.IGNORECASE)
@@ -378,6 +387,9 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
             return ScopeVerdict("national-law", prompts.SCOPE_NATIONAL_LAW, prompts.LOOK_NATIONAL_LAW)
         return ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
                             detail={"name": name})
+    if (m := _MONEY_FIGURE.match(q)) and not DUTY.search(q) and not PARTY_ASKED.search(q) \
+            and not _FIRM_OR_COURT.search(country_pattern().sub("", m[0])):
+        return ScopeVerdict("market-data", prompts.SCOPE_MARKET, prompts.LOOK_MARKET)
     # a country is asked about only when the sentence that asks names it ("India's board … Could a Party …?")
     countries_named = [c for c in countries if re.search(rf"\b{re.escape(c)}\b", q, re.IGNORECASE)]
     countries_asked = countries_named

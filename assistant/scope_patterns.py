@@ -29,7 +29,9 @@ STATUS = re.compile(r"\b(?:ratif\w*|signator\w*|signed|join(?:ed|s)?|acce(?:ded|
                     r"became a party|is (?:\w+\s){0,3}a party|are (?:\w+\s){0,3}parties|part(?:y|ies) to (?:the|this|that|it)\b|"
                     r"accept(?:ed|s)?|submitted|notified|filed|not yet|so far|withdr[ae]w\w*|status)\b", re.IGNORECASE)
 HOW_MANY_PARTIES = re.compile(r"\bhow many (?:\w+ ){0,4}(?:ratif\w*|joined|signed|acceded)\b|"
-                              r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+(?:\w+\s){0,2}"
+                              r"\b(?:how many|number of|which|what|list of|list the|who are the)\s+"
+                              # ("Until what date could States sign?" asks the treaty's window)
+                              r"(?:(?!(?:date|year|day|time|deadline)\b)\w+\s){0,2}"
                               r"(?:countries|parties|states|nations|signatories|governments|country's)\b"
                               r"(?!.{0,40}\b(?:must|shall|may|can|have to|need|required|needed|is|are) "
                               r"(?:to |for |required|needed|do|submit|report|take|allowed))", re.IGNORECASE)
@@ -121,7 +123,10 @@ ASKS_ADVICE = re.compile(r"\b(?:what|how) (?:should|do|can|must) (?:I|we)\b|\bwh
                          r"^(?:how long )?should (?:I|we)\b", re.IGNORECASE)
 HOUSEHOLD = re.compile(r"\b(?:test (?:the|my|our) [\w ]{0,15}myself|how can I test|at home|in my (?:house|home|kitchen|bedroom)|broke (?:a|an|my)|shattered|broken pieces|"
                        r"broken glass|clean (?:it|this) up|clean up the (?:mercury|spill|beads)|(?:should|do|can) I clean|where do I take|broken "
-                       r"(?:bulb|lamp|thermometer|cfl|light)|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
+                       r"(?:(?:mercury|glass|old|fever|clinical) )?(?:bulb|lamp|thermometer|cfl|light)|"
+                       # "My thermometer broke on the floor. Should I gather the beads …, and air the room?"
+                       r"(?:thermometer|lamp|bulb|tube)s? (?:broke|smashed|shattered)|gather (?:up )?the (?:beads|droplets|mercury)|"
+                       r"air (?:out )?the (?:room|house|flat)|garbage day|before bagging|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                        r"throw (?:\w+ ){0,2}(?:away|out)|workshop|attic|basement|garden shed|loft|"
                        r"how should I (?:pack|label|store|dispose|take|bring|carry|transport|handle)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                        r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
@@ -183,6 +188,9 @@ PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
    r"\b(?:proposed|suggested|coined|named)\b|"
    r"\bpresided\b|"  # who chaired a meeting
+   # which States led the way in the treaty's history ("Which two countries proposed in 2003 that …?")
+   r"\bwhich (?:\w+ )?(?:countries|country|governments?|States?|delegations?|nations?) (?:first )?(?:proposed|pushed for|"
+   r"called for|led|hosted|opposed|blocked|championed|initiated|sponsored|spearheaded)\b|"
    # arrests and seizures, who signed for a State, which firm or minister did what, which districts were named
    r"\barrest\w*|\bsuspects\b|\bthe suspect\b|\bwho signed\b.{0,60}\bon behalf of\b|"
    r"\bwhich (?:[\w'’-]+ ){0,3}(?:minister|official|company|firm|trader|smuggler)s?\b.{0,60}\b(?:announced|tried|attempted|"
@@ -264,7 +272,12 @@ TYPICAL = re.compile(r"\b(?:typical|average|usual)\b.{0,40}\b(?:contain|content|
 TREATY_MECHANICS = re.compile(r"\b(?:had to|have to|has to|needs?|needed|required|must|shall|can|could|may|would|"
                               r"(?:expected|supposed|obliged|entitled) to|"
                               r"counts? (?:toward|towards|as)|counted|how (?:does|do|would|can) (?:the |a |an )?\w+ "
-                              r"(?:exercise|cast|use) its)\b", re.IGNORECASE)
+                              r"(?:exercise|cast|use) its|"
+                              # "Does the Secretariat publish which countries hold exemptions?": what a treaty
+                              # body keeps or makes public is the treaty's own rule (the Article 6 register)
+                              r"(?:does|do|did|will|would) (?:the |its )?(?:Secretariat|Conference of the Parties|"
+                              r"COP|Convention|treaty|register) (?:publish|keep|maintain|list|record|make public|post|show)\w*)\b",
+                              re.IGNORECASE)
 NOW = re.compile(r"\b(?:so far|yet|currently|today|now|to date|at present|already|as of|still)\b", re.IGNORECASE)
 # "Does any Party still hold an exemption?", "Which country deposited the fiftieth instrument?"
 ANY_PARTY_DID = re.compile(r"(?<!can )(?<!could )(?<!may )(?<!must )(?<!might )(?<!shall )"  # "Can any Party still hold …?" is the rule

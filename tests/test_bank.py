@@ -184,6 +184,9 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
     ("My audiologist sells hearing aid batteries. What changed for button zinc air cells compared with the 2013 text?",
      {"Batteries"}),
     ("Our dentists ask us. What does the Convention require for dental amalgam?", {"Dental amalgam"}),
+    # how amendments are made or refused is asked, whatever amendment the context names
+    ("African countries tabled an amendment to end dental amalgam. How far ahead of the meeting must a proposed "
+     "amendment be circulated, and what vote is needed?", set()),
 ])
 def test_a_product_named_only_as_context_does_not_bring_its_amendments(question, names):
     assert {e.name for e in amended_asked(question, _note_entries(), [])} == names
@@ -314,6 +317,9 @@ def test_a_meetings_own_summary_answers_when_it_was_adopted_sent_and_binding():
     [sent] = facts_asked("On what date did the Depositary send out the change?", [4], facts)
     assert "28 September 2022" in sent.text
     assert facts_asked("When was it adopted?", [5], facts) == []  # another meeting: not this summary
+    # a meeting's deed in the context sentence is not what the asking sentence asks
+    assert facts_asked("Reports say COP-4 agreed to add vacuum pumps. If a Party cannot accept such an annex "
+                       "amendment, what must it do?", [4], facts) == []
     # a meeting named by where it met, read from its own "Meeting" line
     later = []
     for n, head in enumerate(("## Decision MC-5/4", "## COP-6")):

@@ -482,6 +482,24 @@ def test_answer_metrics_read_the_answer_as_a_reader_does():
     assert starts_with_meta("This part explains the annexes. Then facts.")
 
 
+def test_a_bank_yes_over_an_encouragement_does_not_answer_whether_it_binds():
+    from assistant.plan import bank_verdict
+
+    reply = "Yes. Parties are encouraged to cooperate on remediating contaminated sites [Article 12(4)]."
+    # written for "Is there cooperation on clean-up?": asked whether the treaty obliges, it is no strict duty
+    assert bank_verdict("Is there cooperation on cleaning up sites?", reply) == reply
+    assert bank_verdict("Does the treaty oblige countries to clean up contaminated sites?", reply) \
+        == "Not as a strict duty: Parties are encouraged to cooperate on remediating contaminated sites [Article 12(4)]."
+    # an either-or question on whether it binds is told which; any other either-or gets no bare yes or no
+    assert bank_verdict("Is that a binding duty for Parties or only something they are encouraged to do?", reply) \
+        .startswith("Not a binding duty: Parties are encouraged")
+    assert bank_verdict("Is it mandatory, or only encouraged?", "Yes. Each Party shall report [Article 21(1)].") \
+        == "A binding duty: each Party shall report [Article 21(1)]."
+    # any other either-or question keeps the yes or no, which replies to its first alternative
+    assert bank_verdict("Must we take the lamps down, or does it only stop new ones?", "No, not new supply: x.") \
+        == "No, not new supply: x."
+
+
 def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     from assistant.plan import reframe_verdict
 
@@ -1515,7 +1533,38 @@ def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
     ("Button cells at home: are zinc-air batteries under 2% mercury still exempt from the battery entry?", None),
     ("How must the Conference of the Parties adopt its financial rules, including those on the Secretariat's budget?",
      None),
+    # a State's own dates, however the year is asked; the clean-up of one's own spill; money asked outright
+    ("In which year did the Minamata Convention enter into force for Mali?", "parties-status"),
+    ("Latvia attached a declaration to its ratification. On what date did it deposit that instrument?",
+     "parties-status"),
+    ("My thermometer broke on the tiles. Should I gather the beads with tape, and how long should I air the room?",
+     "household"),
+    ("Should I snap old fluorescent tubes in half before bagging them for garbage day?", "household"),
+    ("How much does Norway pay each year towards the Secretariat's running costs?", "market-data"),
+    ("What is a kilogram of mercury selling for in the gold towns this year?", "market-data"),
+    ("How much has Chisso paid in compensation to recognised victims?", None),
+    # what a treaty body keeps or publishes, and the treaty's own signature window, are the treaty's
+    ("Which two countries proposed in 2003 that a global instrument on mercury be negotiated?", "other"),
+    ("Does the Secretariat publish which countries hold exemptions and when each runs out?", None),
+    ("Until what date could States sign the Convention, and how does a State that never signed it join now?", None),
 ])
 def test_scope_rules_read_what_is_asked_in_other_words(question, reason):
     verdict = check_scope(question, [], FACTS)
     assert (verdict.reason if verdict else None) == reason, (question, verdict)
+
+
+def test_a_treaty_sentence_in_the_replys_voice_names_its_provision_without_a_stray_capital():
+    from assistant.figures import _plain
+
+    # "Under Article 29, This Convention must be opened …" read as a typo
+    assert _plain("This Convention shall be opened for signature until 9 October 2014.", "Article 29") \
+        == "Under Article 29, the Convention must be opened for signature until 9 October 2014."
+
+
+def test_a_list_that_does_not_name_what_is_asked_gives_no_yes():
+    from assistant.plan import leaves_out_what_is_asked
+
+    languages = "The texts in Arabic, Chinese, English, French, Russian and Spanish are equally authentic [1]."
+    # "Is X one of …?" against a list of three or more that leaves X out: no yes from it
+    assert leaves_out_what_is_asked("Is the German translation one of its authentic texts?", languages)
+    assert not leaves_out_what_is_asked("Is the Spanish text one of its authentic texts?", languages)
