@@ -186,6 +186,10 @@ def _terms(text: str) -> set[str]:
     return {word_prefix(t) for t in topic_terms(text) if t not in _ASKING_FILLER}
 
 
+# a question on what a later meeting or amendment set
+_ASKS_AMENDED = re.compile(r"\bCOP-?\s?[2-9]\b|\bMC-\d/\d|\bamend(?:ed|ment|ments)\b", re.IGNORECASE)
+
+
 def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, Statement]],
                    rests_on: list[str] = (), others: set[str] = frozenset()) -> Statement | None:
     """The statement (each with the rank of its chunk in the pool, best first) that gives what `part`
@@ -200,9 +204,12 @@ def best_statement(part: str, question: str, need: str, ranked: list[tuple[int, 
     best, best_score = None, 0.0
     # "how long do we have …?" wants a period, not "at its first meeting" (another body's time)
     wanted = "period" if need == "time" and re.search(r"\bhow long\b", part, re.IGNORECASE) else need
+    later = bool(_ASKS_AMENDED.search(question))
     for rank, st in ranked:
         if not gives(wanted, st.text):
             continue
+        if later and re.match(r"^Annex [AB]\b", st.ref or ""):
+            continue  # "Under the COP-5 amendment, after what year …?": no 2013 row's date replies
         words = _terms(st.text)
         # the provisions the reply already rests on are where its figure most likely is
         on_it = any(refs_overlap(st.ref, r) for r in rests_on)

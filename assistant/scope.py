@@ -38,7 +38,7 @@ from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, 
                              MECHANISM, MEANING, MEETING, NAME_IN_SENTENCE, NAMED_SUBJECT, NOW, OFF_TOPIC, ORDINALS,
                              OTHER_TREATY, OWN_LAW_NAMED, PARTY_ASKED, PARTY_CONTEXT, PEOPLE_EVENTS, PERSONAL, QUANTITY,
                              SCIENCE, SCIENCE_STRONG, STATISTICS, STATUS, TREATY_MACHINERY, TREATY_MARK,
-                             TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, _SUBNATIONAL, country_pattern)
+                             STATES_LED, TREATY_MECHANICS, TYPICAL, WHY_NATURE, WHY_NO_RULE, _SUBNATIONAL, country_pattern)
 
 
 @dataclass(frozen=True)
@@ -372,8 +372,8 @@ def _by_rule(question: str, facts: IndexFacts) -> ScopeVerdict | None:
     if OFF_TOPIC.search(q):
         return ScopeVerdict("other", prompts.SCOPE_OFF_TOPIC, "")
     # "could the tribunal order interim steps before ruling?" asks the treaty's own dispute machinery
-    if PEOPLE_EVENTS.search(q) and not treaty_meaning and not _TREATY_DISPUTE.search(q) \
-            and not _TREATY_BODY_RUN.search(q):
+    if (PEOPLE_EVENTS.search(q) or (STATES_LED.search(q) and not about_amended)) and not treaty_meaning \
+            and not _TREATY_DISPUTE.search(q) and not _TREATY_BODY_RUN.search(q):
         return ScopeVerdict("other", prompts.SCOPE_PEOPLE_EVENTS, prompts.LOOK_PEOPLE_EVENTS)
     if _PLAIN_FIGURE.match(q) and not DUTY.search(q) and not PARTY_ASKED.search(q):
         # "How many tonnes of mercury did Indonesia import in 2010?": a trade figure, whatever country it names

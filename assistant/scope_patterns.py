@@ -184,13 +184,15 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at wh
                             r"accumulat\w*|add mercury)|bioindicators?|as accurate as|stable enough|fall back)\b",
                             re.IGNORECASE)
 # who held a post, spoke or organised; court cases; which projects were funded: people and events
+# which States led the way in the treaty's history ("Which two countries proposed in 2003 that …?"); the
+# bundled amendment notes record who proposed an amended listing, so not of those
+STATES_LED = re.compile(r"\bwhich (?:\w+ )?(?:countries|country|governments?|States?|delegations?|nations?) (?:first )?"
+                        r"(?:proposed|pushed for|called for|led|hosted|opposed|blocked|championed|initiated|sponsored|"
+                        r"spearheaded)\b", re.IGNORECASE)
 PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
    r"\b(?:proposed|suggested|coined|named)\b|"
    r"\bpresided\b|"  # who chaired a meeting
-   # which States led the way in the treaty's history ("Which two countries proposed in 2003 that …?")
-   r"\bwhich (?:\w+ )?(?:countries|country|governments?|States?|delegations?|nations?) (?:first )?(?:proposed|pushed for|"
-   r"called for|led|hosted|opposed|blocked|championed|initiated|sponsored|spearheaded)\b|"
    # arrests and seizures, who signed for a State, which firm or minister did what, which districts were named
    r"\barrest\w*|\bsuspects\b|\bthe suspect\b|\bwho signed\b.{0,60}\bon behalf of\b|"
    r"\bwhich (?:[\w'’-]+ ){0,3}(?:minister|official|company|firm|trader|smuggler)s?\b.{0,60}\b(?:announced|tried|attempted|"

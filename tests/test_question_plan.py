@@ -1545,6 +1545,7 @@ def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
     ("How much has Chisso paid in compensation to recognised victims?", None),
     # what a treaty body keeps or publishes, and the treaty's own signature window, are the treaty's
     ("Which two countries proposed in 2003 that a global instrument on mercury be negotiated?", "other"),
+
     ("Does the Secretariat publish which countries hold exemptions and when each runs out?", None),
     ("Until what date could States sign the Convention, and how does a State that never signed it join now?", None),
 ])
@@ -1568,3 +1569,29 @@ def test_a_list_that_does_not_name_what_is_asked_gives_no_yes():
     # "Is X one of …?" against a list of three or more that leaves X out: no yes from it
     assert leaves_out_what_is_asked("Is the German translation one of its authentic texts?", languages)
     assert not leaves_out_what_is_asked("Is the Spanish text one of its authentic texts?", languages)
+
+
+def test_a_question_on_a_later_amendment_takes_no_date_from_a_2013_annex_row():
+    from assistant.figures import Statement, best_statement
+    from ingest.models import Chunk
+
+    row = "High pressure mercury vapour lamps for general lighting: phase-out date 2020."
+    chunk = Chunk(id="r", doc_id="convention", doc_title="Convention", doc_type="treaty", ref="Annex A Part I",
+                  heading="Annex A", heading_path=("Annex A",), text=row, page_start=None, page_end=None, ordinal=0)
+    ranked = [(0, Statement(row, chunk, "Annex A Part I"))]
+    asked = "After what year may the last lamps for general lighting no longer be made?"
+    assert best_statement(asked, asked, "time", ranked) is not None  # the 2013 row replies to the 2013 text
+    later = "Under the COP-5 amendment, after what year may the last lamps for general lighting no longer be made?"
+    assert best_statement(later, later, "time", ranked) is None  # but not to what a later meeting set
+
+
+def test_who_proposed_an_amended_listing_is_left_to_the_amendment_notes():
+    from assistant.amendments import AmendedEntry
+
+    propellant = (AmendedEntry("Satellite and spacecraft propellant", "not listed", "listed, after 2025",
+                               ("Annex A Part I", "Decision MC-4/3"), "d", "notes", "c"),)
+    held = IndexFacts(documents=("guide",), meetings=frozenset({1, 4}), amended=propellant)
+    asked = "Which countries proposed adding mercury satellite and spacecraft propellant to the ban list?"
+    assert check_scope(asked, [], held) is None  # the notes name the proposers
+    history = "Which two countries proposed in 2003 that a global instrument on mercury be negotiated?"
+    assert check_scope(history, [], held).reason == "other"
