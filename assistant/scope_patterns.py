@@ -163,7 +163,10 @@ COP_DID = re.compile(r"\bdid any (?:COP|meeting|Conference)\b|\b(?:did|has|have|
                      r"\b(?:taken|made|reached) (?:any |a |its )?(?:formal )?decisions?\b|"
                      # what guidance the meeting adopted recommends: the guidance, which the texts do not hold
                      r"\b(?:guidance|guidelines)\s+(?:\w+\s+){0,3}(?:adopted|issued|agreed|approved)\s+by\s+(?:the\s+)?"
-                     r"(?:COP|Conference of the Parties)\b.{0,80}\b(?:recommend|set|specif|list|give)\w*",
+                     r"(?:COP|Conference|Conference of the Parties)\b.{0,80}\b(?:recommend|set|specif|list|give|require)\w*|"
+                     # "COP-1 adopted guidance on techniques. What does that guidance recommend for …?"
+                     r"\bwhat (?:does|do) (?:that|this|those|these|the COP's|its) (?:guidance|guidelines) (?:\w+ )?"
+                     r"(?:recommend|require|specify|say)\b",
                      re.IGNORECASE)
 COP1_MESSAGES = re.compile(r"\b(?:message|agree|minister|high-level|segment)", re.IGNORECASE)  # the bundled COP-1 text
 DECISION_NAMED = re.compile(r"\b(?:decision\s+)?MC-?(\d{1,2})/(\d{1,2})\b", re.IGNORECASE)

@@ -1545,6 +1545,11 @@ def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
     ("How much has Chisso paid in compensation to recognised victims?", None),
     # what a treaty body keeps or publishes, and the treaty's own signature window, are the treaty's
     ("Which two countries proposed in 2003 that a global instrument on mercury be negotiated?", "other"),
+    # what guidance the Conference adopted requires or recommends: the guidance, which the texts do not hold
+    ("What do the storage guidelines adopted by the Conference under Article 10 require of warehouses?",
+     "later-decision"),
+    ("COP-1 adopted guidance on techniques for new plants. What does that guidance recommend for cement kilns?",
+     "later-decision"),
 
     ("Does the Secretariat publish which countries hold exemptions and when each runs out?", None),
     ("Until what date could States sign the Convention, and how does a State that never signed it join now?", None),
