@@ -186,12 +186,12 @@ SCIENCE_STRONG = re.compile(r"\b(?:emission factors?|physically|chemically|at wh
                             r"build\w* up|react\w*|accumulat\w*|deposit\w*)|why (?:does|do) .{0,80}\b(?:build\w* up|"
                             r"accumulat\w*|add mercury)|bioindicators?|as accurate as|stable enough|fall back)\b",
                             re.IGNORECASE)
-# who held a post, spoke or organised; court cases; which projects were funded: people and events
 # which States led the way in the treaty's history ("Which two countries proposed in 2003 that …?"); the
 # bundled amendment notes record who proposed an amended listing, so not of those
 STATES_LED = re.compile(r"\bwhich (?:\w+ )?(?:countries|country|governments?|States?|delegations?|nations?) (?:first )?"
                         r"(?:proposed|pushed for|called for|led|hosted|opposed|blocked|championed|initiated|sponsored|"
                         r"spearheaded)\b", re.IGNORECASE)
+# who held a post, spoke or organised; court cases; which projects were funded: people and events
 PEOPLE_EVENTS = re.compile(
    r"\b(?:which|what) (?:\w+ ){0,2}(?:politician|minister|official|diplomat|person|scientist|activist)\b.{0,40}"
    r"\b(?:proposed|suggested|coined|named)\b|"
