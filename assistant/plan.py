@@ -400,14 +400,13 @@ def bank_verdict(question: str, text: str) -> str:
     body = drop_verdict(text)
     if body == text or not re.match(r"^(?:Yes|No)\b", text):
         return text
-    soft = bool(_SOFT.search(body)) and not _BINDS.search(body)
     asking = asking_sentence(question)
     if _EITHER_OR.search(asking) and _BINDING_ASKED.search(asking) and _SOFT_ASKED.search(asking):
         # (any other either-or question keeps the yes or no, which replies to its first alternative:
         # "Must we take the lamps down, or does it only stop new ones?" -> "No, not new supply: …")
-        if soft or _BINDS.search(body):
-            return join_verdict("Not a binding duty:" if soft else "A binding duty:", body)
-        return body
+        if _BINDS.search(body):
+            return join_verdict("A binding duty:", body)
+        return join_verdict("Not a binding duty:", body) if _SOFT.search(body) else body
     if text.startswith("Yes") and derive_verdict(question, body) == "Not as a strict duty:":
         return join_verdict("Not as a strict duty:", body)
     return text

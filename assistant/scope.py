@@ -277,9 +277,9 @@ _PLAN_MUST_COVER = re.compile(r"\b(?:action plan|national plan|NAP)\b.{0,60}\b(?
 _TOLD_THE_COP = re.compile(r"\b(?:did|does) the (?:Convention|treaty) (?:tell|direct|instruct|ask) the (?:COP|Conference)\b",
                            re.IGNORECASE)
 # a named State's own date of entry into force is its status, not the treaty's rule
-_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on (?:what|which) date did|in (?:what|which) year did|"
-                          r"(?:what|which) year did)\b.{0,60}\b(?:(?:enter|come) into force for|become binding (?:on|for)|"
-                          r"start to bind|deposit)\b|\bentered into force for\b",
+_ENTERED_FOR = re.compile(r"\b(?:when did|since when has|on (?:what|which) date did|(?:what|which) year did)\b.{0,60}"
+                          r"\b(?:(?:enter|come) into force for|become binding (?:on|for)|start to bind|deposit)\b|"
+                          r"\bentered into force for\b",
                           re.IGNORECASE)
 # a State's deposit (or ratification) whose date the question gives, or one it supposes
 _DEPOSIT_GIVEN = re.compile(r"\bdeposit(?:ed|s)? (?:its|their|an?|the) (?:\w+ ){0,4}?instrument\b[^.?]{0,60}?"

@@ -387,8 +387,8 @@ class _DocumentReader(TableReader, ClauseFinder):
         qualifier = (verb["qualifier"] or "").rstrip(", ").lower()
         # the chapeau's own subject when it names the Parties it binds ("Each Party that has within its
         # territory a facility using a listed process shall apply the following measures …:")
-        subject = re.match(r"^\s*((?:Each|Every|Any|A) Party\b[^:;]*?)\s+(?:shall|must)\b", chapeau.sentence)
-        subject = subject[1] if subject else "Each Party"
+        named = re.match(r"^\s*((?:Each|Every|Any|A) Party\b[^:;]*?)\s+(?:shall|must)\b", chapeau.sentence)
+        subject = named[1] if named else "Each Party"
         statement = f"{subject} shall, {qualifier}, " if qualifier else f"{subject} shall "
         statement += f"{'not ' if verb['neg'] else ''}{base} {rest}."
         if line.ref is not None and line.ref.kind == 2 and not line.ref.paragraph:
