@@ -55,7 +55,7 @@ from ingest.refs import Ref, RefError
 
 GOLD_PATH = Path(__file__).resolve().parent / "obligations_gold.jsonl"
 FIELDS = ("found", "actor", "modality", "polarity", "deadline", "record")
-SPLITS = ("rules", "dev", "held_out", "held_out2", "held_out3", "held_out4", "held_out5", "held_out6", "held_out7", "held_out8", "held_out9", "held_out10", "held_out11", "held_out12", "held_out13", "held_out14", "held_out15", "held_out16", "held_out17", "held_out18", "held_out19")
+SPLITS = ("rules", "dev", "held_out", "held_out2", "held_out3", "held_out4", "held_out5", "held_out6", "held_out7", "held_out8", "held_out9", "held_out10", "held_out11", "held_out12", "held_out13", "held_out14", "held_out15", "held_out16", "held_out17", "held_out18", "held_out19", "held_out20")
 RESTRICTIVE = ("prohibition", "restriction")
 
 
@@ -193,7 +193,8 @@ def format_obligation_report(result: dict, misses: bool = False) -> str:
                  "held_out16": "a fifteenth fictional treaty written blind to the rules (fluorinated firefighting foams)",
                  "held_out17": "a sixteenth fictional treaty written blind to the rules (microbeads and added microplastics)",
                  "held_out18": "a seventeenth fictional treaty written blind to the rules (hazardous metals in electronics)",
-                 "held_out19": "an eighteenth fictional treaty written blind to the rules (hexavalent chromium in tanning, plating and wood preservatives)"}.get(name, name)
+                 "held_out19": "an eighteenth fictional treaty written blind to the rules (hexavalent chromium in tanning, plating and wood preservatives)",
+                 "held_out20": "a nineteenth fictional treaty written blind to the rules (cyanide in gold mining, heap leaching and electroplating)"}.get(name, name)
         lines.append(f"{name:<10}" + "".join(f"{f} P {sub[f]['precision']:.3f} R {sub[f]['recall']:.3f}  "
                                            for f in ("record", "polarity")) +
                      f"kept {sub['restrictive_kept']['kept']}/{sub['restrictive_kept']['gold']}  — {label}")
