@@ -942,6 +942,14 @@ Each Party that has a widget yard within its territory shall apply the following
 (i) Requiring a fence around the yard;
 
 (ii) Not allowing widget dust to be sold except to a licensed recycler.
+
+### Part IV — Conditions for exempted yards
+
+In giving effect to Article 3, each Party shall apply the following conditions to every yard that grinds widgets under an exemption:
+
+(i) Requiring dust to be measured every three months;
+
+(ii) Not permitting open burning of widget scrap.
 """
 
 
@@ -961,6 +969,10 @@ def test_gerund_measures_under_an_include_or_apply_chapeau_are_each_a_row(tmp_pa
     yard = [(r.actor, r.polarity, r.action) for r in rows if r.ref == "Annex A Part III"]
     assert [(a, p) for a, p, _ in yard] == [("party_conditional", "duty"), ("party_conditional", "prohibition")], yard
     assert yard[1][2].startswith("not allow widget dust") and "except to a licensed recycler" in yard[1][2], yard
+    # (the same with "the following conditions to <a long object>:")
+    exempted = [(r.polarity, r.deadline, r.action) for r in rows if r.ref == "Annex A Part IV"]
+    assert [p for p, _, _ in exempted] == ["duty", "prohibition"], exempted
+    assert exempted[0][1] and exempted[1][2].startswith("not permit open burning"), exempted
     # no row is the chapeau alone
     assert not any("following" in r.action for r in rows), [r.action for r in rows]
 

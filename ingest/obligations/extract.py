@@ -46,9 +46,11 @@ _TIMING_ITEM = re.compile(rf"^(?:when|where(?! {_QUALIFIED})|if|once|after|befor
 # "Measures taken by a Party … shall include each of the following:" over items that open with a gerund
 # ("Requiring …", "Not allowing …", "Endeavouring to …"): each item is a measure the Party must take
 _INCLUDES_MEASURES = re.compile(r"\b(?:shall|must)\s+(?:include|comprise|apply|take|implement|adopt)\s+"
-                                r"(?:(?:each|all)\s+of\s+)?the following(?:\s+measures)?"
-                                # "shall apply the following measures to that facility:"
-                                r"(?:\s+(?:to|at|in|for)\s+[^:;]{3,60})?\s*:$", re.IGNORECASE)
+                                r"(?:(?:each|all)\s+of\s+)?the following(?:\s+(?:measures|conditions|requirements|controls|"
+                                r"safeguards))?"
+                                # "shall apply the following measures to that facility:", "… the following conditions
+                                # to every facility that carries out a listed process under an exemption:"
+                                r"(?:\s+(?:to|at|in|for)\s+[^:;]{3,90})?\s*:$", re.IGNORECASE)
 _GERUND_ITEM = re.compile(rf"^(?P<qualifier>(?:Where|As|If|So far as) {_QUALIFIED}\s+)?"
                           r"(?P<neg>Not\s+)?(?P<verb>Requiring|Allowing|Prohibiting|Ensuring|Endeavou?ring|Promoting|"
                           r"Taking|Establishing|Providing|Developing|Restricting|Banning|Encouraging|Permitting|"
