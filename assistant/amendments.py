@@ -216,6 +216,9 @@ def _content_words(text: str) -> set[str]:
     return {_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _CONTENT_NOISE}
 
 
+_ADDED_ASKED = re.compile(r"\b(?:add(?:ed|s)?|newly listed|new products?|put on the list)\b", re.IGNORECASE)
+
+
 def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list[int] = ()) -> list[AmendedEntry]:
     """The amended entries a "which …?" question about the amendments asks for without naming them:
     those a meeting it names changed ("Which products got new dates at the 2023 meeting?"), else
@@ -226,8 +229,12 @@ def entries_asked_for(question: str, entries: list[AmendedEntry], meetings: list
     if not _WHICH_AMENDED.search(question) or not _LATER.search(question) or named_as_asked(question, entries):
         return []
     if meetings:
-        return [e for e in entries if any((r := Ref.try_parse(d)) is not None and r.meeting in meetings
-                                          for d in e.decisions)]
+        changed = [e for e in entries if any((r := Ref.try_parse(d)) is not None and r.meeting in meetings
+                                             for d in e.decisions)]
+        if _ADDED_ASKED.search(question):
+            # "Which products did COP-4 add?": the entries it listed with a date, not amalgam's new measures
+            changed = [e for e in changed if e.phase_out_year is not None or "listed" in e.now] or changed
+        return changed
     years = set(re.findall(r"\b(20[2-9]\d)\b", question))
     if years:
         return [e for e in entries if e.phase_out_year in years and "inferred" not in e.now]
@@ -303,6 +310,10 @@ _AMENDMENT_PROCEDURE = re.compile(r"\b(?:circulat\w*|communicat\w*|vote[sd]?|vot
                                   r"three-fourths|non-acceptance|(?:cannot|not|refuse to) accept|opt(?:s|ed)? out|"
                                   r"object\w*)\b", re.IGNORECASE)
 
+# joining or leaving the treaty, asked with a product as the example ("Could a State ratify with a
+# reservation excluding the dental amalgam provisions?" asks Article 32, not amalgam's state)
+_JOINING_OR_LEAVING = re.compile(r"\b(?:reservations?|withdraw\w*|denounc\w*)\b", re.IGNORECASE)
+
 
 def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEntry]:
     """The entries the question names, leaving out those named only in a context sentence before an
@@ -311,6 +322,8 @@ def named_as_asked(question: str, entries: list[AmendedEntry]) -> list[AmendedEn
     breathe mercury vapour. Must governments run exposure programmes?" about Article 16)."""
     named = entries_about(question, entries)
     asking = asking_sentence(question)
+    if named and _JOINING_OR_LEAVING.search(asking or question):
+        return []
     if not named or asking.strip() == question.strip():
         return named
     if in_asking := entries_about(asking, entries):

@@ -31,7 +31,8 @@ from .guard import sanitize
 from .plan import OWN_DOCUMENT_SIMILARITY, choose_bank_lead, missing_provision, part_leads, split_lines
 from .question import QuestionAnalysis, analyze, core_question, question_parts, titled_articles
 from .retrieval import UNTITLED, Retrieval, Retriever
-from .scope import ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, meetings_named
+from .scope import (ClassifierView, ScopeClassifier, ScopeVerdict, check_scope, classified_verdict, in_its_language,
+                    meetings_named)
 from .types import AUDIENCES, Answer, Citation, Condensed, Filters, Passage, Sentence
 from .verify import parse_generated, verify
 
@@ -178,7 +179,8 @@ class Assistant:
         classified = None
         if self.scope_classifier is not None and not turn.condensed.carried:
             # a follow-up ("and private companies?") is only meaningful with its topic: not classified alone
-            classified = turn.classified = self.scope_classifier.read(self.retriever.embed(turn.condensed.question))
+            classified = turn.classified = in_its_language(
+                self.scope_classifier.read(self.retriever.embed(turn.condensed.question)), turn.condensed.question)
         threshold = self.scope_classifier.threshold if self.scope_classifier is not None else 1.0
         return check_scope(turn.condensed.question, r.bank, aux.facts, classified=classified,
                            classifier_threshold=threshold, names_provision=names_provision)
@@ -203,10 +205,11 @@ class Assistant:
             seen = {id(row) for row, _ in lead_rows}
             lead_rows += [(row, c) for row, c in self.retriever.obligations_on(
                 [p.chunk.ref for p in r.passages[:1] if p.chunk.ref], turn.filters) if id(row) not in seen]
-        if analysis is not None and analysis.source_age is not None:
-            # Article 8's rules for the other age of source reply to another question
-            obligations = [(row, c) for row, c in obligations if not analysis.wrong_source_age(row.ref)]
-            lead_rows = [(row, c) for row, c in lead_rows if not analysis.wrong_source_age(row.ref)]
+        if analysis is not None:
+            # the rules for another case reply to another question (Article 8's other age of source,
+            # Article 26's amendments to the Convention beside an annex amendment)
+            obligations = [(row, c) for row, c in obligations if not analysis.other_case(row.ref)]
+            lead_rows = [(row, c) for row, c in lead_rows if not analysis.other_case(row.ref)]
         lead = choose_bank_lead(turn.condensed.question, analysis, r.bank, self.settings.bank_lead_score,
                                 followup=turn.condensed.carried, lexical_weight=self.settings.bank_lexical_weight,
                                 ranked_first=next((p.chunk.ref for p in r.passages[:1]
@@ -222,7 +225,8 @@ class Assistant:
         if len(parts) > 1:
             # "How many members sit on a tribunal, and how quickly must it decide?": a part the lead's entry
             # leaves open gets the reply of its own entry, among those the whole question matched
-            found = part_leads(lead, r.bank, parts, [self.retriever.part_similarities(p, r.bank) for p in parts])
+            bank = [m for m in r.bank if not analysis.only_other_case(m.refs)]
+            found = part_leads(lead, bank, parts, [self.retriever.part_similarities(p, bank) for p in parts])
             if lead is None and found:
                 lead, found = found[0], found[1:]
             also = found

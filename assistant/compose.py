@@ -68,6 +68,11 @@ _VERDICT_OPENING = re.compile(r"^only (?:if|when|where|after|before|until)\b", r
 
 
 _PRONOUN_START = re.compile(r"^(They|It|This|These|Those|That|He|She)\b")
+# "The plan must also …", "The depot must …": after the first sentence of its passage, a common noun with
+# "The" points back at what that sentence named (the treaty's bodies and documents are named, not pointed at)
+_POINTS_BACK_THE = re.compile(r"^The (?!(?:Convention|Conference|Secretariat|COP|Parties|Preamble|treaty|Minamata|Depositary|"
+                              r"Annex|Article|GEF)\b)[a-z][\w-]* (?:must|may|can|is|are|has|have|covers?|applies|works|"
+                              r"does|shall|should|will|also|then|only|needs?)\b")
 
 
 def _score(sentence: str, query: set[str], idf: dict[str, float], temporal: bool = False) -> float:
@@ -218,20 +223,24 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         duty_paragraphs = [str(r.paragraph_ref()) for row, _ in (obligations or [])[:3]
                            if (r := Ref.try_parse(row.ref)) is not None and not r.is_decision]
         for rank, p in enumerate(guides):
-            for pos, raw in enumerate(split_sentences(p.chunk.text)):
+            pieces = split_sentences(p.chunk.text)
+            for pos, raw in enumerate(pieces):
                 text, refs = clean_guide_sentence(raw)
+                # a clause after a semicolon keeps the subject of the clause before it ("COP-5 set no date
+                # for amalgam; COP-6 later agreed 2034" is about amalgam, whatever its second half names)
+                clause_of = pieces[pos - 1] + " " + text if pos and pieces[pos - 1].endswith(";") else text
                 if analysis is not None and analysis.kind != "yes-no":
                     text = drop_verdict(text)  # a yes or a no replies to another way of asking
                 if not usable_lead(text):  # meta-text, fragments and sentences that lean on another
                     continue
-                if asked_entries and (other := entries_about(text, every_amended)) \
+                if asked_entries and (other := entries_about(clause_of, every_amended)) \
                         and not any(id(e) in asked_entries for e in other):
                     continue  # another amended entry's line (amalgam's 2034 end) does not reply about propellant
                 if _is_intro(p.chunk) or (not refs and not p.chunk.ref):  # an introduction is about the document
                     continue
                 if other_trade_direction(asking, (text,)):
                     continue  # "A Party may export mercury only …" does not reply on importing it
-                if analysis is not None and analysis.only_other_source_age(refs):
+                if analysis is not None and analysis.only_other_case(refs):
                     continue  # existing plants' options do not reply about a brand-new one (a sentence on both does)
                 on_focus = any(refs_overlap(r, f) for r in (refs or [p.chunk.ref]) for f in focus)
                 prior = 1.0 / (1 + rank) + (3.0 if "In short" in p.chunk.heading and generic else 0.0) \
@@ -242,6 +251,12 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
                                    + prior - 0.01 * pos, rank, pos, p, text, refs,
                                    on_focus))
         candidates.sort(key=lambda c: -c[0])
+        # a sentence that points back at what its passage named first ("The proposal must cover …") does
+        # not open the reply: the best one that stands alone does, and it may follow
+        if candidates and candidates[0][2] and _POINTS_BACK_THE.match(candidates[0][4]):
+            alone = next((i for i, c in enumerate(candidates) if not (c[2] and _POINTS_BACK_THE.match(c[4]))), None)
+            if alone is not None:
+                candidates.insert(0, candidates.pop(alone))
         if analysis is not None and analysis.kind == "provision" and any(c[6] for c in candidates) \
                 and any((r := Ref.try_parse(x)) is not None and not r.is_decision for x in explicit_refs):
             # "what does Article 1 say …?": only sentences about the provisions it names
@@ -305,7 +320,8 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     stated: list[str] = []
     if analysis is not None and not conference_question and not amended and not decision_facts:
         pool = [c for c in figure_pool([*explicit_refs, *lead_refs, *focus], treaty, binding_lookup)
-                if not (_ANNEX_ROW.match(c.ref or "") and (not all_amended or entries_about(c.text, list(all_amended))))]
+                if not (_ANNEX_ROW.match(c.ref or "") and (not all_amended or entries_about(c.text, list(all_amended))))
+                and not analysis.other_case(c.ref)]
         stated = figure_leads(draft, question, pool, {p.chunk.id for p in passages})
         lead_refs = [*stated, *(r for r in lead_refs if r not in stated)]  # the quote shows what it rests on
         # 1a-vi. "…, and may a member who disagrees say so?": each other part the prose leaves open gets
@@ -314,7 +330,7 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
         # plant's decommissioning, Article 3(5)(b), beside the phase-out date)
         if similarity is not None:
             part_replies(draft, question, pool, {p.chunk.id for p in passages}, similarity,
-                         [p.chunk for p in treaty[:PART_PASSAGES]])
+                         [p.chunk for p in treaty[:PART_PASSAGES] if not analysis.other_case(p.chunk.ref)])
 
     # 1b. a yes/no question gets a yes or a no, when a lead says it without doubt
     if analysis is not None and analysis.kind == "yes-no":
@@ -415,8 +431,9 @@ def compose(question: str, passages: list[Passage], audience: str, idf: dict[str
     entries = [e for e, _ in amended]
     shown: list[tuple[Chunk, str]] = []  # each quoted provision with the excerpt of it the reader sees
     for chunk, ref, passage in sources:
-        if quoted >= quote_limit or chunk.id in seen_chunks or (recited and chunk.ref == "Preamble"):
-            continue
+        if quoted >= quote_limit or chunk.id in seen_chunks or (recited and chunk.ref == "Preamble") \
+                or (analysis is not None and analysis.other_case(chunk.ref)):
+            continue  # (never Article 26(5)'s three-fourths beside a question on how an annex amendment binds)
         # beside an amended entry, an Annex A/B row is quoted only when it is that entry's own 2013 row,
         # and said to be the 2013 text: never another product's row, never as if it were current
         dated = bool(entries) and chunk.doc_type == "treaty" and bool(_ANNEX_ROW.match(chunk.ref or ""))

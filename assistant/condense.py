@@ -50,11 +50,18 @@ _PROCEDURE = re.compile(r"\b(?:how far ahead|in advance|ahead of|majority|vote|v
                         re.IGNORECASE)
 
 
+# Article 27(3)(a) borrows Article 26's first three paragraphs, on proposing and adopting; how an annex
+# amendment comes to bind (or not) is Article 27's own
+_PROPOSING = re.compile(r"\b(?:how far ahead|in advance|ahead of|majority|vote|voting|consensus|propos\w*|procedure|"
+                        r"months?|last resort|adopt\w*)\b", re.IGNORECASE)
+
+
 def _asked_refs(question: str) -> tuple[str, ...]:
     refs = [str(r) for r in asked_mentions(question)]
     if _AMENDING_ANNEX.search(question) and _PROCEDURE.search(question) \
             and not re.search(r"\b(?:COP|MC)-?\s?\d|\b(?:Bali|added|adds|listed|products?|entries)\b", question, re.I):
-        refs = [r for r in refs if not r.startswith("Annex")] + ["Article 27", "Article 26"]
+        refs = [r for r in refs if not r.startswith("Annex")] + ["Article 27"] + (
+            ["Article 26"] if _PROPOSING.search(question) else [])
     return tuple(dict.fromkeys(refs))
 
 

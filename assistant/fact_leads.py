@@ -99,8 +99,11 @@ def amended_lead(draft: Draft, amended, analysis: QuestionAnalysis | None, quest
         asked = re.search(r"\b20[2-9]\d\b", question)  # the year asked for, when every entry listed has it
         listed_year = asked[0] if asked and all(e.phase_out_year == asked[0] for e, _ in amended) else None
         ns = list(dict.fromkeys(draft.cite(c, d) for e, c in amended for d in e.decisions[:1]))
-        draft.sentences = [Sentence(entries_list_sentence([e for e, _ in amended], listed_year), ns, "lead")] + \
-            leads[:1] + [x for x in draft.sentences if x.kind != "lead"]
+        # a lead that lists the same entries again in other words goes ("Eight, each with a 2025 date: …")
+        listed = [e for e, _ in amended]
+        kept = [x for x in leads[:1] if len(entries_about(x.text, listed, limit=None, closest=False)) < 3]
+        draft.sentences = [Sentence(entries_list_sentence(listed, listed_year), ns, "lead")] + \
+            kept + [x for x in draft.sentences if x.kind != "lead"]
         return None
     entry_refs = {r for e, _ in amended for r in e.refs}
     elsewhere = bank_refs is not None and not any(refs_overlap(b, r) for b in bank_refs for r in entry_refs)

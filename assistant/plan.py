@@ -481,6 +481,22 @@ def names_asked(question: str) -> list[str]:
 
 
 OFF_RANKED_FIRST = 0.05
+# "What does the Convention mean by 'best available techniques' …?" asks for a definition: the entry that
+# gives it is preferred, by `MEANING_BONUS`, to one on who adopted guidance about the term
+_ASKS_MEANING = re.compile(r"\bmean(?:s|t)? by\b|\bmeaning of\b|\bhow (?:does|do|is|are) [^?]{0,40}\bdefin\w*|"
+                           r"\bwhat (?:is|are) meant\b|\bdefinition of\b", re.IGNORECASE)
+MEANING_BONUS = 0.1
+_NOT_TERMS = {"convention", "treaty", "the convention", "the treaty", "it", "thi", "that"}
+_DEFINED = re.compile(r"^(?:an? |the )?[\"“']?(.{3,60}?)[\"”']? (?:is|are|means?|caps)\b", re.IGNORECASE)
+
+
+def _defines_what_is_asked(answer: str, question: str) -> bool:
+    """The entry's first line defines a term the question names ("Best available techniques are …" for
+    "what does the Convention mean by 'best available techniques'?", not "An emission limit value caps …"
+    for a question on release limit values)."""
+    m = _DEFINED.match(BRACKET_RE.sub("", first_line(answer)).strip())
+    term = m.group(1).lower().rstrip("s") if m is not None else ""
+    return bool(term) and term not in _NOT_TERMS and term in question.lower()
 _WHY_NOT = re.compile(r"\bwhy\s+(?:can't|cannot|can not|couldn't|could not|may not|mustn't|must not|isn't|is not|aren't|"
                       r"are not|wouldn't|shouldn't|won't|doesn't|does not|don't|do not)\b", re.IGNORECASE)
 
@@ -510,6 +526,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
     named = [r.top() for n in analysis.refs if (r := Ref.try_parse(n)) is not None]
     names = names_asked(question)
     asking = asking_sentence(question)
+    meaning_asked = analysis.kind == "what-is" and bool(_ASKS_MEANING.search(asking or question))
     best = None
     # (the lamp entry's "10 years after the lamp's phase-out date" does not reply on thermometers: an
     # entry on other products makes room for the next one)
@@ -523,7 +540,7 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         refs = [r for x in m.refs if (r := Ref.try_parse(x)) is not None and not r.is_decision]
         if named and not any(n.overlaps(r) for n in named for r in refs):
             continue
-        if analysis.only_other_source_age(refs):
+        if analysis.only_other_case(refs):
             continue  # the entry on existing plants' options does not reply about a brand-new one
         if other_trade_direction(asking, m.chunk.questions):
             continue  # the export-consent entry does not answer how an import is allowed (its phrasings
@@ -542,7 +559,9 @@ def choose_bank_lead(question: str, analysis: QuestionAnalysis, matches: list, t
         kind = answered_kind(m, analysis)
         score = m.similarity + lexical_weight * m.lexical + 0.15 * overlap + (0.03 if kind == analysis.kind else 0.0) \
             - (0.0 if _entry_replies(kind, analysis) else 0.05) + 0.06 * name_share \
-            - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0)
+            - (OFF_RANKED_FIRST if first is not None and refs and not any(first.top().overlaps(r) for r in refs) else 0.0) \
+            + (MEANING_BONUS if meaning_asked and m.kind == "what-is" and _defines_what_is_asked(m.chunk.text, question)
+               else 0.0)
         opening = BRACKET_RE.sub("", drop_verdict(first_line(m.chunk.text))).strip()
         if analysis.kind != "yes-no" and _CLAUSE_ALONE.match(opening):
             continue  # "Yes, if the expansion is …" replies to a yes/no question only

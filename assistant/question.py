@@ -113,6 +113,12 @@ class QuestionAnalysis:
     classifies: bool = False
     # Article 8 treats new and existing sources apart: "new" or "existing" when the question says which
     source_age: str | None = None
+    # an annex is amended by Article 27's rules (one year, then binding unless refused), not by Article
+    # 26's ratification by three-fourths: "annex" when the question asks how an annex change is made or binds
+    amendment_of: str | None = None
+    # Article 10 is about interim storage of mercury that is not waste; Article 11 about waste: True when
+    # the question asks about waste and not about storage
+    waste_not_storage: bool = False
 
     def wrong_source_age(self, ref: str | None) -> bool:
         """The provision is Article 8's rule for the other age of source than the one asked about
@@ -123,11 +129,25 @@ class QuestionAnalysis:
         others = ("Article 8(5)", "Article 8(6)") if self.source_age == "new" else ("Article 8(4)",)
         return any(ref == o or ref.startswith(o + "(") for o in others)
 
-    def only_other_source_age(self, refs) -> bool:
-        """Every one of `refs` is Article 8's rule for the other age of source (a sentence or entry on both
-        ages still replies)."""
+    def wrong_amendment_kind(self, ref: str | None) -> bool:
+        """The provision is Article 26's entry into force of an amendment to the Convention (26(4), 26(5)),
+        beside a question on an annex amendment, which binds by Article 27's rules (27(3)(a) borrows only
+        26(1)-(3), on proposing and adopting)."""
+        if self.amendment_of != "annex" or not ref:
+            return False
+        return any(ref == o or ref.startswith(o + "(") for o in ("Article 26(4)", "Article 26(5)"))
+
+    def other_case(self, ref: str | None) -> bool:
+        """The provision is the rule for another case than the one asked: the other age of emission source,
+        the other kind of amendment, interim storage (Article 10) beside a question on waste."""
+        return self.wrong_source_age(ref) or self.wrong_amendment_kind(ref) or bool(
+            self.waste_not_storage and ref and (ref == "Article 10" or ref.startswith("Article 10(")))
+
+    def only_other_case(self, refs) -> bool:
+        """Every one of `refs` is the rule for another case than the one asked (Article 8's other age of
+        source, Article 26's amendments beside an annex amendment); a sentence or entry on both still replies."""
         refs = [str(r) for r in refs]
-        return bool(refs) and all(self.wrong_source_age(r) for r in refs)
+        return bool(refs) and all(self.other_case(r) for r in refs)
 
     @property
     def wants_verdict(self) -> bool:
@@ -376,7 +396,8 @@ def analyze(question: str, previous_kind: str | None = None) -> QuestionAnalysis
     return QuestionAnalysis(kind=kind, refs=tuple(str(r) for r in asked_mentions(question)),
                             named=named_provisions(question), focus={k: v for k, v in focus.items() if v},
                             classifies=kind == "yes-no" and bool(_CLASSIFIES.search(core_question(question))),
-                            source_age=_source_age(question))
+                            source_age=_source_age(question), amendment_of=_amendment_of(question),
+                            waste_not_storage=bool(_WASTE.search(question) and not _STORAGE.search(question)))
 
 
 _NEW_SOURCE = re.compile(r"\b(?:brand[- ]new|newly built|new(?:ly)? (?:built |planned )?(?:coal|cement|power|plant|station|unit|"
@@ -391,6 +412,20 @@ def _source_age(question: str) -> str | None:
     """"new" or "existing" when the question plainly asks about one age of emission source, else None."""
     new, existing = bool(_NEW_SOURCE.search(question)), bool(_EXISTING_SOURCE.search(question))
     return ("new" if new else "existing") if new != existing else None
+
+
+# "How does a change to an annex come to bind a Party?", "an amendment to Annex A such as a new phase-out date"
+_ANNEX_CHANGE = re.compile(r"\b(?:amend\w*|chang\w*|additional|new)\b[^.?]{0,30}\bannex(?:es)?\b|"
+                           r"\bannex(?:es)?\b(?:\s+[A-E]\b)?[^.?]{0,12}\b(?:amend\w*|chang\w*)\b", re.IGNORECASE)
+_WASTE = re.compile(r"\bwastes?\b", re.IGNORECASE)
+_STORAGE = re.compile(r"\bstor(?:e|ed|es|ing|age)\b|\bstockpil\w*|\bkept\b|\bkeep\w*|\bArticle 10\b", re.IGNORECASE)
+_NAMES_ARTICLE_26 = re.compile(r"\barticle\s+26\b", re.IGNORECASE)
+
+
+def _amendment_of(question: str) -> str | None:
+    """"annex" when the asking sentence is about amending an annex and does not name Article 26."""
+    asking = asking_sentence(question) or question
+    return "annex" if _ANNEX_CHANGE.search(asking) and not _NAMES_ARTICLE_26.search(question) else None
 
 
 _CLASSIFIES = re.compile(r"\b(?:counts?|count(?:ed)?|qualif(?:y|ies|ied)|classed|classified|regarded|treated) as\b|"

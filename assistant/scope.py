@@ -17,6 +17,7 @@ message parts. Pure apart from the index facts passed in (`IndexFacts`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from ingest.refs import Ref
 from . import prompts
 from .amendments import entries_about, named_as_asked
 from .question import asking_sentence
+from .scope_languages import asks_the_treaty, foreign_reason, is_foreign
 from .scope_patterns import (ABOUT_THIS_TREATY, ANNEX_AMENDMENT, ANY_PARTY_DID, ASKS_ADVICE, ASKS_TREATY,
                              CONVENTION_WORDS, COP1_MESSAGES, COP_DID, DECISION_NAMED, DEMONYM, DUTY, DUTY_OF_PARTIES,
                              HEALTH, HEALTH_STRONG, HOUSEHOLD, HOW_IT_WORKS, HOW_MANY_PARTIES, HOW_MUCH_MERCURY,
@@ -238,11 +240,33 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not _TOLD_THE_COP.search(question) \
             and not _asks_rule_for_given_deposit(question):
         verdict = classified_verdict(classified, bank)
+    if is_foreign(question):
+        return _read_in_its_language(question, verdict, classified, classifier_threshold, bank)
     if verdict is None and (name := unknown_actor(question, facts)) is not None:
         # what nothing else caught, asked of a firm, project or place no text names and not of the treaty
         verdict = ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
                                detail={"name": name})
     return verdict
+
+
+def _read_in_its_language(question: str, verdict: ScopeVerdict | None, classified: ClassifierView | None,
+                          threshold: float, bank: list[BankMatch]) -> ScopeVerdict | None:
+    """A question in another language: the English rules and the classifier read little of it. One
+    that names the treaty's provisions or Parties asks the treaty (unless it asks a State's status or a
+    national law); else the classifier's doubt refuses it, with the reason its own words name
+    (`in_its_language`)."""
+    if asks_the_treaty(question):
+        return None
+    if verdict is not None and verdict.reason == "other" and (reason := foreign_reason(question)) is not None:
+        return classified_verdict(ClassifierView(classified.out_of_scope if classified else 1.0, reason), bank)
+    return verdict
+
+
+def in_its_language(classified: ClassifierView, question: str) -> ClassifierView:
+    """The classifier's reading, with the reason a question in another language names in its own words
+    (MiniLM reads English: for other languages its likeliest reason is "other" for want of meaning)."""
+    reason = foreign_reason(question) if is_foreign(question) else None
+    return dataclasses.replace(classified, reason=reason) if reason is not None else classified
 
 
 def classified_verdict(classified: ClassifierView, bank: list[BankMatch]) -> ScopeVerdict:
@@ -343,8 +367,11 @@ _PLAIN_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how many (?:tonnes|tons|kilograms
 # money paid or spent, asked outright ("How much does Switzerland pay each year as host …?", "How much did
 # Bolivia spend on …?", "What total investment would the plants have needed?", "What is a kilogram selling
 # for?"); read after the names no text holds, so that what a firm or a court paid stays an event
-_MONEY_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how much (?:did|does|do|would|will|has|have) [\w'’ -]{1,40}? (?:pay|paid|spend|spent|"
-                           r"invest|invested|charge|earn|raise|contribute)\b|what (?:total )?(?:investment|price)\b|"
+_MONEY_FIGURE = re.compile(r"^\s*(?:and\s+)?(?:how much (?:(?:money|funding|aid|assistance|finance|financing|support|"
+                           r"overseas|development|official|public|private|bilateral) ){0,3}"
+                           r"(?:did|does|do|would|will|has|have) [\w'’ -]{1,40}? (?:pay|paid|spend|spent|"
+                           r"invest|invested|charge|earn|raise|contribute|pledge|pledged|donate|donated|give|gave|commit|committed)\b|"
+                           r"what (?:total )?(?:investment|price)\b|"
                            r".{0,60}\bselling for\b)", re.IGNORECASE)
 # what a firm, a court or a film paid or earned is an event of theirs ("How much has Chisso paid …?")
 _FIRM_OR_COURT = re.compile(r"(?<!^)(?<!How )\b[A-Z][a-z]+|\b(?:court|film|company|firm)\b")

@@ -49,8 +49,9 @@ _SUBNATIONAL = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut
                 "Tasmania|Western Australia")  # (not Victoria: Lake Victoria's miners ask the treaty)
 # a country's own law named as what the question is asked under ("under that Danish ordinance")
 OWN_LAW_NAMED = re.compile(r"\b(?:under|in|by) (?:that|this|the|its|their) (?:[A-Z][\w-]+\s+|\w+'s\s+){1,2}(?:mercury\s+)?"
-                           r"(?:ordinance|decree|statute|act|regulations?|directive|law|bylaw)\b")
+                           r"(?:ordinance|decree|statute|act|regulations?|directive|law|bylaw|(?:control|administrative|executive) order)\b")
 LAW = re.compile(r"\b(?:law|laws|legislation|regulations?|directive|act|statute|decree|ordinance|bylaw|illegal|"
+                 r"(?:control|administrative|executive) orders?|"
                  r"requirements?|prohibit\w*|restrictions?|derogations?|guidance|limits?|"
                  r"rules?|standards?|ban|bans|banned|deadline|policy|agency|ministry|licen[cs]es?|permits?|"
                  r"criminal|offence|labell?ing)\b", re.IGNORECASE)
@@ -128,7 +129,7 @@ HOUSEHOLD = re.compile(r"\b(?:test (?:the|my|our) [\w ]{0,15}myself|how can I te
                        r"(?:thermometer|lamp|bulb|tube)s? (?:broke|smashed|shattered)|gather (?:up )?the (?:beads|droplets|mercury)|"
                        r"air (?:out )?the (?:room|house|flat)|garbage day|before bagging|spill\w*|carpet|vacuum(?! pumps?)(?: cleaner)?|"
                        r"throw (?:\w+ ){0,2}(?:away|out)|workshop|attic|basement|garden shed|loft|"
-                       r"how should I (?:pack|label|store|dispose|take|bring|carry|transport|handle)|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
+                       r"how should I (?:pack|label|store|dispose|take|bring|carry|transport|handle|wrap)|household collection|in (?:my|our) flat|in the (?:bin|trash|garbage)|dispose of (?:a|my|an|old)|"
                        r"droplets?|beads of mercury|duct tape|my old|bury|household (?:bin|trash|waste)|down the (?:sink|drain)|"
                        r"near me|in my (?:garage|garden|living room|drawer)|living room|air out|kitchen drawer|"
                        r"should I (?:replace|buy)|fever thermometer|toy|store (?:a|the|my) jar|collection day|get rid of|"

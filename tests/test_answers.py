@@ -638,3 +638,59 @@ def test_a_brand_new_plant_is_not_answered_with_the_options_for_existing_ones(fu
         "than a prescribed control technology?")
     assert "existing sources" not in _leads(answer), answer.text
     _well_formed(answer)
+
+
+def test_a_reservation_question_naming_a_product_brings_no_status_of_that_product(full_index):
+    answer = Assistant(full_index, use_generator=False).ask(
+        "Could our government ratify the mercury treaty while entering a reservation that excludes the dental "
+        "amalgam provisions?")
+    assert answer.sentences[0].text.startswith("No") and "Article 32" in answer.text, answer.text
+    assert "2034" not in answer.text and "MC-4/3" not in answer.text, answer.text
+    _well_formed(answer)
+
+
+def test_a_clause_after_a_semicolon_keeps_the_product_of_its_sentence(full_index):
+    # "COP-5 set no date for amalgam; COP-6 later agreed 2034" is about amalgam, not cosmetics
+    answer = Assistant(full_index, use_generator=False).ask(
+        "A ZMWG report still tests skin-lightening creams against a 1 ppm limit. After COP-5, does any mercury "
+        "threshold remain for cosmetics, and from which year does the new entry apply?")
+    assert "2025" in _leads(answer) and "2034" not in answer.text, answer.text
+    _well_formed(answer)
+
+
+def test_an_annex_amendment_is_not_answered_with_the_rule_for_amending_the_articles(full_index):
+    # annex amendments bind after a year unless refused (Article 27(3)); 26(5)'s three-fourths is for the articles
+    for question in ("How does an amendment to an annex, such as a new phase-out date, become binding on a Party "
+                     "that never ratifies it?",
+                     "An African NGO is campaigning on the children's amendment to Annex A. How does a change to "
+                     "an annex come to bind a Party, and what can a country that objects do?"):
+        answer = Assistant(full_index, use_generator=False).ask(question)
+        assert "non-acceptance" in _leads(answer), answer.text
+        assert "three-fourths" not in answer.text and "26(5)" not in answer.text, answer.text
+        _well_formed(answer)
+
+
+def test_a_question_on_what_a_term_means_is_answered_with_its_definition(assistant):
+    answer = assistant.ask("What does the Convention mean by 'best available techniques' when it asks governments "
+                           "to control mercury emissions?")
+    assert "most effective" in answer.sentences[0].text, answer.text
+    assert any(c.ref.startswith("Article 2") for c in answer.citations), answer.text
+    _well_formed(answer)
+
+
+def test_a_question_on_mercury_waste_is_not_answered_with_interim_storage(full_index):
+    # Article 10 is about storing mercury that is not waste; Article 11 about waste
+    answer = Assistant(full_index, use_generator=False).ask(
+        "EcoWaste warns against burning seized mercury cosmetics and dumping lamp waste. What does the treaty "
+        "require governments to ensure for mercury waste, and may it be shipped abroad?")
+    assert not any(c.ref.startswith("Article 10") for c in answer.citations), answer.text
+    assert any(c.ref.startswith("Article 11") for c in answer.citations), answer.text
+    _well_formed(answer)
+
+
+def test_the_minamata_disease_recital_answers_whether_the_treaty_acknowledges_it(assistant):
+    answer = assistant.ask("Does the treaty text itself acknowledge the Minamata tragedy, and what lesson does it "
+                           "say must be drawn?")
+    assert answer.sentences[0].text.startswith("Yes") and "Minamata Disease" in _leads(answer), answer.text
+    assert "prevent" in _leads(answer) and "Preamble" in {c.ref for c in answer.citations}, answer.text
+    _well_formed(answer)

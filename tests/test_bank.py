@@ -179,6 +179,10 @@ def test_a_question_names_the_amended_entries_it_is_about(question, names):
     # 2013 list) brings no status; one that asks what changed or what rules apply does
     ("Poland published the text when it ratified. Could a country ratify while entering a reservation against the "
      "dental amalgam provisions?", set()),
+    # (also asked in one sentence, or of leaving the treaty)
+    ("Could our government ratify the treaty while entering a reservation that excludes the dental amalgam "
+     "provisions?", set()),
+    ("Can a country withdraw from the Convention to escape the dental amalgam measures?", set()),
     ("Our practice only buys amalgam in pre-dosed capsules. Which item in the amalgam phase-down list covers that?",
      set()),
     ("My audiologist sells hearing aid batteries. What changed for button zinc air cells compared with the 2013 text?",
@@ -388,3 +392,12 @@ def test_the_lexicon_weighs_the_words_that_tell_entries_apart():
     assert lexicon.coverage("the Convention") == {}  # nothing but words every entry may carry
     # one telling word says less than several: its share is scaled down, though the entry uses it whole
     assert 0 < lexicon.coverage("Is it evaluated?")["eval"] < share["bat"]
+
+
+def test_the_products_a_meeting_added_leave_out_the_entries_it_changed_otherwise():
+    entries = _note_entries()
+    added = {e.name for e in entries_asked_for("Which products did the COP-4 amendment add to Annex A, and with what "
+                                               "phase-out year?", entries, [4])}
+    assert "Mercury vacuum pumps" in added and "Dental amalgam" not in added
+    changed = {e.name for e in entries_asked_for("Which entries did COP-4 change?", entries, [4])}
+    assert "Dental amalgam" in changed  # what it changed, asked as such, includes amalgam's measures

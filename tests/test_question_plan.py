@@ -1553,6 +1553,14 @@ def test_a_meeting_named_before_a_question_on_the_cop_as_a_body_is_context():
 
     ("Does the Secretariat publish which countries hold exemptions and when each runs out?", None),
     ("Until what date could States sign the Convention, and how does a State that never signed it join now?", None),
+    # aid pledged, a national control order, wrapping a spent tube for the household collection
+    ("How much overseas development assistance did Japan pledge to help developing countries tackle mercury?",
+     "market-data"),
+    ("Under the Philippines' Chemical Control Order for mercury compounds, which industries may still import mercury?",
+     "national-law"),
+    ("A fluorescent tube in our flat has burnt out. How should I wrap it, and which household collection takes it?",
+     "household"),
+    ("How much assistance must developed-country Parties provide under Article 13?", None),
 ])
 def test_scope_rules_read_what_is_asked_in_other_words(question, reason):
     verdict = check_scope(question, [], FACTS)
@@ -1600,3 +1608,44 @@ def test_who_proposed_an_amended_listing_is_left_to_the_amendment_notes():
     assert check_scope(asked, [], held) is None  # the notes name the proposers
     history = "Which two countries proposed in 2003 that a global instrument on mercury be negotiated?"
     assert check_scope(history, [], held).reason == "other"
+
+
+@pytest.mark.parametrize("question, annex", [
+    ("How does an amendment to an annex, such as a new phase-out date, become binding on a Party?", True),
+    ("An NGO campaigns on the children's amendment to Annex A. How does a change to an annex come to bind a Party?",
+     True),
+    ("When does an amendment to the Convention's articles enter into force?", False),
+    ("Does Article 26 apply when an annex is amended?", False),  # Article 26 named: its rule is asked about
+])
+def test_a_question_on_amending_an_annex_sets_article_26s_entry_into_force_aside(question, annex):
+    analysis = analyze(question)
+    assert (analysis.amendment_of == "annex") == annex
+    assert analysis.other_case("Article 26(5)") == annex and analysis.other_case("Article 26(4)") == annex
+    assert not analysis.other_case("Article 26(3)") and not analysis.other_case("Article 27(3)(c)")
+    assert analysis.only_other_case(["Article 26(5)"]) == annex
+    assert not analysis.only_other_case(["Article 26(5)", "Article 27(3)(b)"])
+
+
+@pytest.mark.parametrize("question, reason", [
+    ("Combien de grammes de thon par semaine puis-je donner sans risque à mon enfant de deux ans ?", "health-advice"),
+    ("Mon thermomètre au mercure s'est cassé sur le parquet : comment ramasser les billes sans aspirateur ?",
+     "household"),
+    ("Ab welchem Datum verbietet die EU-Quecksilberverordnung 2017/852 die Ausfuhr von Quecksilber aus der Union?",
+     "national-law"),
+    ("In che data l'Italia ha depositato il proprio strumento di ratifica della Convenzione di Minamata?",
+     "parties-status"),
+    ("Bei welcher Temperatur wird Quecksilber fest, und warum schwimmt Eisen darauf?", "science"),
+    ("Does activated carbon injection capture elemental mercury as well as oxidized mercury?", "other"),  # English
+])
+def test_a_question_in_another_language_is_refused_with_the_reason_its_words_name(question, reason):
+    from assistant.scope import in_its_language
+    assert in_its_language(ClassifierView(0.9, "other"), question).reason == reason
+
+
+def test_a_question_in_another_language_that_names_the_treatys_provisions_asks_the_treaty():
+    from assistant.scope_languages import asks_the_treaty
+    treaty = "Wie viele der in Anhang A Teil II aufgeführten Maßnahmen muss eine Vertragspartei mindestens umsetzen?"
+    assert asks_the_treaty(treaty)
+    assert check_scope(treaty, [], FACTS, classified=ClassifierView(0.95, "market-data"), classifier_threshold=0.5) is None
+    status = "In che data l'Italia ha depositato il proprio strumento di ratifica della Convenzione di Minamata?"
+    assert not asks_the_treaty(status)
