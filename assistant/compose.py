@@ -25,12 +25,14 @@ from .intents import is_conference_question, is_temporal_question
 from .lists import asks_for_items
 from .obligations import shares_question_words, with_deadline
 from .part_replies import Similarity, part_replies
-from .plan import (OWN_DOCUMENT_SIMILARITY, bank_verdict, derive_verdict, drop_verdict, is_meta_text,
-                   leaves_out_what_is_asked, TEMPORAL_FACT, opens_with_verdict, product_families, refs_overlap,
-                   recital_excerpt, reframe_verdict, split_lines, topic_terms, usable_lead, whole_excerpt)
+from .plan import (OWN_DOCUMENT_SIMILARITY, TEMPORAL_FACT, is_meta_text, product_families, recital_excerpt,
+                   refs_overlap, split_lines, usable_lead, whole_excerpt)
 from .question import QuestionAnalysis, asking_sentence, asks_about_two, other_trade_direction
 from .quote_reply import say_quoted_reply
+from .terms import topic_terms
 from .types import Answer, Passage
+from .verdicts import (bank_verdict, derive_verdict, drop_verdict, leaves_out_what_is_asked, opens_with_verdict,
+                       reframe_verdict)
 
 _SENTENCE_SPLIT = re.compile(r"(?<=[.;:!?])\s+(?=[A-Z“\"(])")
 _LABEL = re.compile(r"^(\(?[0-9a-z]{1,5}\)|\d{1,2}\.)\s+")

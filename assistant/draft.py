@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ingest.models import Chunk
 
-from .plan import restates, same_fact
+from .terms import restates, same_fact
 from .types import Citation, Passage, Sentence
 
 

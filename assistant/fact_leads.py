@@ -15,8 +15,10 @@ from .amendments import (AmendedEntry, amended_sentence, amended_verdict, asks_m
 from .draft import Draft
 from .lists import covered, list_sentence, listing
 from .obligations import ACTOR_PHRASE, obligation_phrase, shares_question_words, with_deadline
-from .plan import best_recital, drop_verdict, gives_time, refs_overlap, same_fact, stems, topic_terms, usable_lead
+from .plan import best_recital, gives_time, refs_overlap, usable_lead
 from .question import QuestionAnalysis, asking_sentence, core_question
+from .terms import same_fact, stems, topic_terms
+from .verdicts import drop_verdict
 from .types import Sentence
 
 # an Annex A or B row, whose 2013 date a later meeting may have amended

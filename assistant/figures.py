@@ -17,8 +17,9 @@ from ingest.refs import Ref
 
 from .draft import Draft
 from .fact_leads import resolve_this
-from .plan import refs_overlap, same_fact, topic_terms
+from .plan import refs_overlap
 from .question import core_question, question_kind, question_parts
+from .terms import same_fact, topic_terms
 from .types import Chunk, Sentence
 from .verify import MIN_SUPPORT, support
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from ingest.models import Chunk
 
-from .plan import split_lines, topic_terms
+from .plan import split_lines
+from .terms import topic_terms
 
 # "What topics …", "Which practices …", "How many source categories …", "Are kilns among the categories …?"
 _ITEM_NOUNS = (r"(?:topics|practices|categories|measures|elements|items|sources|actions|methods|matters|kinds|types|"

@@ -20,7 +20,7 @@ from ingest.models import Chunk
 
 from .draft import Draft, Sentence
 from .figures import Statement, _clauses_joined, asks_for, statements
-from .plan import same_fact, stems, topic_terms
+from .terms import same_fact, stems, topic_terms
 from .question import question_kind, question_parts
 
 Similarity = Callable[[str, list[str]], list[float]]

@@ -20,9 +20,10 @@ from ingest.refs import Ref
 from .draft import Draft
 from .fact_leads import resolve_this
 from .figures import _CROSS_REF, _PLAIN_OPENERS, _SENTENCE_END, _join, _plain, asks_for, gives, word_prefix
-from .plan import opens_with_verdict, whole_excerpt
+from .plan import whole_excerpt
 from .question import asking_sentence
 from .types import Chunk, Sentence
+from .verdicts import opens_with_verdict
 from .verify import MIN_SUPPORT, support
 
 # ("one" alone is an article more often than a figure: "one of the source categories")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.plan import is_meta_text, opens_with_verdict as _verdict
+from assistant.plan import is_meta_text
+from assistant.verdicts import opens_with_verdict as _verdict
 
 _SENTENCE = re.compile(r"(?<=[.!?])(?:\s*\[\d+\])*\s+(?=[A-Z“\"(])")
 _QUOTE_LABEL = re.compile(r"^(?P<ref>.+?) of .{3,120}? says: “", re.MULTILINE)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.plan import (bank_leads, derive_verdict, drop_verdict, is_meta_text, missing_provision, opens_with_verdict,
-                            usable_lead, whole_excerpt)
+from assistant.plan import bank_leads, is_meta_text, missing_provision, usable_lead, whole_excerpt
 from assistant.question import (analyze, asks_two_things, other_trade_direction, qualifying_annexes, question_kind,
                                 titled_articles)
 from assistant.scope import ClassifierView, IndexFacts, check_scope, meeting_numbers
+from assistant.verdicts import derive_verdict, drop_verdict, opens_with_verdict
 from evals.answers import has_repeats, is_truncated, lead_text, quoted_refs, starts_with_meta
 from ingest.refs import Ref, find_mentions
 
@@ -483,7 +483,7 @@ def test_answer_metrics_read_the_answer_as_a_reader_does():
 
 
 def test_a_bank_yes_over_an_encouragement_does_not_answer_whether_it_binds():
-    from assistant.plan import bank_verdict
+    from assistant.verdicts import bank_verdict
 
     reply = "Yes. Parties are encouraged to cooperate on remediating contaminated sites [Article 12(4)]."
     # written for "Is there cooperation on clean-up?": asked whether the treaty obliges, it is no strict duty
@@ -501,7 +501,7 @@ def test_a_bank_yes_over_an_encouragement_does_not_answer_whether_it_binds():
 
 
 def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
-    from assistant.plan import reframe_verdict
+    from assistant.verdicts import reframe_verdict
 
     banned = "Are mercury thermometers banned?"
     assert reframe_verdict("Can our hospital still buy mercury thermometers?", banned,
@@ -798,7 +798,7 @@ _LISTING = ("2. Each Party with a registry shall record in it:\na) The name of e
 ])
 def test_a_listing_provision_gives_the_list_the_question_points_to(question, ref, items):
     from assistant.lists import asks_for_items, listing
-    from assistant.plan import topic_terms
+    from assistant.terms import topic_terms
     assert asks_for_items(question)
     found = listing([_treaty_chunk("Article 9(2)", _LISTING)], "Article 9(2)", topic_terms(question))
     assert found is not None and found.ref == ref and found.items == items
@@ -1054,7 +1054,8 @@ def test_a_bank_entry_in_other_words_for_the_same_plant_and_firm_still_fits():
     # entry on unlisted processes leads, not the one on listed processes that shares more scenario words
     from types import SimpleNamespace
 
-    from assistant.plan import choose_bank_lead, stems
+    from assistant.plan import choose_bank_lead
+    from assistant.terms import stems
 
     assert stems({"factories", "facility", "plants", "firm", "companies", "business"}) == {"plant", "company"}
     unlisted = SimpleNamespace(
@@ -1270,7 +1271,7 @@ def test_a_request_worded_as_can_you_is_not_a_yes_no_question(question):
 
 
 def test_a_yes_written_for_a_listed_item_is_not_given_to_one_the_list_leaves_out():
-    from assistant.plan import leaves_out_what_is_asked
+    from assistant.verdicts import leaves_out_what_is_asked
     lead = "Annex D covers smelting in the production of non-ferrous metals, meaning lead, zinc, copper and industrial gold."
     vocabulary = "Is the zinc smelter near our town covered by the emission rules? Do copper smelters fall under it?"
     # the subject asked about is what the list must name; the list's own topic words are not asked about
@@ -1576,7 +1577,7 @@ def test_a_treaty_sentence_in_the_replys_voice_names_its_provision_without_a_str
 
 
 def test_a_list_that_does_not_name_what_is_asked_gives_no_yes():
-    from assistant.plan import leaves_out_what_is_asked
+    from assistant.verdicts import leaves_out_what_is_asked
 
     languages = "The texts in Arabic, Chinese, English, French, Russian and Spanish are equally authentic [1]."
     # "Is X one of …?" against a list of three or more that leaves X out: no yes from it
