@@ -24,7 +24,11 @@ _OBLIGATION_Q = re.compile(r"^\s*(?:and\s+)?(?:do|does|did|will|would|must|is|ar
                            r"need to|needs to|required to|obliged to|obligated to|must|bound to|require|requires|"
                            r"oblige|obliges|force|forces)\b|^\s*(?:and\s+)?(?:must|shall)\b", re.IGNORECASE)
 _DOES_BAN_Q = re.compile(r"^\s*(?:and\s+)?(?:does|do|did|will)\b.{0,80}\b(?:ban|bans|prohibit|prohibits|outlaw|"
-                         r"phase out|forbid|forbids)\b", re.IGNORECASE)
+                         r"phase out|forbid|forbids|(?:stop|prevent|bar)s? [^?]{1,40}? from)\b", re.IGNORECASE)
+# "Does it stop a hospital from continuing to use the devices it owns?" + "… may still be used": no
+_KEEP_USING_Q = re.compile(r"\b(?:use|using|keep|keeping|continu\w*|install\w*|sell\w*)\b", re.IGNORECASE)
+_STILL_ALLOWED = re.compile(r"\bmay (?:still|stay|remain|continue)\b|\bnot (?:themselves )?affected\b|\bcan (?:still|keep)\b",
+                            re.IGNORECASE)
 _ALLOWED_Q = re.compile(r"^\s*(?:and\s+)?(?:is|are)\b.{0,100}\b(?:allowed|permitted|legal|still possible)\b",
                         re.IGNORECASE)
 _CHANGED_Q = re.compile(r"^\s*(?:and\s+)?(?:did|has|have|was|were)\b.{0,80}\b(?:COP|Conference of the Parties|"
@@ -94,8 +98,11 @@ def _derive_verdict(question: str, lead: str) -> str | None:
     if _CHANGED_Q.search(question) and _CHANGED.search(lead) and not re.search(r"\bnot\b|\bno\b", lead, re.I):
         return "Yes."
     if _DOES_BAN_Q.search(question):
-        if _EXCLUDES.search(lead) or _NO_BAN.search(lead):
+        if _EXCLUDES.search(lead) or _NO_BAN.search(lead) \
+                or (_KEEP_USING_Q.search(question) and _STILL_ALLOWED.search(lead)):
             return "No."
+        if _KEEP_USING_Q.search(question) and _TRADE_ONLY.search(lead):
+            return "Not as such:"  # making and trading are banned, not using what one holds
         return "Yes." if _PROHIBITS.search(lead) else None
     if _ALLOWED_Q.search(question) and _PROHIBITS.search(lead) and not _EXCLUDES.search(lead):
         return "No."
@@ -230,7 +237,9 @@ _PROHIBITION_FRAME = re.compile(r"\b(?:banned|prohibited|phased[- ]out|outlawed|
                                 # stop the manufacture of …?"
                                 r"(?:put|placed|added) (?:on|to) (?:the |its |an? )?(?:[\w'’-]+ ){0,3}(?:list|annex)|"
                                 r"(?:stop|stops|forbid|forbids|outlaw|outlaws|halt|halts) (?:the )?(?:manufacture|making|"
-                                r"production|import|export|trade|sale))\b", re.IGNORECASE)
+                                r"production|import|export|trade|sale)|"
+                                # "Does it stop a hospital from continuing to use …?", "does the treaty forbid that?"
+                                r"(?:stop|stops|prevent|prevents|bar|bars) [^?]{1,40}? from|forbids?)\b", re.IGNORECASE)
 
 
 def _frame(question: str) -> str | None:

@@ -611,6 +611,13 @@ def test_a_bank_verdict_turns_with_the_way_the_question_is_asked():
     ("Does a change that raises emissions significantly count as a substantial modification?",
      "A substantial modification is one that raises emissions significantly, excluding any change from "
      "by-product recovery.", "Yes."),
+    # whether the treaty stops the use of what one owns, against a lead that lets it go on
+    ("Does it actually stop a hospital from continuing to use the mercury sphygmomanometers it already owns?",
+     "Thermometers a hospital already owns may still be used, but once discarded they are mercury waste.", "No."),
+    ("Does the treaty stop factories from making mercury thermometers?",
+     "Mercury thermometers may not be made, imported or exported after 2020.", "Yes."),
+    ("Does the Convention itself stop us from installing the lamps we bought before 2020?",
+     "High pressure mercury vapour lamps may not be made, imported or exported after 2020.", "Not as such:"),
 ])
 def test_a_yes_no_verdict_is_read_from_the_leads_polarity_only_when_plain(question, lead, verdict):
     assert derive_verdict(question, lead) == verdict
