@@ -102,6 +102,12 @@ _RAW_ARTICLE = re.compile(r"\barticles?\s+(\d{1,3})(\s*\(\s*\d{1,2}\s*\))?", re.
 _RAW_ANNEX = re.compile(r"\bannex\s+([a-z])\b", re.IGNORECASE)
 
 
+def _within(ref: str | None, provisions: tuple[str, ...]) -> bool:
+    """The provision written as `ref` is one of `provisions` or a part of one ("Article 8(5)(b)" of
+    "Article 8(5)")."""
+    return bool(ref) and any(ref == p or ref.startswith(p + "(") for p in provisions)
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     kind: str
@@ -124,28 +130,25 @@ class QuestionAnalysis:
         """The provision is Article 8's rule for the other age of source than the one asked about
         (8(5)'s menu and 8(6)'s choice for existing plants beside a question on a brand-new one, 8(4)
         beside an old one)."""
-        if self.source_age is None or not ref:
+        if self.source_age is None:
             return False
-        others = ("Article 8(5)", "Article 8(6)") if self.source_age == "new" else ("Article 8(4)",)
-        return any(ref == o or ref.startswith(o + "(") for o in others)
+        return _within(ref, ("Article 8(5)", "Article 8(6)") if self.source_age == "new" else ("Article 8(4)",))
 
     def wrong_amendment_kind(self, ref: str | None) -> bool:
         """The provision is Article 26's entry into force of an amendment to the Convention (26(4), 26(5)),
         beside a question on an annex amendment, which binds by Article 27's rules (27(3)(a) borrows only
         26(1)-(3), on proposing and adopting)."""
-        if self.amendment_of != "annex" or not ref:
-            return False
-        return any(ref == o or ref.startswith(o + "(") for o in ("Article 26(4)", "Article 26(5)"))
+        return self.amendment_of == "annex" and _within(ref, ("Article 26(4)", "Article 26(5)"))
 
     def other_case(self, ref: str | None) -> bool:
         """The provision is the rule for another case than the one asked: the other age of emission source,
         the other kind of amendment, interim storage (Article 10) beside a question on waste."""
-        return self.wrong_source_age(ref) or self.wrong_amendment_kind(ref) or bool(
-            self.waste_not_storage and ref and (ref == "Article 10" or ref.startswith("Article 10(")))
+        return self.wrong_source_age(ref) or self.wrong_amendment_kind(ref) \
+            or (self.waste_not_storage and _within(ref, ("Article 10",)))
 
     def only_other_case(self, refs) -> bool:
-        """Every one of `refs` is the rule for another case than the one asked (Article 8's other age of
-        source, Article 26's amendments beside an annex amendment); a sentence or entry on both still replies."""
+        """Every one of `refs` is the rule for another case than the one asked (`other_case`); a sentence or
+        entry on both cases still replies."""
         refs = [str(r) for r in refs]
         return bool(refs) and all(self.other_case(r) for r in refs)
 

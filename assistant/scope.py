@@ -241,7 +241,7 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
             and not _asks_rule_for_given_deposit(question):
         verdict = classified_verdict(classified, bank)
     if is_foreign(question):
-        return _read_in_its_language(question, verdict, classified, classifier_threshold, bank)
+        return _read_in_its_language(question, verdict, classified, bank)
     if verdict is None and (name := unknown_actor(question, facts)) is not None:
         # what nothing else caught, asked of a firm, project or place no text names and not of the treaty
         verdict = ScopeVerdict("other", prompts.SCOPE_UNKNOWN_NAME.format(name=name), prompts.LOOK_PEOPLE_EVENTS,
@@ -250,7 +250,7 @@ def check_scope(question: str, bank: list[BankMatch], facts: IndexFacts, bank_ma
 
 
 def _read_in_its_language(question: str, verdict: ScopeVerdict | None, classified: ClassifierView | None,
-                          threshold: float, bank: list[BankMatch]) -> ScopeVerdict | None:
+                          bank: list[BankMatch]) -> ScopeVerdict | None:
     """A question in another language: the English rules and the classifier read little of it. One
     that names the treaty's provisions or Parties asks the treaty (unless it asks a State's status or a
     national law); else the classifier's doubt refuses it, with the reason its own words name
